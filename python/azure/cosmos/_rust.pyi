@@ -1,0 +1,198 @@
+"""Private native engine of azure-cosmos 5 (Rust, PyO3 over ``azure_data_cosmos``).
+
+Not a public API: the facade in ``azure.cosmos`` / ``azure.cosmos.aio`` is.
+
+Conventions
+-----------
+* Every operation exists twice on :class:`Engine`: ``op(...)`` blocks with the GIL
+  released (Ctrl-C honoured), ``op_async(...)`` returns an asyncio awaitable whose
+  cancellation drops the Rust future.
+* Bodies cross as ``bytes`` (UTF-8 JSON). The facade serialises request bodies and
+  parses response bodies (orjson) exactly once.
+* Failures are raised as the 4.x exception classes: the engine calls
+  ``azure.cosmos.exceptions._from_engine(...)`` (see that function) to build them.
+* Resource addresses are ids (name-based), never ``_rid``/``_self``.
+* A partition-key value is a ``list`` of components, one per path of the
+  container's partition-key definition; each component is ``str``, ``int``,
+  ``float``, ``bool`` or ``None`` (JSON null), or ``{}`` meaning "undefined"
+  (4.x ``NonePartitionKeyValue``, sent as ``[{}]`` on the wire).
+"""
+
+from collections.abc import Awaitable
+from typing import Optional, TypedDict, Union
+
+__version__: str
+"""Version of this native module (same as the distribution)."""
+ENGINE_CRATE: str
+"""``"azure_data_cosmos"``."""
+ENGINE_VERSION: str
+"""Exact version of the ``azure_data_cosmos`` crate compiled in, e.g. ``"1.0.0"``."""
+
+PartitionKeyComponent = Union[str, int, float, bool, None, dict]
+PartitionKeyValue = list[PartitionKeyComponent]
+
+class ClientOptions(TypedDict, total=False):
+    endpoint: str  # required
+    key: str  # required, base64 master key
+    preferred_regions: list[str]
+    excluded_regions: list[str]
+    user_agent_suffix: str
+    consistency_level: str  # 4.x names: "Strong", "Session", ...
+    # False: accept plain http and self-signed TLS, but only for loopback hosts
+    # (the engine's "RequiredUnlessEmulator" rule). Any other host keeps full checks.
+    connection_verify: bool
+    connection_timeout: float  # seconds
+    request_timeout: float  # seconds, per HTTP attempt
+
+class RequestOptions(TypedDict, total=False):
+    session_token: str
+    if_match: str  # etag
+    if_none_match: str  # etag or "*"
+    initial_headers: dict[str, str]  # sent as-is (azure_data_cosmos custom headers)
+    priority: str  # "High" | "Low"
+    throughput_bucket: int
+    excluded_locations: list[str]
+    timeout: float  # seconds, end-to-end for the whole operation (retries included)
+    consistency_level: str
+    content_response_on_write: bool  # default True (4.x returns the written document)
+    # Query / feed only:
+    max_item_count: int
+    continuation: str
+    populate_query_metrics: bool
+    populate_index_metrics: bool
+    # Create database / container only:
+    offer_throughput: int
+    auto_scale_max_throughput: int
+    auto_scale_increment_percent: int
+
+class Response:
+    """One completed service response."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers by their wire names, lower-case (``x-ms-request-charge``, ``etag``, ...)."""
+    @property
+    def body(self) -> bytes:
+        """Raw JSON body; ``b""`` when the service sent none (e.g. delete)."""
+
+class Page:
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def items(self) -> bytes:
+        """The page's items as one JSON array (``b"[...]"``), parsed once by the facade."""
+    @property
+    def continuation(self) -> Optional[str]:
+        """Token that resumes right after this page; ``None`` on the last page."""
+
+class Pager:
+    """A lazily fetched sequence of pages (query or read feed). Not thread-safe to share."""
+
+    def next_page(self) -> Optional[Page]:
+        """Fetch the next page, or ``None`` when drained."""
+    def next_page_async(self) -> Awaitable[Optional[Page]]: ...
+
+class Engine:
+    """One connected account (azure_data_cosmos ``CosmosClient``); cheap to share."""
+
+    @staticmethod
+    def connect(options: ClientOptions) -> "Engine":
+        """Build the client and read the account (network I/O)."""
+    @staticmethod
+    def connect_async(options: ClientOptions) -> Awaitable["Engine"]: ...
+    @property
+    def endpoint(self) -> str: ...
+    def account_properties(self) -> bytes:
+        """The account document read at connect time (JSON)."""
+    def close(self) -> None:
+        """Drop cached clients; further calls raise."""
+
+    # ---- databases --------------------------------------------------------
+    def create_database(self, id: str, options: RequestOptions) -> Response: ...
+    def create_database_async(self, id: str, options: RequestOptions) -> Awaitable[Response]: ...
+    def read_database(self, database: str, options: RequestOptions) -> Response: ...
+    def read_database_async(self, database: str, options: RequestOptions) -> Awaitable[Response]: ...
+    def delete_database(self, database: str, options: RequestOptions) -> Response: ...
+    def delete_database_async(self, database: str, options: RequestOptions) -> Awaitable[Response]: ...
+    def query_databases(self, query: str, parameters: bytes, options: RequestOptions) -> Pager:
+        """``parameters`` is a JSON array of ``{"name": "@p", "value": ...}`` (``b"[]"`` for none).
+        No I/O until the first page is fetched."""
+
+    # ---- containers -------------------------------------------------------
+    def create_container(self, database: str, properties: bytes, options: RequestOptions) -> Response:
+        """``properties`` is the container definition JSON (``id``, ``partitionKey``, ...)."""
+    def create_container_async(
+        self, database: str, properties: bytes, options: RequestOptions
+    ) -> Awaitable[Response]: ...
+    def read_container(self, database: str, container: str, options: RequestOptions) -> Response: ...
+    def read_container_async(self, database: str, container: str, options: RequestOptions) -> Awaitable[Response]: ...
+    def replace_container(
+        self, database: str, container: str, properties: bytes, options: RequestOptions
+    ) -> Response: ...
+    def replace_container_async(
+        self, database: str, container: str, properties: bytes, options: RequestOptions
+    ) -> Awaitable[Response]: ...
+    def delete_container(self, database: str, container: str, options: RequestOptions) -> Response: ...
+    def delete_container_async(
+        self, database: str, container: str, options: RequestOptions
+    ) -> Awaitable[Response]: ...
+    def query_containers(self, database: str, query: str, parameters: bytes, options: RequestOptions) -> Pager: ...
+
+    # ---- items ------------------------------------------------------------
+    def create_item(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Response: ...
+    def create_item_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Awaitable[Response]: ...
+    def upsert_item(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Response: ...
+    def upsert_item_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Awaitable[Response]: ...
+    def replace_item(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Response: ...
+    def replace_item_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Awaitable[Response]: ...
+    def read_item(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, options: RequestOptions
+    ) -> Response: ...
+    def read_item_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, options: RequestOptions
+    ) -> Awaitable[Response]: ...
+    def delete_item(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, options: RequestOptions
+    ) -> Response: ...
+    def delete_item_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, options: RequestOptions
+    ) -> Awaitable[Response]: ...
+    def query_items(
+        self,
+        database: str,
+        container: str,
+        query: str,
+        parameters: bytes,
+        partition_key: Optional[PartitionKeyValue],
+        options: RequestOptions,
+    ) -> Pager:
+        """``partition_key=None`` runs the query across the whole container."""
+
+def inflight_operations() -> int:
+    """Number of engine operations whose Rust future is alive (tests use it to prove cancellation)."""
+
+# Errors: the engine builds every exception through the facade, so mapping lives in one place:
+#   azure.cosmos.exceptions._from_engine(kind, status, sub_status, headers, body, message)
+# kind: "http" (a service response arrived), "timeout" (the `timeout` keyword expired),
+#       "request" (nothing was sent / connection failed), "response" (failed while reading the reply),
+#       "client" (rejected before sending: bad argument).
