@@ -1,0 +1,175 @@
+//! Turning engine failures into the 4.x exception classes.
+//!
+//! The decision is made on HTTP status and sub-status only. Whether a service
+//! response arrived (`CosmosError::response()`) separates real service errors
+//! from ones the engine synthesised on the client (sub-statuses 2xxxx), which
+//! 4.x surfaces as other exception types (timeouts, transport errors, bad input).
+//! The Python classes are built by `azure.cosmos.exceptions._from_engine`, so the
+//! mapping to classes lives in one place.
+
+use azure_data_cosmos::CosmosError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict};
+
+use crate::response::headers_to_dict;
+
+/// What kind of failure, as `_from_engine` understands it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The service answered with an error status.
+    Http,
+    /// The `timeout` keyword's end-to-end budget ran out.
+    Timeout,
+    /// The request could not be sent (connect, DNS, TLS handshake, protocol).
+    Request,
+    /// The request was sent but the response could not be read or decoded.
+    Response,
+    /// The engine refused the call before sending it (bad argument).
+    Client,
+    /// Credentials could not be used.
+    Auth,
+}
+
+impl FailureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Http => "http",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Request => "request",
+            FailureKind::Response => "response",
+            FailureKind::Client => "client",
+            FailureKind::Auth => "auth",
+        }
+    }
+
+    /// Classifies an engine-synthesised (no wire response) status.
+    pub fn of_synthetic(status: u16, sub_status: Option<u32>) -> Self {
+        match (status, sub_status) {
+            (_, Some(20008)) | (_, Some(20002)) | (_, Some(20911)) => FailureKind::Timeout,
+            (408, _) => FailureKind::Timeout,
+            // connection failed, DNS, HTTP/2 incompatibility, generic transport 503, channel closed
+            (_, Some(20003 | 20006 | 20010 | 20012 | 20015)) => FailureKind::Request,
+            // I/O mid-exchange, body read, undecodable response body
+            (_, Some(20011 | 20014 | 20020)) => FailureKind::Response,
+            (401, _) | (_, Some(20401 | 20402)) => FailureKind::Auth,
+            (400, _) => FailureKind::Client,
+            (_, Some(20021)) => FailureKind::Client,
+            (_, Some(s)) if (20100..20300).contains(&s) || (20900..21000).contains(&s) => {
+                FailureKind::Client
+            }
+            (503, None) => FailureKind::Request,
+            _ => FailureKind::Http,
+        }
+    }
+}
+
+static FROM_ENGINE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Builds the Python exception for a failure through `azure.cosmos.exceptions._from_engine`.
+pub fn build_exception(
+    py: Python<'_>,
+    kind: FailureKind,
+    status: u16,
+    sub_status: Option<u32>,
+    headers: Bound<'_, PyDict>,
+    body: &[u8],
+    message: &str,
+) -> PyErr {
+    let factory = match FROM_ENGINE.get_or_try_init(py, || {
+        py.import("azure.cosmos.exceptions")?.getattr("_from_engine").map(Bound::unbind)
+    }) {
+        Ok(factory) => factory,
+        Err(err) => return err,
+    };
+    match factory.bind(py).call1((
+        kind.as_str(),
+        status,
+        sub_status,
+        headers,
+        PyBytes::new(py, body),
+        message,
+    )) {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(err) => err,
+    }
+}
+
+/// Converts an engine error (service or synthetic) into the 4.x exception.
+pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
+    let status = err.status();
+    let code = u16::from(status.status_code());
+    let sub_status = status.sub_status().map(|s| u32::from(s.value()));
+    let message = describe(&err);
+    Python::attach(|py| match err.response() {
+        Some(response) => {
+            let headers = headers_to_dict(py, response.headers());
+            let body = crate::response::body_bytes(response.body());
+            build_exception(py, FailureKind::Http, code, sub_status, headers, &body, &message)
+        }
+        None => {
+            let kind = FailureKind::of_synthetic(code, sub_status);
+            let headers = PyDict::new(py);
+            if let Some(sub) = sub_status {
+                headers.set_item("x-ms-substatus", sub.to_string()).ok();
+            }
+            build_exception(py, kind, code, sub_status, headers, b"", &message)
+        }
+    })
+}
+
+/// The error and its causes, outermost first: transport failures carry the useful
+/// part (refused, TLS, DNS) several sources down.
+fn describe(err: &CosmosError) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+/// A client-side rejection raised before anything is sent.
+pub fn client_error(message: impl Into<String>) -> PyErr {
+    let message = message.into();
+    Python::attach(|py| {
+        build_exception(py, FailureKind::Client, 400, None, PyDict::new(py), b"", &message)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FailureKind;
+
+    #[test]
+    fn synthetic_timeouts_are_timeouts() {
+        assert_eq!(FailureKind::of_synthetic(408, Some(20008)), FailureKind::Timeout);
+        assert_eq!(FailureKind::of_synthetic(410, Some(20002)), FailureKind::Timeout);
+    }
+
+    #[test]
+    fn transport_failures_split_by_phase() {
+        assert_eq!(FailureKind::of_synthetic(503, Some(20010)), FailureKind::Request);
+        assert_eq!(FailureKind::of_synthetic(503, Some(20012)), FailureKind::Request);
+        assert_eq!(FailureKind::of_synthetic(503, Some(20003)), FailureKind::Request);
+        assert_eq!(FailureKind::of_synthetic(503, Some(20011)), FailureKind::Response);
+        assert_eq!(FailureKind::of_synthetic(500, Some(20020)), FailureKind::Response);
+    }
+
+    #[test]
+    fn validation_failures_are_client_errors() {
+        assert_eq!(FailureKind::of_synthetic(400, Some(20100)), FailureKind::Client);
+        assert_eq!(FailureKind::of_synthetic(400, Some(20108)), FailureKind::Client);
+        assert_eq!(FailureKind::of_synthetic(400, Some(20021)), FailureKind::Client);
+    }
+
+    #[test]
+    fn credential_failures_are_auth_errors() {
+        assert_eq!(FailureKind::of_synthetic(401, Some(20402)), FailureKind::Auth);
+    }
+}

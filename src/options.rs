@@ -1,0 +1,246 @@
+//! Per-request and per-client options, read from the dicts the facade passes.
+//!
+//! Plain dicts (not pyclasses) keep the facade free to add keywords: an unknown
+//! key here is a facade bug, so it is rejected loudly rather than ignored.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use azure_core::http::headers::{HeaderName, HeaderValue};
+use azure_core::http::Etag;
+use azure_data_cosmos::options::{
+    ContentResponseOnWrite, ExcludedRegions, MaxItemCountHint, OperationOptions, Precondition,
+    PriorityLevel, Region, SessionToken, ThroughputControlOptionsBuilder,
+};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// Options of one operation (the `RequestOptions` TypedDict of `_rust.pyi`).
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    pub session_token: Option<String>,
+    pub if_match: Option<String>,
+    pub if_none_match: Option<String>,
+    pub initial_headers: Vec<(String, String)>,
+    pub priority: Option<String>,
+    pub throughput_bucket: Option<u32>,
+    pub excluded_locations: Option<Vec<String>>,
+    pub timeout: Option<Duration>,
+    pub consistency_level: Option<String>,
+    pub content_response_on_write: Option<bool>,
+    pub max_item_count: Option<u32>,
+    pub continuation: Option<String>,
+    pub populate_query_metrics: Option<bool>,
+    pub populate_index_metrics: Option<bool>,
+    pub offer_throughput: Option<u64>,
+    pub auto_scale_max_throughput: Option<u64>,
+    pub auto_scale_increment_percent: Option<u32>,
+}
+
+fn get<'py, T: for<'a> FromPyObject<'a, 'py>>(
+    dict: &Bound<'py, PyDict>,
+    key: &str,
+) -> PyResult<Option<T>> {
+    match dict.get_item(key)? {
+        Some(value) if !value.is_none() => Ok(Some(value.extract().map_err(|_| {
+            PyTypeError::new_err(format!("engine option {key:?} has the wrong type"))
+        })?)),
+        _ => Ok(None),
+    }
+}
+
+fn reject_unknown(dict: &Bound<'_, PyDict>, known: &[&str]) -> PyResult<()> {
+    for key in dict.keys() {
+        let key: String = key.extract()?;
+        if !known.contains(&key.as_str()) {
+            return Err(PyTypeError::new_err(format!("unknown engine option {key:?}")));
+        }
+    }
+    Ok(())
+}
+
+const REQUEST_KEYS: &[&str] = &[
+    "session_token",
+    "if_match",
+    "if_none_match",
+    "initial_headers",
+    "priority",
+    "throughput_bucket",
+    "excluded_locations",
+    "timeout",
+    "consistency_level",
+    "content_response_on_write",
+    "max_item_count",
+    "continuation",
+    "populate_query_metrics",
+    "populate_index_metrics",
+    "offer_throughput",
+    "auto_scale_max_throughput",
+    "auto_scale_increment_percent",
+];
+
+impl RequestOptions {
+    pub fn from_dict(dict: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let Some(dict) = dict else { return Ok(Self::default()) };
+        reject_unknown(dict, REQUEST_KEYS)?;
+        let initial_headers: Option<HashMap<String, String>> = get(dict, "initial_headers")?;
+        let timeout: Option<f64> = get(dict, "timeout")?;
+        Ok(Self {
+            session_token: get(dict, "session_token")?,
+            if_match: get(dict, "if_match")?,
+            if_none_match: get(dict, "if_none_match")?,
+            initial_headers: initial_headers
+                .map(|headers| headers.into_iter().collect())
+                .unwrap_or_default(),
+            priority: get(dict, "priority")?,
+            throughput_bucket: get(dict, "throughput_bucket")?,
+            excluded_locations: get(dict, "excluded_locations")?,
+            timeout: timeout.map(|seconds| Duration::from_secs_f64(seconds.max(0.0))),
+            consistency_level: get(dict, "consistency_level")?,
+            content_response_on_write: get(dict, "content_response_on_write")?,
+            max_item_count: get(dict, "max_item_count")?,
+            continuation: get(dict, "continuation")?,
+            populate_query_metrics: get(dict, "populate_query_metrics")?,
+            populate_index_metrics: get(dict, "populate_index_metrics")?,
+            offer_throughput: get(dict, "offer_throughput")?,
+            auto_scale_max_throughput: get(dict, "auto_scale_max_throughput")?,
+            auto_scale_increment_percent: get(dict, "auto_scale_increment_percent")?,
+        })
+    }
+
+    /// The engine's per-operation options. `extra_headers` are protocol headers the
+    /// engine has no typed option for (e.g. `x-ms-offer-throughput` on create).
+    pub fn operation_options(&self, extra_headers: &[(&str, String)]) -> PyResult<OperationOptions> {
+        let mut options = OperationOptions::default();
+        if let Some(enabled) = self.content_response_on_write {
+            options.content_response_on_write = Some(if enabled {
+                ContentResponseOnWrite::Enabled
+            } else {
+                ContentResponseOnWrite::Disabled
+            });
+        }
+        if self.priority.is_some() || self.throughput_bucket.is_some() {
+            let mut control = ThroughputControlOptionsBuilder::new();
+            if let Some(priority) = &self.priority {
+                control = control.with_priority_level(parse_priority(priority)?);
+            }
+            if let Some(bucket) = self.throughput_bucket {
+                control = control.with_throughput_bucket(bucket);
+            }
+            options.throughput_control = Some(control.build());
+        }
+        if let Some(regions) = &self.excluded_locations {
+            options.excluded_regions =
+                Some(regions.iter().map(|name| Region::new(name.clone())).collect::<ExcludedRegions>());
+        }
+        let mut headers: HashMap<HeaderName, HeaderValue> = HashMap::new();
+        for (name, value) in &self.initial_headers {
+            headers.insert(HeaderName::from(name.to_ascii_lowercase()), HeaderValue::from(value.clone()));
+        }
+        if let Some(level) = &self.consistency_level {
+            headers.insert(
+                HeaderName::from_static("x-ms-consistency-level"),
+                HeaderValue::from(level.clone()),
+            );
+        }
+        for (name, value) in extra_headers {
+            headers.insert(HeaderName::from(name.to_string()), HeaderValue::from(value.clone()));
+        }
+        if !headers.is_empty() {
+            options.custom_headers = Some(headers);
+        }
+        Ok(options)
+    }
+
+    pub fn session_token(&self) -> Option<SessionToken> {
+        self.session_token.clone().map(SessionToken::from)
+    }
+
+    pub fn precondition(&self) -> Option<Precondition> {
+        if let Some(etag) = &self.if_match {
+            Some(Precondition::IfMatch(Etag::from(etag.clone())))
+        } else {
+            self.if_none_match.as_ref().map(|etag| Precondition::IfNoneMatch(Etag::from(etag.clone())))
+        }
+    }
+
+    pub fn max_item_count(&self) -> Option<MaxItemCountHint> {
+        match self.max_item_count {
+            Some(0) | None => None,
+            Some(count) => std::num::NonZeroU32::new(count).map(MaxItemCountHint::Limit),
+        }
+    }
+
+    /// `x-ms-offer-throughput` / autoscale headers for create database/container.
+    pub fn throughput_headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = Vec::new();
+        if let Some(max) = self.auto_scale_max_throughput {
+            let mut settings = serde_json::json!({ "maxThroughput": max });
+            if let Some(increment) = self.auto_scale_increment_percent {
+                settings["autoUpgradePolicy"] =
+                    serde_json::json!({ "throughputPolicy": { "incrementPercent": increment } });
+            }
+            headers.push(("x-ms-cosmos-offer-autopilot-settings", settings.to_string()));
+        } else if let Some(throughput) = self.offer_throughput {
+            headers.push(("x-ms-offer-throughput", throughput.to_string()));
+        }
+        headers
+    }
+}
+
+fn parse_priority(value: &str) -> PyResult<PriorityLevel> {
+    match value.to_ascii_lowercase().as_str() {
+        "high" => Ok(PriorityLevel::High),
+        "low" => Ok(PriorityLevel::Low),
+        _ => Err(crate::errors::client_error(format!(
+            "priority must be 'High' or 'Low', got {value:?}"
+        ))),
+    }
+}
+
+/// Options of one client connection (the `ClientOptions` TypedDict of `_rust.pyi`).
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    pub endpoint: String,
+    pub key: String,
+    pub preferred_regions: Vec<String>,
+    pub excluded_regions: Vec<String>,
+    pub user_agent_suffix: Option<String>,
+    pub consistency_level: Option<String>,
+    pub connection_verify: bool,
+    pub connection_timeout: Option<Duration>,
+    pub request_timeout: Option<Duration>,
+}
+
+const CLIENT_KEYS: &[&str] = &[
+    "endpoint",
+    "key",
+    "preferred_regions",
+    "excluded_regions",
+    "user_agent_suffix",
+    "consistency_level",
+    "connection_verify",
+    "connection_timeout",
+    "request_timeout",
+];
+
+impl ClientOptions {
+    pub fn from_dict(dict: &Bound<'_, PyDict>) -> PyResult<Self> {
+        reject_unknown(dict, CLIENT_KEYS)?;
+        let endpoint: Option<String> = get(dict, "endpoint")?;
+        let key: Option<String> = get(dict, "key")?;
+        let seconds = |value: Option<f64>| value.map(|s| Duration::from_secs_f64(s.max(0.0)));
+        Ok(Self {
+            endpoint: endpoint.ok_or_else(|| PyTypeError::new_err("engine option 'endpoint' is required"))?,
+            key: key.ok_or_else(|| PyTypeError::new_err("engine option 'key' is required"))?,
+            preferred_regions: get(dict, "preferred_regions")?.unwrap_or_default(),
+            excluded_regions: get(dict, "excluded_regions")?.unwrap_or_default(),
+            user_agent_suffix: get(dict, "user_agent_suffix")?,
+            consistency_level: get(dict, "consistency_level")?,
+            connection_verify: get(dict, "connection_verify")?.unwrap_or(true),
+            connection_timeout: seconds(get(dict, "connection_timeout")?),
+            request_timeout: seconds(get(dict, "request_timeout")?),
+        })
+    }
+}

@@ -1,0 +1,55 @@
+//! Partition-key values from Python (`list` of components) to the engine's type.
+
+use azure_data_cosmos::models::PartitionKeyValue;
+use azure_data_cosmos::PartitionKey;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
+
+use crate::errors::client_error;
+
+/// One component: `str`, `int`, `float`, `bool`, `None` (JSON null) or `{}` (undefined).
+fn component(value: &Bound<'_, PyAny>) -> PyResult<PartitionKeyValue> {
+    if value.is_none() {
+        return Ok(PartitionKeyValue::NULL);
+    }
+    // bool before int: Python's bool is an int subclass.
+    if let Ok(flag) = value.cast::<PyBool>() {
+        return Ok(PartitionKeyValue::from(flag.is_true()));
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(PartitionKeyValue::from(text.to_cow()?.into_owned()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        if let Ok(number) = value.extract::<i64>() {
+            return Ok(PartitionKeyValue::from(number));
+        }
+        let number: f64 = value.extract()?;
+        return PartitionKeyValue::try_from(number)
+            .map_err(|_| client_error("partition key number is not finite"));
+    }
+    if value.is_instance_of::<PyFloat>() {
+        let number: f64 = value.extract()?;
+        return PartitionKeyValue::try_from(number)
+            .map_err(|_| client_error("partition key number is not finite"));
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        if dict.is_empty() {
+            return Ok(PartitionKeyValue::UNDEFINED);
+        }
+    }
+    Err(client_error(format!(
+        "partition key components must be str, int, float, bool or None, got {}",
+        value.get_type().name()?
+    )))
+}
+
+pub fn from_python(value: &Bound<'_, PyAny>) -> PyResult<PartitionKey> {
+    let list = value
+        .cast::<PyList>()
+        .map_err(|_| client_error("partition key must be passed to the engine as a list"))?;
+    let components = list.iter().map(|item| component(&item)).collect::<PyResult<Vec<_>>>()?;
+    if components.is_empty() {
+        return Ok(PartitionKey::from(PartitionKeyValue::UNDEFINED));
+    }
+    PartitionKey::try_from(components).map_err(crate::errors::cosmos_error_to_py)
+}

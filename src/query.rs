@@ -1,0 +1,157 @@
+//! `Pager`: queries and feeds fetched one page at a time, resumable by token.
+
+use std::sync::Arc;
+
+use azure_data_cosmos::feed::QueryPageIterator;
+use azure_data_cosmos::feed::ContinuationToken;
+use azure_data_cosmos::options::{FeedOptions, QueryOptions};
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use futures::StreamExt;
+use pyo3::prelude::*;
+use serde::de::DeserializeOwned;
+use tokio::sync::Mutex as AsyncMutex;
+
+use crate::engine::with_timeout;
+use crate::errors::cosmos_error_to_py;
+use crate::options::RequestOptions;
+use crate::response::{join_json_array, sdk_header_pairs, PyPage};
+use crate::runtime::{block_on, into_awaitable, ProcessGuard};
+
+/// Turns one page's items into JSON bytes (`[...]`).
+pub type EncodePage<T> = fn(Vec<T>) -> PyResult<Bytes>;
+
+/// Raw items (`Box<RawValue>`) need no re-encoding: the bytes are the server's.
+pub fn encode_raw(items: Vec<Box<serde_json::value::RawValue>>) -> PyResult<Bytes> {
+    let items: Vec<Bytes> = items
+        .into_iter()
+        .map(|raw| Bytes::from(String::from(Box::<str>::from(raw)).into_bytes()))
+        .collect();
+    Ok(join_json_array(&items))
+}
+
+pub trait PageSource: Send {
+    fn next_page(&mut self) -> BoxFuture<'_, PyResult<Option<PyPage>>>;
+}
+
+struct FeedPages<T: Send + 'static> {
+    pages: QueryPageIterator<T>,
+    encode: EncodePage<T>,
+}
+
+impl<T: Send + DeserializeOwned + 'static> PageSource for FeedPages<T> {
+    fn next_page(&mut self) -> BoxFuture<'_, PyResult<Option<PyPage>>> {
+        Box::pin(async move {
+            let Some(page) = self.pages.next().await else { return Ok(None) };
+            let page = page.map_err(cosmos_error_to_py)?;
+            let headers = sdk_header_pairs(page.headers());
+            let items = (self.encode)(page.into_items())?;
+            // The token resumes right after the page just returned.
+            let continuation = self.pages.to_continuation_token().ok().map(|t| t.as_str().to_owned());
+            Ok(Some(PyPage::new(headers, items, continuation)))
+        })
+    }
+}
+
+/// Starts a feed: the engine plans it (query plan, partition ranges) on first fetch.
+pub type StartFeed = BoxFuture<'static, PyResult<Box<dyn PageSource>>>;
+
+/// Wraps a typed page iterator as a source the pager can drive.
+pub fn feed_source<T: Send + DeserializeOwned + 'static>(
+    pages: QueryPageIterator<T>,
+    encode: EncodePage<T>,
+) -> Box<dyn PageSource> {
+    Box::new(FeedPages { pages, encode })
+}
+
+enum PagerState {
+    NotStarted(StartFeed),
+    Running(Box<dyn PageSource>),
+    Done,
+}
+
+/// The query options shared by every feed kind.
+pub fn query_options(options: &RequestOptions) -> PyResult<QueryOptions> {
+    let mut feed = FeedOptions::default();
+    if let Some(count) = options.max_item_count() {
+        feed = feed.with_max_item_count(count);
+    }
+    if let Some(token) = &options.continuation {
+        feed = feed.with_continuation_token(ContinuationToken::from_string(token.clone()));
+    }
+    let mut query = QueryOptions::default()
+        .with_operation_options(options.operation_options(&[])?)
+        .with_feed_options(feed);
+    if let Some(token) = options.session_token() {
+        query = query.with_session_token(token);
+    }
+    if let Some(enabled) = options.populate_query_metrics {
+        query = query.with_populate_query_metrics(enabled);
+    }
+    if let Some(enabled) = options.populate_index_metrics {
+        query = query.with_populate_index_metrics(enabled);
+    }
+    Ok(query)
+}
+
+/// A lazily fetched sequence of pages.
+#[pyclass(name = "Pager", module = "azure.cosmos._rust", frozen)]
+pub struct PyPager {
+    // An async mutex: the lock is held across the page fetch so two concurrent
+    // `next_page` calls cannot interleave on one iterator.
+    state: Arc<AsyncMutex<PagerState>>,
+    process: ProcessGuard,
+    timeout: Option<std::time::Duration>,
+}
+
+impl PyPager {
+    pub fn new(start: StartFeed, timeout: Option<std::time::Duration>) -> Self {
+        Self {
+            state: Arc::new(AsyncMutex::new(PagerState::NotStarted(start))),
+            process: ProcessGuard::current(),
+            timeout,
+        }
+    }
+
+    async fn fetch(state: Arc<AsyncMutex<PagerState>>) -> PyResult<Option<PyPage>> {
+        let mut state = state.lock().await;
+        loop {
+            match std::mem::replace(&mut *state, PagerState::Done) {
+                PagerState::Done => return Ok(None),
+                PagerState::NotStarted(start) => {
+                    *state = PagerState::Running(start.await?);
+                }
+                PagerState::Running(mut source) => {
+                    let page = source.next_page().await;
+                    match page {
+                        Ok(Some(page)) => {
+                            *state = PagerState::Running(source);
+                            return Ok(Some(page));
+                        }
+                        Ok(None) => return Ok(None),
+                        Err(err) => {
+                            // Keep the iterator: 4.x lets a caller retry a failed page.
+                            *state = PagerState::Running(source);
+                            return Err(err);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl PyPager {
+    fn next_page(&self, py: Python<'_>) -> PyResult<Option<PyPage>> {
+        self.process.check()?;
+        let state = self.state.clone();
+        block_on(py, with_timeout(self.timeout, Self::fetch(state)))
+    }
+
+    fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.process.check()?;
+        let state = self.state.clone();
+        into_awaitable(py, with_timeout(self.timeout, Self::fetch(state)))
+    }
+}

@@ -1,0 +1,198 @@
+//! The process-wide tokio runtime and the two bridges from Python onto it.
+//!
+//! One multi-thread runtime serves every client of the process: the engine's
+//! background tasks (caches, endpoint probes) live on it, so a runtime per call
+//! would strand them. After `os.fork()` the child inherits the runtime's memory
+//! but none of its worker threads, so the runtime is keyed by pid and silently
+//! rebuilt in a child; objects bound to the parent's runtime refuse to run there.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime};
+use pyo3_async_runtimes::TaskLocals;
+
+struct ProcessRuntime {
+    pid: u32,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+static RUNTIME: Mutex<Option<ProcessRuntime>> = Mutex::new(None);
+static INFLIGHT: AtomicI64 = AtomicI64::new(0);
+
+/// How often a blocked sync call wakes up to let Python run signal handlers.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// The runtime of the current process, built on first use (and again after a fork).
+pub fn runtime() -> Arc<tokio::runtime::Runtime> {
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(existing) = slot.as_ref() {
+        if existing.pid == pid {
+            return existing.runtime.clone();
+        }
+    }
+    if let Some(stale) = slot.take() {
+        // Inherited from the parent: its threads do not exist here, and dropping it
+        // would wait for them forever. Leak it deliberately.
+        std::mem::forget(stale.runtime);
+    }
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("azure-cosmos-engine")
+            .build()
+            .expect("failed to start the azure-cosmos tokio runtime"),
+    );
+    *slot = Some(ProcessRuntime { pid, runtime: runtime.clone() });
+    runtime
+}
+
+/// Remembers which process an engine object was created in.
+#[derive(Clone, Copy, Debug)]
+pub struct ProcessGuard {
+    pid: u32,
+}
+
+impl ProcessGuard {
+    pub fn current() -> Self {
+        Self { pid: std::process::id() }
+    }
+
+    /// Connections and caches of a client belong to the process (and runtime) that
+    /// created it; after a fork they would be shared with the parent.
+    pub fn check(&self) -> PyResult<()> {
+        if self.pid == std::process::id() {
+            Ok(())
+        } else {
+            Err(PyRuntimeError::new_err(format!(
+                "this azure-cosmos client was created in process {} and cannot be used after \
+                 os.fork(); create a new CosmosClient in the child process",
+                self.pid
+            )))
+        }
+    }
+}
+
+/// Counts a live engine future; dropping it (completion or cancellation) uncounts it.
+pub struct InflightGuard;
+
+impl InflightGuard {
+    pub fn new() -> Self {
+        INFLIGHT.fetch_add(1, Ordering::SeqCst);
+        InflightGuard
+    }
+}
+
+impl Drop for InflightGuard {
+    fn drop(&mut self) {
+        INFLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+pub fn inflight_operations() -> i64 {
+    INFLIGHT.load(Ordering::SeqCst)
+}
+
+/// Runs `fut` to completion for a sync API call.
+///
+/// The GIL is released for the whole wait so other Python threads run. Every
+/// `SIGNAL_POLL` the waiting thread briefly re-attaches to run pending signal
+/// handlers: a Ctrl-C raises `KeyboardInterrupt` here and drops `fut`, which
+/// cancels the request in flight.
+pub fn block_on<F, T>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = PyResult<T>> + Send,
+    T: Send,
+{
+    let runtime = runtime();
+    py.detach(|| {
+        runtime.block_on(async move {
+            let _inflight = InflightGuard::new();
+            tokio::pin!(fut);
+            loop {
+                tokio::select! {
+                    result = &mut fut => return result,
+                    _ = tokio::time::sleep(SIGNAL_POLL) => {
+                        Python::attach(|py| py.check_signals())?;
+                    }
+                }
+            }
+        })
+    })
+}
+
+/// Wraps `fut` as an asyncio awaitable. Cancelling the asyncio future drops the
+/// Rust future (pyo3-async-runtimes watches the Python future's done-callback).
+pub fn into_awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    pyo3_async_runtimes::generic::future_into_py::<EngineRuntime, _, T>(py, async move {
+        let _inflight = InflightGuard::new();
+        fut.await
+    })
+}
+
+/// pyo3-async-runtimes' own tokio runtime is a process-global that cannot be
+/// rebuilt after fork, so the bridge runs on ours through its generic API.
+pub struct EngineRuntime;
+
+pub struct EngineJoinError(tokio::task::JoinError);
+
+impl JoinError for EngineJoinError {
+    fn is_panic(&self) -> bool {
+        self.0.is_panic()
+    }
+    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
+        self.0.into_panic()
+    }
+}
+
+tokio::task_local! {
+    static TASK_LOCALS: std::cell::OnceCell<TaskLocals>;
+}
+
+impl Runtime for EngineRuntime {
+    type JoinError = EngineJoinError;
+    type JoinHandle = Pin<Box<dyn Future<Output = Result<(), EngineJoinError>> + Send>>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let handle = runtime().spawn(fut);
+        Box::pin(async move { handle.await.map_err(EngineJoinError) })
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        let handle = runtime().spawn_blocking(f);
+        Box::pin(async move { handle.await.map_err(EngineJoinError) })
+    }
+}
+
+impl ContextExt for EngineRuntime {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = std::cell::OnceCell::new();
+        cell.set(locals).ok();
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS
+            .try_with(|cell| cell.get().map(|locals| locals.clone()))
+            .unwrap_or_default()
+    }
+}
