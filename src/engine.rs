@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use azure_core::credentials::Secret;
 use azure_data_cosmos::options::{
-    ConnectionPoolOptions, ContentResponseOnWrite, OperationOptions, Region,
+    BinaryEncodingOptions, ConnectionPoolOptions, ContentResponseOnWrite, OperationOptions, Region,
     ServerCertificateValidation, UserAgentSuffix,
 };
 use azure_data_cosmos::{
@@ -91,7 +91,11 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
     }
     let mut builder = CosmosClient::builder()
         .with_runtime(cosmos_runtime(&options).await?)
-        .with_default_operation_options(defaults);
+        .with_default_operation_options(defaults)
+        // Text JSON on the wire, as 4.x sends: bodies are forwarded byte for byte
+        // (a RawValue cannot be transcoded to Cosmos binary JSON anyway), and
+        // responses reach Python as the service's own JSON.
+        .with_binary_encoding_options(BinaryEncodingOptions::new().with_enabled(false));
     if let Some(suffix) = &options.user_agent_suffix {
         let suffix = UserAgentSuffix::try_from(suffix.as_str()).map_err(cosmos_error_to_py)?;
         builder = builder.with_user_agent_suffix(suffix);

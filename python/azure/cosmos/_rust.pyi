@@ -27,6 +27,8 @@ ENGINE_CRATE: str
 """``"azure_data_cosmos"``."""
 ENGINE_VERSION: str
 """Exact version of the ``azure_data_cosmos`` crate compiled in, e.g. ``"1.0.0"``."""
+BUILD_PROFILE: str
+"""``"debug"`` or ``"release"``: benchmarks refuse a debug build."""
 
 PartitionKeyComponent = Union[str, int, float, bool, None, dict]
 PartitionKeyValue = list[PartitionKeyComponent]
@@ -104,10 +106,10 @@ class Engine:
     def connect_async(options: ClientOptions) -> Awaitable["Engine"]: ...
     @property
     def endpoint(self) -> str: ...
-    def account_properties(self) -> bytes:
-        """The account document read at connect time (JSON)."""
+    @property
+    def closed(self) -> bool: ...
     def close(self) -> None:
-        """Drop cached clients; further calls raise."""
+        """Mark the engine closed; further calls raise ``RuntimeError``."""
 
     # ---- databases --------------------------------------------------------
     def create_database(self, id: str, options: RequestOptions) -> Response: ...
@@ -195,4 +197,4 @@ def inflight_operations() -> int:
 #   azure.cosmos.exceptions._from_engine(kind, status, sub_status, headers, body, message)
 # kind: "http" (a service response arrived), "timeout" (the `timeout` keyword expired),
 #       "request" (nothing was sent / connection failed), "response" (failed while reading the reply),
-#       "client" (rejected before sending: bad argument).
+#       "client" (rejected before sending: bad argument), "auth" (credentials unusable).

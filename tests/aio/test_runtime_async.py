@@ -1,0 +1,76 @@
+"""The engine's process rules, async side: fork safety and task cancellation.
+
+Twins of tests/test_runtime.py.
+"""
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import sys
+import time
+
+import pytest
+
+from azure.cosmos import _rust
+from azure.cosmos.aio import CosmosClient
+
+from .._runtime_helpers import SilentServer
+
+
+def _async_child(endpoint, key, kwargs, queue):
+    async def main():
+        async with CosmosClient(endpoint, key, **kwargs) as client:
+            return [db["id"] async for db in client.list_databases()]
+
+    try:
+        queue.put(("ok", asyncio.run(main())))
+    except BaseException as exc:  # noqa: BLE001
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.fork is POSIX only")
+async def test_fork_child_gets_working_runtime_async(cosmos_server):
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        db = await client.create_database(f"fork-async-{os.getpid()}-{time.monotonic_ns()}")
+        try:
+            ctx = multiprocessing.get_context("fork")
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_async_child,
+                               args=(cosmos_server.endpoint, cosmos_server.key, cosmos_server.connection_kwargs, queue))
+            proc.start()
+            result = await asyncio.get_running_loop().run_in_executor(None, queue.get, True, 60)
+            proc.join(timeout=30)
+            assert proc.exitcode == 0
+            assert result[0] == "ok", result
+            assert db.id in result[1]
+        finally:
+            await client.delete_database(db.id)
+
+
+async def test_cancelling_task_cancels_rust_future_async(key):
+    server = SilentServer()
+    try:
+        before = _rust.inflight_operations()
+
+        async def connect():
+            async with CosmosClient(server.endpoint, key):
+                pass
+
+        task = asyncio.ensure_future(connect())
+        deadline = time.monotonic() + 30
+        while server.accepted == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert server.accepted > 0, "the client never connected"
+        assert _rust.inflight_operations() > before
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # Cancellation reaches the Rust future: it is dropped and its connection closed.
+        deadline = time.monotonic() + 10
+        while (_rust.inflight_operations() > before or server.open_connections) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert _rust.inflight_operations() == before
+        assert server.open_connections == 0
+    finally:
+        server.close()

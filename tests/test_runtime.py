@@ -1,0 +1,118 @@
+"""The engine's process rules, sync side: fork safety and Ctrl-C during a blocked call.
+
+The async twins (fork with the aio client, task cancellation) are in aio/test_runtime_async.py.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from azure.cosmos import CosmosClient
+
+from ._runtime_helpers import SilentServer
+
+
+def _use_inherited_client(client, queue):
+    try:
+        list(client.list_databases())
+        queue.put(("used", None))
+    except RuntimeError as exc:
+        queue.put(("refused", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - report anything else to the parent
+        queue.put(("other", f"{type(exc).__name__}: {exc}"))
+
+
+def _use_new_client(endpoint, key, kwargs, queue):
+    try:
+        with CosmosClient(endpoint, key, **kwargs) as client:
+            names = [db["id"] for db in client.list_databases()]
+        queue.put(("ok", names))
+    except BaseException as exc:  # noqa: BLE001
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _run_forked(target, *args):
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    try:
+        result = queue.get(timeout=60)
+    finally:
+        proc.join(timeout=30)
+    assert proc.exitcode == 0
+    return result
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.fork is POSIX only")
+def test_fork_child_gets_working_runtime(cosmos_server):
+    with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        db = client.create_database(f"fork-{os.getpid()}-{time.monotonic_ns()}")
+        try:
+            # The parent's runtime is running (worker threads exist) when the fork happens.
+            inherited = _run_forked(_use_inherited_client, client)
+            assert inherited[0] == "refused", inherited
+            assert "fork" in inherited[1]
+
+            fresh = _run_forked(_use_new_client, cosmos_server.endpoint, cosmos_server.key,
+                                cosmos_server.connection_kwargs)
+            assert fresh[0] == "ok", fresh
+            assert db.id in fresh[1]
+
+            # The parent is unaffected by what the child did.
+            assert db.id in [d["id"] for d in client.list_databases()]
+        finally:
+            client.delete_database(db.id)
+
+
+_INTERRUPT_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from azure.cosmos import CosmosClient, _rust
+    print("calling", flush=True)
+    started = time.monotonic()
+    try:
+        CosmosClient(sys.argv[1], sys.argv[2])
+    except KeyboardInterrupt:
+        print("interrupted inflight=%d" % _rust.inflight_operations(), flush=True)
+        sys.exit(0)
+    print("returned", flush=True)
+    sys.exit(1)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery to a child is POSIX only")
+def test_ctrl_c_interrupts_blocked_call(key):
+    server = SilentServer()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _INTERRUPT_SCRIPT, server.endpoint, key],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout.readline().strip() == "calling"
+        # Wait until the request is really in flight: the server holds its connection.
+        deadline = time.monotonic() + 30
+        while server.accepted == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.accepted > 0, "the client never connected"
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("Ctrl-C did not interrupt the blocked call")
+        assert proc.returncode == 0, (out, err)
+        # KeyboardInterrupt surfaced from the blocked call and its Rust future was dropped.
+        assert out.strip() == "interrupted inflight=0", (out, err)
+    finally:
+        server.close()
