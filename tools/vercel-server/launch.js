@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Starts @vercel/cosmosdb-server (the cross-check server of the test suite) on loopback.
+//
+// Why not the package's own CLI: it has no keep-alive option, and without it every response
+// says `connection: close`, which makes HTTPS about 20x slower (a TLS handshake per request).
+//
+// Usage: node launch.js [--port N] [--host 127.0.0.1] [--http]
+//   --port 0 (the default) picks a free port. HTTPS with the package's bundled self-signed
+//   (expired) certificate unless --http is given.
+// Prints exactly one line on stdout once it accepts connections:
+//   cosmosdb-server ready https://127.0.0.1:PORT/ port=PORT
+// Stops on SIGTERM, SIGINT, or, when stdin is a pipe, when that pipe closes (so it never
+// outlives the test process that started it, even if that process is killed).
+//
+// The server's answers are NOT altered here: its known gaps (missing item -> 500, batch ops
+// without a per-op partitionKey -> 500, no auth check, ...) are declared as missing
+// capabilities in tests/conftest.py instead.
+"use strict";
+
+const { createHttpServer, createHttpsServer } = require("@vercel/cosmosdb-server");
+
+function parseArgs(argv) {
+  const options = { port: 0, host: "127.0.0.1", tls: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--port" || arg === "-p") {
+      options.port = Number.parseInt(argv[++i], 10);
+    } else if (arg === "--host") {
+      options.host = argv[++i];
+    } else if (arg === "--http" || arg === "--no-ssl") {
+      options.tls = false;
+    } else if (arg === "--https") {
+      options.tls = true;
+    } else {
+      process.stderr.write(`launch.js: unknown argument ${arg}\n`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    process.stderr.write("launch.js: --port needs a number between 0 and 65535\n");
+    process.exit(2);
+  }
+  return options;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const createServer = options.tls ? createHttpsServer : createHttpServer;
+const server = createServer({ keepAlive: true });
+
+// Node closes idle keep-alive sockets after 5 s by default; a client that reuses a pooled
+// connection at that moment sees a reset. Keeping idle sockets longer than the clients'
+// pools do (4.x/requests and the Rust engine keep them ~90 s) makes that race rare in tests
+// that pause between requests. This changes connection lifetime only, not any answer.
+server.keepAliveTimeout = 120 * 1000;
+server.headersTimeout = 125 * 1000;
+
+server.on("error", (err) => {
+  process.stderr.write(`launch.js: ${err.message}\n`);
+  process.exit(1);
+});
+
+server.listen(options.port, options.host, () => {
+  const { port } = server.address();
+  const scheme = options.tls ? "https" : "http";
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  process.stdout.write(`cosmosdb-server ready ${scheme}://${host}:${port}/ port=${port}\n`);
+});
+
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  // Open keep-alive sockets would hold close() forever; drop them.
+  server.close(() => process.exit(0));
+  if (typeof server.closeAllConnections === "function") server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+// Only a pipe means "a parent is watching": a terminal or /dev/null must not stop the server.
+if (require("fs").fstatSync(0).isFIFO()) {
+  process.stdin.on("end", stop);
+  process.stdin.on("close", stop);
+  process.stdin.on("error", stop);
+  process.stdin.resume();
+}
