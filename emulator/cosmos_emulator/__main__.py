@@ -1,0 +1,74 @@
+"""``python -m cosmos_emulator``: run the emulator until interrupted.
+
+Prints exactly one line once it accepts connections::
+
+    cosmos-emulator ready endpoint=http://127.0.0.1:8081/ key=C2y6...==
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from typing import List, Optional
+
+from .server import DEFAULT_PARTITIONS, DEFAULT_PORT, WELL_KNOWN_KEY, EmulatorServer
+
+
+def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m cosmos_emulator",
+                                     description="Local Azure Cosmos DB (NoSQL API) emulator")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"TCP port (default {DEFAULT_PORT}; 0 picks a free port)")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")
+    parser.add_argument("--cert", help="PEM certificate for HTTPS (implies --tls)")
+    parser.add_argument("--cert-key", help="PEM private key of --cert")
+    parser.add_argument("--partitions", type=int, default=DEFAULT_PARTITIONS,
+                        help=f"physical partitions per new container (default {DEFAULT_PARTITIONS})")
+    parser.add_argument("--data-dir", help="keep data in this directory across restarts (default: memory)")
+    parser.add_argument("--key", default=WELL_KNOWN_KEY, help="account master key (default: the well-known "
+                                                             "emulator key)")
+    parser.add_argument("--log-level", default="WARNING", help="Python logging level (default WARNING)")
+    arguments = parser.parse_args(argv)
+    if (arguments.cert is None) != (arguments.cert_key is None):
+        parser.error("--cert and --cert-key go together")
+    if arguments.partitions < 1:
+        parser.error("--partitions must be at least 1")
+    return arguments
+
+
+async def serve(arguments: argparse.Namespace) -> None:
+    server = EmulatorServer(arguments.host, arguments.port, tls=arguments.tls, cert_file=arguments.cert,
+                            key_file=arguments.cert_key, partitions=arguments.partitions,
+                            data_dir=arguments.data_dir, key=arguments.key)
+    await server.start_async()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signal_number, stop.set)
+        except (NotImplementedError, RuntimeError):
+            signal.signal(signal_number, lambda *_: loop.call_soon_threadsafe(stop.set))
+    print(f"cosmos-emulator ready endpoint={server.endpoint} key={server.key}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop_async()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    arguments = parse_arguments(argv)
+    logging.basicConfig(level=getattr(logging, str(arguments.log_level).upper(), logging.WARNING),
+                        stream=sys.stderr)
+    try:
+        asyncio.run(serve(arguments))
+    except OSError as error:
+        print(f"cosmos-emulator: cannot start: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The aiohttp application: one catch-all route that parses, authorizes and dispatches.
+
+Handlers run synchronously on the event loop, so each request's storage work is atomic with
+respect to other requests without locks.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Awaitable, Callable, List, Optional
+
+from aiohttp import web
+
+from .addressing import parse_path
+from .auth import Authenticator
+from .errors import CosmosError
+from .resources import dispatch
+from .resources.common import is_rid_based
+from .storage import Account
+from .wire import Request, Response, error_response, new_activity_id, standard_headers
+
+logger = logging.getLogger("cosmos_emulator")
+
+# Largest body read at all; documents over 2 MB get the service's 413 from the document handler.
+CLIENT_MAX_SIZE = 64 * 1024 * 1024
+
+# A request filter sees each authorized request before dispatch and may answer it instead
+# (fault injection, throttling); returning None lets the request through.
+RequestFilter = Callable[[Request], Awaitable[Optional[Response]]]
+
+
+class EmulatorState:
+    """Everything a running emulator serves from.
+
+    :param account: the account's resources.
+    :param authenticator: checks each request's authorization.
+    """
+
+    def __init__(self, account: Account, authenticator: Authenticator):
+        self.account = account
+        self.authenticator = authenticator
+        self.request_filters: List[RequestFilter] = []
+
+    async def handle(self, http_request: web.Request) -> web.StreamResponse:
+        headers = {name.lower(): value for name, value in http_request.headers.items()}
+        activity_id = headers.get("x-ms-activity-id") or new_activity_id()
+        try:
+            body = await http_request.read()
+            address = parse_path(http_request.raw_path)
+            address.rid_based = is_rid_based(self.account, address.ids)
+            self.authenticator.verify(http_request.method, address, headers)
+            request = Request(
+                method=http_request.method.upper(),
+                address=address,
+                headers=headers,
+                body=body,
+                base_url=f"{http_request.scheme}://{http_request.host}",
+                activity_id=activity_id,
+                query=dict(http_request.query),
+            )
+            response: Optional[Response] = None
+            for request_filter in self.request_filters:
+                response = await request_filter(request)
+                if response is not None:
+                    break
+            if response is None:
+                response = dispatch(self.account, request)
+        except CosmosError as error:
+            response = error_response(error, activity_id)
+        except Exception as error:  # an emulator bug must still answer like a gateway would
+            logger.exception("internal error handling %s %s", http_request.method, http_request.path)
+            response = error_response(CosmosError(500, "InternalServerError", f"Internal error: {error!r}"),
+                                      activity_id)
+        return _to_http(response, activity_id)
+
+
+def _to_http(response: Response, activity_id: str) -> web.Response:
+    headers = standard_headers(activity_id)
+    headers.update(response.headers)
+    if response.body is not None and response.status != 304:
+        headers.setdefault("content-type", "application/json")
+        return web.Response(status=response.status, body=response.body, headers=headers)
+    return web.Response(status=response.status, headers=headers)
+
+
+def build_application(state: EmulatorState) -> web.Application:
+    application = web.Application(client_max_size=CLIENT_MAX_SIZE)
+    application["emulator"] = state
+    application.router.add_route("*", "/{tail:.*}", state.handle)
+    return application

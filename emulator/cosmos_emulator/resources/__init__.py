@@ -1,0 +1,45 @@
+"""Resource handlers, one module per resource type, registered by the path's resource type.
+
+A handler is ``handler(account, request) -> Response`` and raises ``CosmosError`` for error
+answers. Features added later register their own entry in :data:`ROUTES`.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict
+
+from ..errors import bad_request
+from ..storage import Account
+from ..wire import Request, Response, dumps, feed_body, format_charge
+from . import account, collections, databases, documents, offers, pkranges
+from .common import resolve_collection
+
+Handler = Callable[[Account, Request], Response]
+
+
+def _conflicts(account_state: Account, request: Request) -> Response:
+    """A single-region account never records conflicts: the feed is empty, items are missing."""
+    collection = resolve_collection(account_state, request, owner=True)
+    if request.address.is_feed and request.method in ("GET", "POST"):
+        return Response(200, dumps(feed_body("Conflicts", collection.rid, [])),
+                        {"x-ms-item-count": "0", "x-ms-request-charge": format_charge(1.0)})
+    from ..errors import not_found
+    raise not_found()
+
+
+ROUTES: Dict[str, Handler] = {
+    "": account.handle,
+    "dbs": databases.handle,
+    "colls": collections.handle,
+    "docs": documents.handle,
+    "pkranges": pkranges.handle,
+    "offers": offers.handle,
+    "conflicts": _conflicts,
+}
+
+
+def dispatch(account_state: Account, request: Request) -> Response:
+    handler = ROUTES.get(request.address.resource_type)
+    if handler is None:
+        raise bad_request(f"Resource type '{request.address.resource_type}' is not supported by this "
+                          "emulator yet.")
+    return handler(account_state, request)

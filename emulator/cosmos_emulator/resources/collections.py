@@ -1,0 +1,166 @@
+"""``/dbs/{db}/colls``: create, read, replace (keeping data), read feed, query and delete containers."""
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict
+
+from .. import partitioning
+from .. import rid as rids
+from ..errors import bad_request, conflict, method_not_allowed
+from ..storage import Account, Collection, Database, initial_partitions
+from ..wire import Request, Response, metadata_charge
+from . import offers
+from .common import (COLLECTION_QUOTA, check_if_match, not_modified, not_modified_since, paged_feed,
+                     resolve_collection, resolve_database, resource_answer, strip_system_properties,
+                     validate_id)
+from .query_bridge import ListQuerySource, is_query_request, run_query
+
+DEFAULT_INDEXING_POLICY: Dict[str, Any] = {
+    "indexingMode": "consistent",
+    "automatic": True,
+    "includedPaths": [{"path": "/*"}],
+    "excludedPaths": [{"path": "/\"_etag\"/?"}],
+}
+DEFAULT_CONFLICT_RESOLUTION = {"mode": "LastWriterWins", "conflictResolutionPath": "/_ts",
+                               "conflictResolutionProcedure": ""}
+# Containers created without a partition key get the service's system key.
+SYSTEM_PARTITION_KEY = {"paths": ["/_partitionKey"], "kind": "Hash", "systemKey": True}
+
+
+def handle(account: Account, request: Request) -> Response:
+    if request.address.is_feed:
+        database = resolve_database(account, request, owner=True)
+        resources = [collection.properties for collection in database.collections.values()]
+        if is_query_request(request):
+            return run_query(request, ListQuerySource("colls", resources), "DocumentCollections",
+                             database.rid)
+        if request.method == "POST":
+            return _create(account, database, request)
+        if request.method == "GET":
+            return paged_feed(request, "DocumentCollections", database.rid, resources)
+        raise method_not_allowed()
+    collection = resolve_collection(account, request)
+    if request.method == "GET":
+        if not_modified_since(request, collection.properties["_etag"]):
+            return not_modified(metadata_charge(), collection.properties["_etag"])
+        return resource_answer(request, 200, collection.properties, metadata_charge(), headers_for(collection))
+    if request.method == "PUT":
+        check_if_match(request, collection.properties["_etag"])
+        return _replace(account, collection, request)
+    if request.method == "DELETE":
+        check_if_match(request, collection.properties["_etag"])
+        account.delete_collection(collection)
+        return resource_answer(request, 204, None, metadata_charge(), headers_for(collection))
+    raise method_not_allowed()
+
+
+def headers_for(collection: Collection) -> Dict[str, str]:
+    """Quota/usage and content-path headers the gateway puts on container answers."""
+    documents = collection.item_count()
+    size_kb = sum(len(str(item.body)) for item in collection.iter_items()) // 1024
+    children = collection.children
+    return {
+        "x-ms-resource-quota": COLLECTION_QUOTA,
+        "x-ms-resource-usage": (f"functions={len(children['udfs'])};storedProcedures={len(children['sprocs'])};"
+                                f"triggers={len(children['triggers'])};documentSize={size_kb // 1024};"
+                                f"documentsSize={size_kb};documentsCount={documents};collectionSize={size_kb};"),
+        "x-ms-alt-content-path": f"dbs/{collection.database.id}",
+        "x-ms-content-path": collection.database.rid,
+        "x-ms-cosmos-physical-partition-count": str(len(collection.partitions)),
+    }
+
+
+def normalize_indexing_policy(policy: Any) -> Dict[str, Any]:
+    if policy is None:
+        return copy.deepcopy(DEFAULT_INDEXING_POLICY)
+    if not isinstance(policy, dict):
+        raise bad_request("The indexing policy is invalid.")
+    result = copy.deepcopy(policy)
+    mode = str(result.get("indexingMode", "consistent")).lower()
+    if mode not in ("consistent", "lazy", "none"):
+        raise bad_request(f"The indexing mode '{result.get('indexingMode')}' is invalid.")
+    result["indexingMode"] = mode
+    result.setdefault("automatic", True)
+    if mode == "none":
+        result.setdefault("includedPaths", [])
+        result.setdefault("excludedPaths", [])
+    else:
+        result.setdefault("includedPaths", [{"path": "/*"}])
+        excluded = result.setdefault("excludedPaths", [])
+        if not any(entry.get("path") == "/\"_etag\"/?" for entry in excluded if isinstance(entry, dict)):
+            excluded.append({"path": "/\"_etag\"/?"})
+    return result
+
+
+def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
+    properties = strip_system_properties(body)
+    properties["indexingPolicy"] = normalize_indexing_policy(body.get("indexingPolicy"))
+    if "partitionKey" in body and body["partitionKey"] is not None:
+        properties["partitionKey"] = partitioning.validate_definition(body["partitionKey"])
+    else:
+        properties["partitionKey"] = dict(SYSTEM_PARTITION_KEY)
+    ttl = body.get("defaultTtl")
+    if ttl is not None:
+        if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl == 0 or ttl < -1:
+            raise bad_request("The value of defaultTtl must be -1 or a positive integer.")
+    unique = body.get("uniqueKeyPolicy")
+    if unique is None:
+        properties["uniqueKeyPolicy"] = {"uniqueKeys": []}
+    elif not isinstance(unique, dict) or not isinstance(unique.get("uniqueKeys", []), list):
+        raise bad_request("The unique key policy is invalid.")
+    else:
+        properties["uniqueKeyPolicy"] = {"uniqueKeys": unique.get("uniqueKeys", [])}
+    properties.setdefault("conflictResolutionPolicy", dict(DEFAULT_CONFLICT_RESOLUTION))
+    properties.setdefault("geospatialConfig", {"type": "Geography"})
+    return properties
+
+
+def _create(account: Account, database: Database, request: Request) -> Response:
+    body = request.json_object_body()
+    collection_id = validate_id(body.get("id"), what="collection")
+    if collection_id in database.collections:
+        raise conflict()
+    properties = _validated_properties(body)
+    properties["id"] = collection_id
+    content = offers.throughput_from_headers(request)
+    ordinal = database.next_collection_ordinal
+    database.next_collection_ordinal += 1
+    collection_rid = rids.collection_rid(database.rid, ordinal)
+    properties.update({
+        "_rid": collection_rid,
+        "_ts": account.now(),
+        "_self": f"dbs/{database.rid}/colls/{collection_rid}/",
+        "_etag": account.etag(),
+        "_docs": "docs/",
+        "_sprocs": "sprocs/",
+        "_triggers": "triggers/",
+        "_udfs": "udfs/",
+        "_conflicts": "conflicts/",
+    })
+    ranges = initial_partitions(collection_rid, account.partition_count, properties["partitionKey"])
+    collection = account.put_collection(database, properties, ranges)
+    if content is not None:
+        offers.create_offer(account, properties["_self"], collection_rid, content)
+    return resource_answer(request, 201, collection.properties, metadata_charge(), headers_for(collection))
+
+
+def _replace(account: Account, collection: Collection, request: Request) -> Response:
+    body = request.json_object_body()
+    if body.get("id") != collection.id:
+        raise bad_request("The id of the container in the body does not match the id in the request path.")
+    properties = _validated_properties(body)
+    old_definition = collection.partition_key_definition
+    new_definition = properties["partitionKey"]
+    if "partitionKey" in body and (new_definition.get("paths") != old_definition.get("paths")
+                                   or new_definition.get("kind") != old_definition.get("kind")
+                                   or partitioning.definition_version(new_definition)
+                                   != partitioning.definition_version(old_definition)):
+        raise bad_request("Partition key paths, kind and version of a container cannot be changed.")
+    properties["partitionKey"] = old_definition
+    properties["id"] = collection.id
+    for key in ("_rid", "_self", "_docs", "_sprocs", "_triggers", "_udfs", "_conflicts"):
+        properties[key] = collection.properties[key]
+    properties["_etag"] = account.etag()
+    properties["_ts"] = account.now()
+    updated = account.put_collection(collection.database, properties)
+    return resource_answer(request, 200, updated.properties, metadata_charge(), headers_for(updated))

@@ -1,0 +1,343 @@
+"""``/dbs/{db}/colls/{coll}/docs``: items.
+
+Identity is (partition key, id). The partition key comes from ``x-ms-documentdb-partitionkey`` (a
+JSON array) and, on writes, must match the value found in the body. Each write bumps the LSN of
+the physical partition holding the item; that LSN is in ``lsn`` and ``x-ms-session-token``.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import orjson
+
+from .. import partitioning
+from .. import rid as rids
+from ..errors import (CosmosError, bad_request, conflict, entity_too_large, method_not_allowed,
+                      not_found, precondition_failed)
+from ..storage import Account, Collection, PhysicalPartition, StoredItem
+from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps, feed_body, format_charge,
+                    read_charge, session_token, session_tokens, write_charge)
+from .common import (check_if_match, not_modified, not_modified_since, resolve_collection,
+                     resource_answer, strip_system_properties, validate_id)
+from .query_bridge import CollectionQuerySource, is_query_request, run_query
+
+PARTITION_KEY_HEADER = "x-ms-documentdb-partitionkey"
+RANGE_ID_HEADER = "x-ms-documentdb-partitionkeyrangeid"
+
+_MISMATCH_MESSAGE = ("PartitionKey extracted from document doesn't match the one specified in the header. "
+                     "Learn more: https://aka.ms/CosmosDB/sql/errors/wrong-pk-value")
+_MISSING_PK_MESSAGE = ("The partition key supplied in x-ms-partitionkey header has fewer components than "
+                       "defined in the the collection.")
+_WRONG_PK_MESSAGE = ("Partition key provided either doesn't correspond to definition in the collection or "
+                     "doesn't match partition key field values specified in the document.")
+
+# Hooks for features layered on top of plain item writes (unique keys, triggers, TTL ...). Each is
+# called as hook(account, collection, new_body, previous_item) before the write is applied and may
+# raise CosmosError to refuse it.
+write_validators: List[Callable[[Account, Collection, Dict[str, Any], Optional[StoredItem]], None]] = []
+
+
+def handle(account: Account, request: Request) -> Response:
+    collection = resolve_collection(account, request, owner=True)
+    if request.address.is_feed:
+        if is_query_request(request):
+            return run_query(request, CollectionQuerySource(collection), "Documents", collection.rid,
+                             content_headers(collection))
+        if request.method == "POST":
+            upsert = request.flag("x-ms-documentdb-is-upsert")
+            return write_item(account, collection, request, upsert=upsert)
+        if request.method == "GET":
+            return read_feed(account, collection, request)
+        raise method_not_allowed()
+    item_id = request.address.target_id or ""
+    if request.method == "GET":
+        return read_item(account, collection, request, item_id)
+    if request.method == "PUT":
+        return write_item(account, collection, request, replace_id=item_id)
+    if request.method == "DELETE":
+        return delete_item(account, collection, request, item_id)
+    raise method_not_allowed()
+
+
+# ------------------------------------------------------------------------------------------
+# Partition key handling
+# ------------------------------------------------------------------------------------------
+
+def header_partition_key(collection: Collection, request: Request, *, required: bool) -> Optional[List[Any]]:
+    """Components from ``x-ms-documentdb-partitionkey``; None when absent and not required."""
+    raw = request.header(PARTITION_KEY_HEADER)
+    definition = collection.partition_key_definition
+    if raw is None or raw.strip() == "":
+        if required:
+            raise bad_request(_MISSING_PK_MESSAGE)
+        return None
+    try:
+        decoded = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise bad_request(f"The partition key '{raw}' is invalid.") from None
+    components = partitioning.parse_header_components(decoded)
+    expected = len(definition["paths"])
+    if definition.get("systemKey") and components == []:
+        return components
+    if len(components) < expected:
+        raise bad_request(_MISSING_PK_MESSAGE)
+    if len(components) > expected:
+        raise bad_request(_WRONG_PK_MESSAGE)
+    return components
+
+
+def body_partition_key(collection: Collection, body: Dict[str, Any]) -> List[Any]:
+    return partitioning.extract_from_document(body, collection.partition_key_definition)
+
+
+def _locate(collection: Collection, components: List[Any], request: Request) -> Tuple[str, PhysicalPartition]:
+    epk = partitioning.effective_partition_key(components, collection.partition_key_definition)
+    partition = collection.partition_for_epk(epk)
+    requested_range = request.header(RANGE_ID_HEADER)
+    if requested_range is not None and requested_range.strip() != "":
+        explicit = collection.partition_by_id(requested_range.strip())
+        if explicit is None:
+            raise CosmosError(410, "Gone", "The requested partition key range is gone.", 1002)
+        if explicit is not partition:
+            # Served from that range only: the item cannot be there.
+            raise not_found()
+    return epk, partition
+
+
+# ------------------------------------------------------------------------------------------
+# Answers
+# ------------------------------------------------------------------------------------------
+
+def content_headers(collection: Collection) -> Dict[str, str]:
+    return {"x-ms-alt-content-path": collection.name_link, "x-ms-content-path": collection.rid}
+
+
+def item_headers(collection: Collection, partition: PhysicalPartition) -> Dict[str, str]:
+    headers = content_headers(collection)
+    headers["lsn"] = str(partition.lsn)
+    headers["x-ms-session-token"] = session_token(partition.range_id, partition.lsn)
+    headers[RANGE_ID_HEADER] = partition.range_id
+    headers["x-ms-item-lsn"] = str(partition.lsn)
+    return headers
+
+
+def _minimal(request: Request) -> bool:
+    return "return=minimal" in (request.header("prefer") or "").replace(" ", "").lower()
+
+
+# ------------------------------------------------------------------------------------------
+# Operations
+# ------------------------------------------------------------------------------------------
+
+def read_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
+    components = header_partition_key(collection, request, required=True)
+    epk, partition = _locate(collection, components or [], request)
+    item = live_item(partition, epk, item_id)
+    headers = item_headers(collection, partition)
+    if item is None:
+        raise not_found()
+    etag = item.body["_etag"]
+    if not_modified_since(request, etag):
+        return not_modified(1.0, etag, headers)
+    body = dumps(item.body)
+    headers["x-ms-item-lsn"] = str(item.lsn)
+    return resource_answer(request, 200, item.body, read_charge(len(body)), headers, body)
+
+
+def live_item(partition: PhysicalPartition, epk: str, item_id: str) -> Optional[StoredItem]:
+    """The item unless it does not exist or its time to live has run out."""
+    item = partition.get(epk, item_id)
+    if item is not None and item.expires_at is not None and item.expires_at <= time.time():
+        return None
+    return item
+
+
+def write_item(account: Account, collection: Collection, request: Request, *, upsert: bool = False,
+               replace_id: Optional[str] = None) -> Response:
+    """Create (POST), upsert (POST + is-upsert) or replace (PUT) one item."""
+    if len(request.body) > MAX_DOCUMENT_BYTES:
+        raise entity_too_large()
+    body = request.json_object_body()
+    item_id = validate_id(body.get("id"), what="document")
+    if replace_id is not None and item_id != replace_id:
+        raise bad_request("The id of the item in the request body does not match the id in the request path.")
+    body_components = body_partition_key(collection, body)
+    header_components = header_partition_key(collection, request, required=False)
+    definition = collection.partition_key_definition
+    if header_components is None:
+        components = body_components
+    else:
+        body_matches = partitioning.components_equal(header_components, body_components) or (
+            definition.get("systemKey") and header_components == []
+            and all(c is partitioning.UNDEFINED for c in body_components))
+        if not body_matches:
+            raise bad_request(_MISMATCH_MESSAGE, 1001)
+        components = header_components
+    epk, partition = _locate(collection, components, request)
+    existing = live_item(partition, epk, item_id)
+    expired = partition.get(epk, item_id) if existing is None else None
+
+    if replace_id is not None:
+        if existing is None:
+            raise not_found()
+        check_if_match(request, existing.body["_etag"])
+    elif existing is not None and not upsert:
+        raise conflict()
+    elif upsert:
+        if request.header("if-match") is not None and request.header("if-match").strip() != "*":
+            if existing is None:
+                raise precondition_failed()
+            check_if_match(request, existing.body["_etag"])
+
+    stored = build_item(account, collection, partition, body, item_id, epk, components,
+                        existing if existing is not None else None)
+    for validator in write_validators:
+        validator(account, collection, stored.body, existing)
+    if expired is not None:
+        account.delete_item(collection, partition, expired, partition.lsn)
+    account.put_item(collection, partition, stored)
+    status = 201 if existing is None else 200
+    headers = item_headers(collection, partition)
+    payload = dumps(stored.body)
+    charge = write_charge(len(payload))
+    if _minimal(request):
+        return resource_answer(request, status, stored.body, charge, headers, body=b"")
+    return resource_answer(request, status, stored.body, charge, headers, payload)
+
+
+def build_item(account: Account, collection: Collection, partition: PhysicalPartition, body: Dict[str, Any],
+               item_id: str, epk: str, components: List[Any], previous: Optional[StoredItem]) -> StoredItem:
+    """The stored form of a new item state: user properties plus system properties.
+
+    A replace or upsert over an existing item keeps its ``_rid``; a create gets a new one.
+    """
+    if previous is not None:
+        item_rid = previous.body["_rid"]
+    else:
+        item_rid = rids.child_rid(collection.rid, collection.allocate_child_ordinal(), rids.CHILD_DOCUMENT)
+    document = strip_system_properties(body)
+    document["id"] = item_id
+    document["_rid"] = item_rid
+    document["_self"] = f"{collection.self_link}docs/{item_rid}/"
+    document["_etag"] = account.etag()
+    document["_attachments"] = "attachments/"
+    document["_ts"] = account.now()
+    lsn = partition.lsn + 1
+    return StoredItem(document, epk, partitioning.components_to_json(components), lsn,
+                      expiry_time(collection, document))
+
+
+def expiry_time(collection: Collection, document: Dict[str, Any]) -> Optional[float]:
+    """When the item stops being visible under the container's TTL rules (None: never).
+
+    Item ``ttl`` applies only when the container has ``defaultTtl`` set (-1 meaning "no default");
+    ``ttl: -1`` on the item means never expire.
+    """
+    default_ttl = collection.properties.get("defaultTtl")
+    if default_ttl is None:
+        return None
+    ttl = document.get("ttl")
+    if not _is_valid_ttl(ttl):
+        ttl = default_ttl
+    if ttl == -1:
+        return None
+    return document["_ts"] + ttl
+
+
+def _is_valid_ttl(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and (value > 0 or value == -1)
+
+
+def delete_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
+    components = header_partition_key(collection, request, required=True)
+    epk, partition = _locate(collection, components or [], request)
+    existing = live_item(partition, epk, item_id)
+    if existing is None:
+        raise not_found()
+    check_if_match(request, existing.body["_etag"])
+    size = len(dumps(existing.body))
+    account.delete_item(collection, partition, existing, partition.lsn + 1)
+    return resource_answer(request, 204, None, delete_charge(size), item_headers(collection, partition))
+
+
+def read_feed(account: Account, collection: Collection, request: Request) -> Response:
+    """``GET .../docs``: all live items, scoped by partition key or range id when given, in pages.
+
+    The continuation names the range and the ``_rid`` ordinal of the last item returned.
+    """
+    if request.header("a-im") is not None:
+        from . import change_feed
+        return change_feed.handle(account, collection, request)
+    components = header_partition_key(collection, request, required=False)
+    epk: Optional[str] = None
+    partitions = list(collection.partitions)
+    range_header = (request.header(RANGE_ID_HEADER) or "").strip()
+    if range_header:
+        explicit = collection.partition_by_id(range_header)
+        if explicit is None:
+            raise CosmosError(410, "Gone", "The requested partition key range is gone.", 1002)
+        partitions = [explicit]
+    if components is not None:
+        epk = partitioning.effective_partition_key(components, collection.partition_key_definition)
+        holder = collection.partition_for_epk(epk)
+        partitions = [p for p in partitions if p is holder]
+    start_range, after_ordinal = _parse_feed_continuation(request.header("x-ms-continuation"))
+    size = request.max_item_count(default=100)
+    page: List[Dict[str, Any]] = []
+    next_token: Optional[str] = None
+    started = start_range is None
+    touched: Dict[str, int] = {}
+    now = time.time()
+    for partition in partitions:
+        if not started:
+            if partition.range_id != start_range:
+                continue
+            started = True
+            last_in_partition = after_ordinal
+        else:
+            last_in_partition = -1
+        touched[partition.range_id] = partition.lsn
+        for item in partition.iter_items(epk):
+            if item.expires_at is not None and item.expires_at <= now:
+                continue
+            ordinal = item_ordinal(item)
+            if ordinal <= last_in_partition:
+                continue
+            if len(page) == size:
+                next_token = _feed_continuation(partition.range_id, last_in_partition)
+                break
+            page.append(item.body)
+            last_in_partition = ordinal
+        if next_token:
+            break
+    payload = dumps(feed_body("Documents", collection.rid, page))
+    headers = content_headers(collection)
+    headers["x-ms-item-count"] = str(len(page))
+    headers["x-ms-request-charge"] = format_charge(read_charge(len(payload)))
+    if touched:
+        headers["x-ms-session-token"] = session_tokens(touched.items())
+    if next_token:
+        headers["x-ms-continuation"] = next_token
+    return Response(200, payload, headers)
+
+
+def item_ordinal(item: StoredItem) -> int:
+    raw = rids.decode(item.body.get("_rid", ""))
+    if raw is None or len(raw) != 16:
+        return 0
+    return int.from_bytes(raw[8:16], "little") & ((1 << 60) - 1)
+
+
+def _feed_continuation(range_id: str, after_ordinal: int) -> str:
+    return dumps({"range": range_id, "after": after_ordinal}).decode()
+
+
+def _parse_feed_continuation(token: Optional[str]) -> Tuple[Optional[str], int]:
+    if not token:
+        return None, -1
+    try:
+        decoded = orjson.loads(token)
+        return str(decoded["range"]), int(decoded["after"])
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        raise bad_request("Invalid Continuation Token") from None

@@ -1,0 +1,119 @@
+"""The storage side of queries: ``QuerySource`` implementations and the query route glue.
+
+The SQL engine and the gateway's query rules live in ``cosmos_emulator.query`` (another module's
+job); this module hands it the resources to look at and turns its result into the answer.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from .. import partitioning
+from ..errors import CosmosError, bad_request
+from ..storage import Collection
+from ..wire import Request, Response, dumps, feed_body, format_charge, query_charge, session_tokens
+
+QUERY_CONTENT_TYPE = "application/query+json"
+
+
+def is_query_request(request: Request) -> bool:
+    """``POST`` to a feed with ``x-ms-documentdb-isquery: true`` or the query content type."""
+    content_type = (request.header("content-type") or "").split(";")[0].strip().lower()
+    return request.method == "POST" and (request.flag("x-ms-documentdb-isquery")
+                                         or content_type == QUERY_CONTENT_TYPE)
+
+
+class CollectionQuerySource:
+    """Documents of one container, as the query engine sees them.
+
+    :param collection: the container.
+    :param udf_resolver: resolves ``udf.name(...)`` calls, when scripts are available.
+    """
+
+    resource_kind = "docs"
+
+    def __init__(self, collection: Collection, udf_resolver: Any = None):
+        self.collection = collection
+        self.partition_key_definition = collection.partition_key_definition
+        self._udf_resolver = udf_resolver
+        self.touched_ranges: Dict[str, int] = {}
+
+    def partition_key_ranges(self) -> List[Dict[str, Any]]:
+        return [{"id": p.range_id, "minInclusive": p.min_inclusive, "maxExclusive": p.max_exclusive}
+                for p in self.collection.partitions]
+
+    def effective_partition_key(self, pk_components: list) -> str:
+        components = partitioning.parse_header_components(list(pk_components))
+        return partitioning.effective_partition_key(components, self.partition_key_definition)
+
+    def documents(self, range_id: Optional[str] = None, epk: Optional[str] = None) -> Iterable[dict]:
+        if range_id is not None:
+            partition = self.collection.partition_by_id(range_id)
+            if partition is None:
+                raise CosmosError(410, "Gone", "The requested partition key range is gone.", 1002)
+            partitions = [partition]
+        elif epk is not None:
+            partitions = [self.collection.partition_for_epk(epk)]
+        else:
+            partitions = list(self.collection.partitions)
+        for partition in partitions:
+            self.touched_ranges[partition.range_id] = partition.lsn
+            for item in partition.iter_items(epk):
+                yield item.body
+
+    def udf_resolver(self) -> Any:
+        return self._udf_resolver
+
+
+class ListQuerySource:
+    """A non-partitioned feed (databases, containers, offers, users ...) as a query source."""
+
+    partition_key_definition = None
+
+    def __init__(self, resource_kind: str, resources: List[Dict[str, Any]]):
+        self.resource_kind = resource_kind
+        self._resources = resources
+        self.touched_ranges: Dict[str, int] = {}
+
+    def partition_key_ranges(self) -> List[Dict[str, Any]]:
+        return [{"id": "0", "minInclusive": partitioning.MIN_EPK, "maxExclusive": partitioning.MAX_EPK}]
+
+    def effective_partition_key(self, pk_components: list) -> str:
+        return partitioning.MIN_EPK
+
+    def documents(self, range_id: Optional[str] = None, epk: Optional[str] = None) -> Iterable[dict]:
+        return iter(self._resources)
+
+    def udf_resolver(self) -> Any:
+        return None
+
+
+def run_query(request: Request, source: Any, feed_key: str, owner_rid: str,
+              extra_headers: Optional[Dict[str, str]] = None) -> Response:
+    """Execute a query POST through the query engine and render the page."""
+    try:
+        from ..query.gateway import execute_gateway_query
+    except ImportError:
+        raise bad_request("Queries are not supported by this emulator build yet "
+                          "(the query engine module is missing).") from None
+    body = request.json_body()
+    if isinstance(body, str):
+        body = {"query": body}
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        raise bad_request("The query payload is invalid: expected {\"query\": <text>, \"parameters\": [...]}.")
+    result = execute_gateway_query(body, request.headers, source)
+    headers = dict(extra_headers or {})
+    headers.update(result.headers or {})
+    if result.plan is not None and result.items is None:
+        payload = dumps(result.plan)
+        headers["x-ms-request-charge"] = format_charge(query_charge(0, 0))
+        return Response(200, payload, headers)
+    items = result.items or []
+    payload = dumps(feed_body(feed_key, owner_rid, items))
+    headers["x-ms-item-count"] = str(len(items))
+    headers["x-ms-request-charge"] = format_charge(query_charge(result.documents_scanned, len(payload)))
+    if result.continuation:
+        headers["x-ms-continuation"] = result.continuation
+    touched = getattr(source, "touched_ranges", None)
+    if touched and source.resource_kind == "docs":
+        headers["x-ms-session-token"] = session_tokens(sorted(touched.items(), key=lambda kv: int(kv[0])))
+    return Response(200, payload, headers)

@@ -1,0 +1,163 @@
+"""Starting and stopping an emulator, in the current event loop or in a background thread."""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import tempfile
+import threading
+from typing import Optional
+
+from aiohttp import web
+
+from .app import EmulatorState, build_application
+from .auth import Authenticator
+from .storage import Account, DataDirectory
+from .tls import ensure_self_signed, server_context
+
+WELL_KNOWN_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
+DEFAULT_PORT = 8081
+DEFAULT_PARTITIONS = 4
+
+
+class EmulatorServer:
+    """A local Cosmos DB gateway.
+
+    Use :meth:`start`/:meth:`stop` (or ``with EmulatorServer() as server:``) to run it in a
+    background thread with its own event loop, or ``await start_async()``/``await stop_async()``
+    to run it in the caller's loop.
+
+    :param host: interface to listen on (loopback by default).
+    :param port: TCP port; 0 picks a free one (see :attr:`port` after start).
+    :keyword tls: serve HTTPS (with ``cert_file``/``key_file`` or a generated self-signed cert).
+    :keyword cert_file: PEM certificate to serve with ``tls``.
+    :keyword key_file: PEM private key for ``cert_file``.
+    :keyword partitions: physical partitions per new container.
+    :keyword data_dir: directory for durable state; None keeps everything in memory.
+    :keyword key: the account master key (base64).
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False,
+                 cert_file: Optional[str] = None, key_file: Optional[str] = None,
+                 partitions: int = DEFAULT_PARTITIONS, data_dir: Optional[str] = None,
+                 key: str = WELL_KNOWN_KEY):
+        if (cert_file is None) != (key_file is None):
+            raise ValueError("cert_file and key_file go together")
+        self.host = host
+        self.port = port
+        self.tls = tls or cert_file is not None
+        self.cert_file = cert_file
+        self.key_file = key_file
+        self.data_dir = data_dir
+        self.key = key
+        self.account = Account(partition_count=partitions)
+        self.state = EmulatorState(self.account, Authenticator(key))
+        self._data: Optional[DataDirectory] = None
+        self._runner: Optional[web.AppRunner] = None
+        self._thread: Optional[threading.Thread] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._stopped: Optional[asyncio.Event] = None
+
+    # ------------------------------------------------------------------------------------------
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
+
+    @property
+    def endpoint(self) -> str:
+        """The URL clients use, e.g. ``http://127.0.0.1:8081/``."""
+        host = self.host
+        if host in ("0.0.0.0", ""):
+            host = "127.0.0.1"
+        elif ":" in host:
+            host = f"[{host}]"
+        return f"{self.scheme}://{host}:{self.port}/"
+
+    @property
+    def connection_string(self) -> str:
+        return f"AccountEndpoint={self.endpoint};AccountKey={self.key};"
+
+    # ------------------------------------------------------------------------------------------
+    async def start_async(self) -> None:
+        """Load state (when ``data_dir`` is set) and start listening in the running loop."""
+        if self.data_dir:
+            self._data = DataDirectory(self.data_dir)
+            self._data.load_into(self.account)
+        ssl_context = None
+        if self.tls:
+            if self.cert_file is None:
+                cert_dir = os.path.join(self.data_dir, "tls") if self.data_dir else os.path.join(
+                    tempfile.gettempdir(), "cosmos-emulator-tls")
+                self.cert_file, self.key_file = ensure_self_signed(cert_dir)
+            ssl_context = server_context(self.cert_file, self.key_file or "")
+        self._runner = web.AppRunner(build_application(self.state), access_log=None,
+                                     handle_signals=False, keepalive_timeout=75)
+        await self._runner.setup()
+        listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((self.host, self.port))
+        listener.listen(256)
+        listener.setblocking(False)
+        self.port = listener.getsockname()[1]
+        site = web.SockSite(self._runner, listener, ssl_context=ssl_context)
+        await site.start()
+
+    async def stop_async(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._data is not None:
+            self._data.close()
+            self._data = None
+            self.account.journal = None
+
+    # ------------------------------------------------------------------------------------------
+    def start(self) -> "EmulatorServer":
+        """Run the server in a daemon thread; returns once it accepts connections."""
+        if self._thread is not None:
+            raise RuntimeError("already started")
+        ready = threading.Event()
+        failure: list = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            self._stopped = asyncio.Event()
+            try:
+                loop.run_until_complete(self.start_async())
+            except BaseException as error:  # report start failures to the starting thread
+                failure.append(error)
+                ready.set()
+                loop.close()
+                return
+            ready.set()
+            try:
+                loop.run_until_complete(self._stopped.wait())
+                loop.run_until_complete(self.stop_async())
+            finally:
+                loop.close()
+
+        self._thread = threading.Thread(target=run, name="cosmos-emulator", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            self._thread = None
+            raise failure[0]
+        return self
+
+    def stop(self) -> None:
+        """Stop a server started with :meth:`start` and wait for it to finish."""
+        if self._thread is None or self._loop is None or self._stopped is None:
+            return
+        self._loop.call_soon_threadsafe(self._stopped.set)
+        self._thread.join()
+        self._thread = None
+        self._loop = None
+
+    def __enter__(self) -> "EmulatorServer":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

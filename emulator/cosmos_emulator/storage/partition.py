@@ -1,0 +1,122 @@
+"""One physical partition (a partition key range) and the items it stores."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+
+class StoredItem:
+    """A document as stored: its body (with system properties) plus placement metadata.
+
+    :param body: the document as returned to clients, system properties included.
+    :param epk: effective partition key of its logical partition.
+    :param partition_key: the JSON form of its partition key components.
+    :param lsn: the partition LSN of its last write.
+    """
+
+    __slots__ = ("body", "epk", "partition_key", "lsn", "expires_at")
+
+    def __init__(self, body: Dict[str, Any], epk: str, partition_key: List[Any], lsn: int,
+                 expires_at: Optional[float] = None):
+        self.body = body
+        self.epk = epk
+        self.partition_key = partition_key
+        self.lsn = lsn
+        self.expires_at = expires_at
+
+    @property
+    def id(self) -> str:
+        return self.body["id"]
+
+    def to_record(self) -> Dict[str, Any]:
+        return {"epk": self.epk, "pk": self.partition_key, "lsn": self.lsn, "item": self.body}
+
+
+class PhysicalPartition:
+    """A partition key range ``[min_inclusive, max_exclusive)`` with its own LSN counter.
+
+    Items are kept in insertion order (which is ``_rid`` order: a replace keeps its slot, a
+    delete + create gets a new ``_rid`` at the end), and are also indexed per logical partition.
+    """
+
+    def __init__(self, range_id: str, min_inclusive: str, max_exclusive: str,
+                 parents: Optional[List[str]] = None, lsn: int = 0, rid: str = ""):
+        self.range_id = range_id
+        self.min_inclusive = min_inclusive
+        self.max_exclusive = max_exclusive
+        self.parents = list(parents or [])
+        self.lsn = lsn
+        self.rid = rid
+        self.items: Dict[Tuple[str, str], StoredItem] = {}
+        self.by_logical_partition: Dict[str, Dict[str, StoredItem]] = {}
+
+    def holds(self, epk: str) -> bool:
+        return self.min_inclusive <= epk < self.max_exclusive
+
+    def get(self, epk: str, item_id: str) -> Optional[StoredItem]:
+        return self.items.get((epk, item_id))
+
+    def put(self, item: StoredItem) -> Optional[StoredItem]:
+        key = (item.epk, item.id)
+        previous = self.items.get(key)
+        self.items[key] = item
+        self.by_logical_partition.setdefault(item.epk, {})[item.id] = item
+        if item.lsn > self.lsn:
+            self.lsn = item.lsn
+        return previous
+
+    def remove(self, epk: str, item_id: str) -> Optional[StoredItem]:
+        previous = self.items.pop((epk, item_id), None)
+        logical = self.by_logical_partition.get(epk)
+        if logical is not None:
+            logical.pop(item_id, None)
+            if not logical:
+                del self.by_logical_partition[epk]
+        return previous
+
+    def restore(self, key: Tuple[str, str], item: Optional[StoredItem]) -> None:
+        """Undo helper: put ``item`` back under ``key`` (or remove the key when ``item`` is None)."""
+        if item is None:
+            self.remove(*key)
+        else:
+            self.put(item)
+
+    def iter_items(self, epk: Optional[str] = None) -> Iterator[StoredItem]:
+        if epk is None:
+            return iter(list(self.items.values()))
+        return iter(list(self.by_logical_partition.get(epk, {}).values()))
+
+    def item_count(self) -> int:
+        return len(self.items)
+
+    def describe(self, collection_rid: str, etag: str, ts: int) -> Dict[str, Any]:
+        """The ``/pkranges`` document for this range."""
+        return {
+            "id": self.range_id,
+            "_rid": self.rid,
+            "_self": f"dbs/{_db_of(collection_rid)}/colls/{collection_rid}/pkranges/{self.rid}/",
+            "_etag": etag,
+            "minInclusive": self.min_inclusive,
+            "maxExclusive": self.max_exclusive,
+            "ridPrefix": int(self.range_id) if self.range_id.isdigit() else 0,
+            "throughputFraction": 1.0,
+            "status": "online",
+            "parents": list(self.parents),
+            "ownedArchivalPKRangeIds": [],
+            "_ts": ts,
+            "_lsn": self.lsn,
+        }
+
+    def to_record(self) -> Dict[str, Any]:
+        return {"id": self.range_id, "min": self.min_inclusive, "max": self.max_exclusive,
+                "parents": self.parents, "lsn": self.lsn, "rid": self.rid}
+
+    @classmethod
+    def from_record(cls, record: Dict[str, Any]) -> "PhysicalPartition":
+        return cls(record["id"], record["min"], record["max"], record.get("parents"),
+                   record.get("lsn", 0), record.get("rid", ""))
+
+
+def _db_of(collection_rid: str) -> str:
+    from .. import rid as rids
+    raw = rids.decode(collection_rid)
+    return rids.encode(raw[:4]) if raw else ""
