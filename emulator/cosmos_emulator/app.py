@@ -82,8 +82,11 @@ def _to_http(response: Response, activity_id: str) -> web.Response:
     return web.Response(status=response.status, headers=headers)
 
 
+STATE_KEY = web.AppKey("emulator", EmulatorState)
+
+
 def build_application(state: EmulatorState) -> web.Application:
     application = web.Application(client_max_size=CLIENT_MAX_SIZE)
-    application["emulator"] = state
+    application[STATE_KEY] = state
     application.router.add_route("*", "/{tail:.*}", state.handle)
     return application

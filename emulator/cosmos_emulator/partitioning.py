@@ -218,13 +218,26 @@ def _v2_hash_hex(components: Sequence[Any]) -> str:
 
 
 def _v1_epk(components: Sequence[Any]) -> str:
-    truncated = [c[:_V1_MAX_STRING_CHARS] if isinstance(c, str) else c for c in components]
+    truncated = [_truncate_utf16(c) if isinstance(c, str) else c for c in components]
     data = b"".join(_hashing_bytes(component, b"\x00") for component in truncated)
     hash_value = float(mmh3.hash(data, 0, signed=False))
     encoded = bytearray()
     for component in [hash_value] + truncated:
         _write_binary_v1(component, encoded)
     return encoded.hex().upper()
+
+
+def _truncate_utf16(text: str) -> str:
+    """The first 100 UTF-16 code units of ``text``, as the service (a .NET program) counts them.
+
+    A surrogate pair cut in half leaves a lone surrogate, which UTF-8 encoding turns into U+FFFD.
+    """
+    if len(text) <= _V1_MAX_STRING_CHARS // 2:
+        return text
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * _V1_MAX_STRING_CHARS:
+        return text
+    return units[:2 * _V1_MAX_STRING_CHARS].decode("utf-16-le", "replace")
 
 
 def _hashing_bytes(value: Any, string_suffix: bytes) -> bytes:

@@ -1,0 +1,82 @@
+"""The emulator's Cosmos DB NoSQL query engine.
+
+``prepare(sql, parameters)`` parses and binds a query once; ``PreparedQuery.run(documents)`` evaluates it
+with the service's whole-query semantics. :mod:`.gateway` adds the gateway's partition scoping, paging,
+continuation and query-plan behaviour on top.
+
+Modules: :mod:`.lexer` and :mod:`.parser` (grammar, producing :mod:`.nodes`), :mod:`.evaluator` (scalar
+expressions), :mod:`.executor` (clauses), :mod:`.functions` (built-ins), :mod:`.aggregates`,
+:mod:`.planner` (query plans and rewritten queries), :mod:`.gateway`, :mod:`.source` (storage interface).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from .errors import bad_request
+from .evaluator import QueryContext
+from .executor import CompiledQuery
+from .parser import parse_query
+from .source import QuerySource, UdfResolver
+from .values import UNDEFINED
+
+__all__ = ["prepare", "PreparedQuery", "QuerySource", "UdfResolver", "UNDEFINED", "bind_parameters"]
+
+
+def bind_parameters(parameters: Optional[List[Dict[str, Any]]]) -> Dict[str, Any]:
+    """Turn the request's ``[{"name": "@x", "value": ...}]`` into ``{"@x": value}``.
+
+    :raises CosmosError: 400 when an entry is malformed.
+    """
+    bound: Dict[str, Any] = {}
+    for entry in parameters or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise bad_request("The query parameters must be objects with a string 'name' and a 'value'.")
+        name = entry["name"]
+        if not name.startswith("@"):
+            raise bad_request(f"The query parameter name '{name}' is invalid: it must start with '@'.")
+        # A parameter sent without a value is bound to undefined, as in the service.
+        bound[name] = entry.get("value", UNDEFINED)
+    return bound
+
+
+class PreparedQuery:
+    """A parsed, bound query ready to run over documents.
+
+    :param sql: the query text.
+    :param parameters: the request's parameter list.
+    :param udfs: resolver for ``udf.name(...)`` calls.
+    """
+
+    def __init__(self, sql: str, parameters: Optional[List[Dict[str, Any]]] = None, *,
+                 udfs: Optional[UdfResolver] = None):
+        if not isinstance(sql, str) or not sql.strip():
+            raise bad_request("The query text must be a non-empty string.")
+        self.sql = sql
+        self.syntax = parse_query(sql)
+        self.context = QueryContext(bind_parameters(parameters), udfs)
+        self.compiled = CompiledQuery(self.syntax, self.context)
+
+    @property
+    def requires_client_pipeline(self) -> bool:
+        """True when a cross-partition execution needs the client's merge pipeline (ORDER BY, TOP,
+        OFFSET/LIMIT, DISTINCT, aggregates, GROUP BY)."""
+        return not self.compiled.is_streamable
+
+    def run(self, documents: Iterable[Dict[str, Any]]) -> List[Any]:
+        """Evaluate the whole query over ``documents`` (in their given order) and return all results.
+
+        Results may share structure with the input documents; callers must not mutate them.
+        """
+        return self.compiled.run(documents)
+
+
+def prepare(sql: str, parameters: Optional[List[Dict[str, Any]]] = None, *,
+            udfs: Optional[UdfResolver] = None) -> PreparedQuery:
+    """Parse and bind a query.
+
+    :param sql: the query text.
+    :param parameters: ``[{"name": "@x", "value": ...}, ...]``.
+    :keyword udfs: resolver for ``udf.name(...)`` calls.
+    :raises CosmosError: 400 BadRequest for syntax or semantic errors.
+    """
+    return PreparedQuery(sql, parameters, udfs=udfs)

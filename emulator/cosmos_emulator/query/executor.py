@@ -1,0 +1,450 @@
+"""Compiles a whole query (FROM/JOIN/WHERE/GROUP BY/ORDER BY/SELECT/DISTINCT/OFFSET/TOP) and runs it.
+
+The pipeline, per the service's semantics:
+
+1. FROM binds the root alias once per document (or per array element for ``x IN path``); each JOIN
+   multiplies the rows by the values its collection yields for that row.
+2. WHERE keeps the rows whose condition is exactly ``true``.
+3. With GROUP BY or aggregates, rows are grouped and every aggregate is computed per group.
+4. ORDER BY sorts with the service's cross-type order (undefined < null < booleans < numbers < strings).
+5. SELECT projects (undefined projections are dropped), DISTINCT removes duplicates, then OFFSET/LIMIT and
+   TOP cut the result.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
+
+from . import nodes as n
+from .aggregates import compute_aggregate
+from .errors import UNRESOLVED_IDENTIFIER_CODE, semantic_error
+from .evaluator import (AGGREGATES_KEY, Evaluator, ExpressionCompiler, QueryContext, Row, Scope,
+                        is_aggregate_call)
+from .formatter import format_expression
+from .values import UNDEFINED, hash_key, is_number, order_key
+
+# Alias under which an unnamed FROM subquery is bound (not a valid identifier, so it cannot clash).
+ANONYMOUS_ALIAS = "\x00source"
+
+
+class CompiledQuery:
+    """An executable query.
+
+    :param query: the parsed query.
+    :param context: parameters, UDFs, statement time.
+    :param outer_aliases: aliases of enclosing queries (empty for a top-level query).
+    :param top_level: whether FROM reads the container's documents (``True``) or outer aliases.
+    """
+
+    def __init__(self, query: n.Query, context: QueryContext, outer_aliases: FrozenSet[str] = frozenset(),
+                 top_level: bool = True):
+        self.query = query
+        self.context = context
+        self.top_level = top_level
+        self.expressions = ExpressionCompiler(context, self._compile_subquery)
+        self.outer_aliases = outer_aliases
+        self.aliases: List[str] = []
+        self._container_subquery: Optional["CompiledQuery"] = None
+        self._source = self._compile_source(query.source) if query.source is not None else None
+        self._joins = [self._compile_join(join) for join in query.joins]
+        self.scope = Scope(frozenset(outer_aliases) | frozenset(self.aliases), clause="WHERE")
+        self._where = self.expressions.compile(query.where, self.scope) if query.where is not None else None
+        self._compile_shape()
+
+    # ------------------------------------------------------------------------------------------ compile
+    def _compile_subquery(self, query: n.Query, outer_aliases: FrozenSet[str]) -> "CompiledQuery":
+        return CompiledQuery(query, self.context, outer_aliases, top_level=False)
+
+    def _declare(self, alias: str, position: int) -> None:
+        if alias in self.aliases:
+            raise semantic_error(f"The input set name or alias '{alias}' is specified more than once.", position)
+        self.aliases.append(alias)
+
+    def _resolve_root(self, root: str, position: int) -> Optional[str]:
+        """For a nested query or a JOIN the path root must be a known alias; at top level the first FROM
+        names the container itself (returns ``None``)."""
+        if root in self.aliases or root in self.outer_aliases:
+            return root
+        if self.top_level and not self.aliases:
+            return None
+        raise semantic_error(f"Identifier '{root}' could not be resolved.", position,
+                             position + len(root), code=UNRESOLVED_IDENTIFIER_CODE)
+
+    def _path_reader(self, source: n.PathSource) -> Callable[[Row, Any], Any]:
+        """A reader ``(row, document) -> value`` for a path whose root is an alias or the container."""
+        root = self._resolve_root(source.root, source.position)
+        path = source.path
+
+        def read(row: Row, document: Any) -> Any:
+            value = document if root is None else row.get(root, UNDEFINED)
+            for segment in path:
+                if isinstance(segment, str):
+                    value = value.get(segment, UNDEFINED) if isinstance(value, dict) else UNDEFINED
+                elif isinstance(value, list) and 0 <= segment < len(value):
+                    value = value[segment]
+                else:
+                    return UNDEFINED
+            return value
+        return read
+
+    def _compile_source(self, source: n.Node) -> Callable[[Row, Any], Iterator[Row]]:
+        """Root FROM source: ``(outer_row, document) -> rows``; ``document`` is the container item at top level."""
+        if isinstance(source, n.PathSource):
+            read = self._path_reader(source)
+            alias = source.alias
+            self._declare(alias, source.position)
+
+            def bind_value(outer: Row, document: Any) -> Iterator[Row]:
+                value = read(outer, document)
+                if value is not UNDEFINED:
+                    row = dict(outer)
+                    row[alias] = value
+                    yield row
+            return bind_value
+        if isinstance(source, n.IterationSource):
+            produce = self._collection_values(source.collection)
+            alias = source.alias
+            self._declare(alias, source.position)
+
+            def bind_each(outer: Row, document: Any) -> Iterator[Row]:
+                for value in produce(outer, document):
+                    row = dict(outer)
+                    row[alias] = value
+                    yield row
+            return bind_each
+        if isinstance(source, n.SubquerySource):
+            inner = CompiledQuery(source.query, self.context, self.outer_aliases, top_level=self.top_level)
+            alias = source.alias or ANONYMOUS_ALIAS
+            self._declare(alias, source.position)
+            # At top level the subquery reads the whole container (e.g. COUNT over a DISTINCT subquery), so
+            # the documents are handed over all at once rather than one by one.
+            self._container_subquery = inner if self.top_level else None
+
+            def bind_results(outer: Row, documents: Any) -> Iterator[Row]:
+                values = inner.run(documents) if self.top_level else inner.values(outer)
+                for value in values:
+                    row = dict(outer)
+                    row[alias] = value
+                    yield row
+            return bind_results
+        raise semantic_error("Unsupported FROM source.", source.position)
+
+    def _collection_values(self, collection: n.Node) -> Callable[[Row, Any], Iterable[Any]]:
+        """Values an ``x IN collection`` iterates: the elements of the array at the path, or the results of a
+        subquery."""
+        if isinstance(collection, n.SubquerySource):
+            inner = CompiledQuery(collection.query, self.context,
+                                  frozenset(self.outer_aliases) | frozenset(self.aliases), top_level=False)
+            return lambda row, document: inner.values(row)
+        read = self._path_reader(collection)
+
+        def elements(row: Row, document: Any) -> Iterable[Any]:
+            value = read(row, document)
+            return value if isinstance(value, list) else ()
+        return elements
+
+    def _compile_join(self, join: n.Node) -> Callable[[Row], Iterator[Row]]:
+        if isinstance(join, n.IterationSource):
+            produce = self._collection_values(join.collection)
+            alias = join.alias
+        elif isinstance(join, n.SubquerySource):
+            inner = CompiledQuery(join.query, self.context,
+                                  frozenset(self.outer_aliases) | frozenset(self.aliases), top_level=False)
+            produce = lambda row, document: inner.values(row)  # noqa: E731
+            alias = join.alias or ANONYMOUS_ALIAS
+        else:
+            read = self._path_reader(join)
+
+            def produce(row, document):
+                value = read(row, document)
+                return () if value is UNDEFINED else (value,)
+            alias = join.alias
+        self._declare(alias, join.position)
+
+        def extend(row: Row) -> Iterator[Row]:
+            for value in produce(row, None):
+                extended = dict(row)
+                extended[alias] = value
+                yield extended
+        return extend
+
+    def _compile_shape(self) -> None:
+        query, select = self.query, self.query.select
+        aliases = self.scope.aliases
+        self.aggregate_calls = _collect_aggregates(select, query.order_by)
+        self.grouped = bool(query.group_by) or bool(self.aggregate_calls)
+        if select.star:
+            if query.source is None:
+                raise semantic_error("'SELECT *' is not valid if FROM clause is omitted.", select.position)
+            if query.joins:
+                raise semantic_error("'SELECT *' is only valid with a single input set.", select.position)
+            if self.grouped:
+                raise semantic_error("'SELECT *' is not valid with GROUP BY or aggregates.", select.position)
+        for node in query.group_by:
+            if _collect_aggregates_in(node):
+                raise semantic_error("Aggregates are not allowed in the GROUP BY clause.", node.position)
+        self._group_keys = [self.expressions.compile(node, Scope(aliases, clause="GROUP BY"))
+                            for node in query.group_by]
+        slots = {id(call): index for index, call in enumerate(self.aggregate_calls)}
+        projection_scope = Scope(aliases, aggregate_slots=slots if self.grouped else None, clause="SELECT")
+        if self.grouped:
+            _check_grouped_references(select, query.group_by)
+            self._aggregate_arguments = [
+                [self.expressions.compile(argument, Scope(aliases, clause="aggregate"))
+                 for argument in call.arguments] for call in self.aggregate_calls]
+        self._projection = self._compile_projection(select, projection_scope)
+        order_scope = Scope(aliases, aggregate_slots=projection_scope.aggregate_slots, clause="ORDER BY")
+        self._sort_keys = [(self.expressions.compile(item.expression, order_scope),
+                            item.descending != _sorts_by_similarity(item.expression))
+                           for item in query.order_by]
+        self.distinct = select.distinct
+        self.top = self._count(select.top, "TOP")
+        self.offset = self._count(query.offset, "OFFSET")
+        self.limit = self._count(query.limit, "LIMIT")
+
+    def _count(self, node: Optional[n.Node], clause: str) -> Optional[int]:
+        if node is None:
+            return None
+        value = self.expressions.compile(node, self.scope)({})
+        if not is_number(value) or value < 0 or (isinstance(value, float) and not value.is_integer()):
+            raise semantic_error(f"The {clause} value must be a non-negative integer.", node.position)
+        return int(value)
+
+    def _compile_projection(self, select: n.SelectClause, scope: Scope) -> Evaluator:
+        if select.star:
+            alias = self.aliases[0]
+            return lambda row: row.get(alias, UNDEFINED)
+        if select.value is not None:
+            return self.expressions.compile(select.value, scope)
+        names = projection_names(select.items)
+        fields = [(name, self.expressions.compile(item.expression, scope))
+                  for name, item in zip(names, select.items)]
+        if len(fields) == 1:
+            only_name, only = fields[0]
+
+            def project_one(row):
+                value = only(row)
+                return {} if value is UNDEFINED else {only_name: value}
+            return project_one
+
+        def project(row):
+            result = {}
+            for name, evaluate in fields:
+                value = evaluate(row)
+                if value is not UNDEFINED:
+                    result[name] = value
+            return result
+        return project
+
+    # ------------------------------------------------------------------------------------------ execution
+    @property
+    def is_streamable(self) -> bool:
+        """True when results can be produced document by document (projection and filter only)."""
+        return not (self.grouped or self._sort_keys or self.distinct or self.top is not None
+                    or self.offset is not None or self.limit is not None
+                    or self._container_subquery is not None)
+
+    def _filtered(self, rows: Iterable[Row]) -> Iterator[Row]:
+        for join in self._joins:
+            rows = _chain_join(rows, join)
+        where = self._where
+        if where is None:
+            return iter(rows)
+        return (row for row in rows if where(row) is True)
+
+    def document_rows(self, document: Any) -> Iterator[Row]:
+        """Rows of one container document that pass WHERE (top-level, per-document sources only)."""
+        return self._filtered(self._source({}, document))
+
+    def stream_document(self, document: Any) -> Iterator[Any]:
+        """Projected results of one container document (streamable queries only)."""
+        project = self._projection
+        for row in self.document_rows(document):
+            value = project(row)
+            if value is not UNDEFINED:
+                yield value
+
+    def run(self, documents: Iterable[Any]) -> List[Any]:
+        """Whole-query results over the container documents, in order."""
+        if self.query.source is None:
+            rows: Iterable[Row] = self._filtered(({},))
+        elif self._container_subquery is not None:
+            rows = self._filtered(self._source({}, documents))
+        elif self.is_streamable:
+            results = []
+            for document in documents:
+                results.extend(self.stream_document(document))
+            return results
+        else:
+            rows = (row for document in documents for row in self.document_rows(document))
+        return self._finish(rows)
+
+    def values(self, outer: Row) -> Iterator[Any]:
+        """Results of a nested query for one outer row (lazy when nothing forces materialisation)."""
+        if self._source is None:
+            rows = self._filtered((dict(outer),))
+        else:
+            rows = self._filtered(self._source(outer, None))
+        if self.is_streamable:
+            project = self._projection
+            return (value for value in (project(row) for row in rows) if value is not UNDEFINED)
+        return iter(self._finish(rows))
+
+    def _finish(self, rows: Iterable[Row]) -> List[Any]:
+        if self.grouped:
+            rows = self._group(rows)
+        elif not isinstance(rows, list):
+            rows = list(rows)
+        if self._sort_keys:
+            rows = self._sort(rows)
+        project = self._projection
+        results = [value for value in (project(row) for row in rows) if value is not UNDEFINED]
+        if self.distinct:
+            results = distinct_values(results)
+        if self.offset is not None:
+            results = results[self.offset:]
+        if self.limit is not None:
+            results = results[:self.limit]
+        if self.top is not None:
+            results = results[:self.top]
+        return results
+
+    def _sort(self, rows: List[Row]) -> List[Row]:
+        keyed = [([evaluate(row) for evaluate, _ in self._sort_keys], row) for row in rows]
+        # Stable sorts applied from the last key to the first give a lexicographic multi-key order.
+        for position in range(len(self._sort_keys) - 1, -1, -1):
+            descending = self._sort_keys[position][1]
+            keyed.sort(key=lambda pair: order_key(pair[0][position]), reverse=descending)
+        return [row for _, row in keyed]
+
+    def _group(self, rows: Iterable[Row]) -> List[Row]:
+        groups: Dict[Tuple, List[Row]] = {}
+        keys = self._group_keys
+        for row in rows:
+            group_key = tuple(hash_key(evaluate(row)) for evaluate in keys)
+            members = groups.get(group_key)
+            if members is None:
+                groups[group_key] = [row]
+            else:
+                members.append(row)
+        if not groups and not keys:
+            groups[()] = []
+        grouped_rows = []
+        for members in groups.values():
+            representative = dict(members[0]) if members else {}
+            representative[AGGREGATES_KEY] = [
+                compute_aggregate(call.name, [[evaluate(row) for evaluate in arguments] for row in members])
+                for call, arguments in zip(self.aggregate_calls, self._aggregate_arguments)]
+            grouped_rows.append(representative)
+        return grouped_rows
+
+
+def _chain_join(rows: Iterable[Row], join: Callable[[Row], Iterator[Row]]) -> Iterator[Row]:
+    for row in rows:
+        yield from join(row)
+
+
+def distinct_values(values: Iterable[Any]) -> List[Any]:
+    """Values with structural duplicates removed, first occurrence kept."""
+    seen = set()
+    result = []
+    for value in values:
+        key = hash_key(value)
+        if key not in seen:
+            seen.add(key)
+            result.append(value)
+    return result
+
+
+def projection_names(items: List[n.SelectItem]) -> List[str]:
+    """Output property names of a select list: the alias, else the last property name, else ``$1``, ``$2``..."""
+    names = []
+    unnamed = 0
+    for item in items:
+        name = item.alias or implicit_name(item.expression)
+        if name is None:
+            unnamed += 1
+            name = f"${unnamed}"
+        if name in names:
+            raise semantic_error(f"The object property name '{name}' is specified more than once.", item.position)
+        names.append(name)
+    return names
+
+
+def implicit_name(expression: n.Node) -> Optional[str]:
+    if isinstance(expression, n.PropertyAccess):
+        return expression.name
+    if isinstance(expression, n.Identifier):
+        return expression.name
+    if isinstance(expression, n.IndexAccess) and isinstance(expression.index, n.Literal) \
+            and isinstance(expression.index.value, str):
+        return expression.index.value
+    return None
+
+
+def _collect_aggregates_in(node: n.Node) -> List[n.FunctionCall]:
+    """Aggregate calls in ``node`` that belong to this query (not to nested subqueries)."""
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, n.Subquery):
+            continue
+        if isinstance(current, n.Node):
+            if is_aggregate_call(current):
+                found.append(current)
+                continue
+            for value in vars(current).values():
+                if isinstance(value, (n.Node, list, tuple)):
+                    stack.append(value)
+        elif isinstance(current, (list, tuple)):
+            stack.extend(current)
+    return found
+
+
+def _collect_aggregates(select: n.SelectClause, order_by: List[n.SortItem]) -> List[n.FunctionCall]:
+    roots: List[n.Node] = [item.expression for item in select.items]
+    if select.value is not None:
+        roots.append(select.value)
+    roots.extend(item.expression for item in order_by)
+    calls: List[n.FunctionCall] = []
+    for root in roots:
+        calls.extend(_collect_aggregates_in(root))
+    for call in calls:
+        for argument in call.arguments:
+            if _collect_aggregates_in(argument):
+                raise semantic_error("Cannot perform an aggregate function on an expression containing an "
+                                     "aggregate or a subquery.", call.position)
+    return calls
+
+
+def _check_grouped_references(select: n.SelectClause, group_by: List[n.Node]) -> None:
+    """In a grouped query every reference outside an aggregate must be one of the GROUP BY expressions."""
+    grouped_texts = {format_expression(node) for node in group_by}
+    roots = [item.expression for item in select.items] + ([select.value] if select.value is not None else [])
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if is_aggregate_call(node) or isinstance(node, (n.Subquery, n.Literal, n.Parameter)):
+            continue
+        if format_expression(node) in grouped_texts:
+            continue
+        if isinstance(node, (n.Identifier, n.PropertyAccess, n.IndexAccess)) and not _contains_call(node):
+            text = format_expression(node)
+            raise semantic_error(f"Property reference '{text}' is invalid in the select list because it is not "
+                                 f"contained in either an aggregate function or the GROUP BY clause.",
+                                 node.position)
+        for value in vars(node).values():
+            if isinstance(value, n.Node):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item[1] if isinstance(item, tuple) else item for item in value)
+
+
+def _contains_call(node: n.Node) -> bool:
+    return any(isinstance(inner, (n.FunctionCall, n.Subquery)) for inner in n.walk(node))
+
+
+def _sorts_by_similarity(expression: n.Node) -> bool:
+    """``ORDER BY VectorDistance(...)`` lists the most similar first, i.e. reversed for similarity scores."""
+    from .functions.vector_functions import order_by_similarity
+    return order_by_similarity(expression)

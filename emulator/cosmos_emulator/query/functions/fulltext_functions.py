@@ -1,0 +1,2 @@
+"""fulltext functions (filled in below)."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""spatial functions (filled in below)."""
+from __future__ import annotations

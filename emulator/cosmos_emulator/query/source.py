@@ -1,0 +1,56 @@
+"""What the query engine needs from the emulator's storage.
+
+The core implements :class:`QuerySource` over one container (or over a feed of databases, containers,
+users, offers, ...); the gateway (:mod:`.gateway`) only talks to storage through it.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterable, List, Optional
+
+try:  # Python >= 3.8
+    from typing import Protocol, runtime_checkable
+except ImportError:  # pragma: no cover
+    from typing_extensions import Protocol, runtime_checkable  # type: ignore
+
+# Resolves ``udf.<name>`` to a callable that takes the evaluated argument list and returns the result.
+# Returns ``None`` when the container has no UDF with that id. Arguments that are undefined are passed as
+# :data:`cosmos_emulator.query.values.UNDEFINED`; the callable returns that same sentinel for a JavaScript
+# ``undefined`` result and raises ``CosmosError`` when the script fails.
+UdfResolver = Callable[[str], Optional[Callable[[List[Any]], Any]]]
+
+
+@runtime_checkable
+class QuerySource(Protocol):
+    """A queryable feed.
+
+    Attributes:
+        resource_kind: ``"docs"``, ``"dbs"``, ``"colls"``, ``"users"``, ``"offers"``, ...
+        partition_key_definition: the container's ``partitionKey`` (``{"paths": [...], "kind": ..., "version":
+            ...}``), or ``None`` for feeds that are not partitioned.
+    """
+
+    resource_kind: str
+    partition_key_definition: Optional[Dict[str, Any]]
+
+    def partition_key_ranges(self) -> List[Dict[str, Any]]:
+        """Current physical ranges: ``[{"id", "minInclusive", "maxExclusive"}, ...]`` ordered by
+        ``minInclusive``."""
+
+    def effective_partition_key(self, pk_components: List[Any]) -> str:
+        """Hex EPK string of a partition key value (service-exact hashing)."""
+
+    def documents(self, range_id: Optional[str] = None, epk: Optional[str] = None) -> Iterable[Dict[str, Any]]:
+        """Stored resources with their system properties, in a stable order (``_rid`` order); restricted to
+        one partition-key range or to one logical partition (by EPK) when given."""
+
+    def udf_resolver(self) -> Optional[UdfResolver]:
+        """The container's UDFs, or ``None`` when it has none (or the feed cannot have any)."""
+
+
+# Optional extension a source may implement so that id filters do not scan (looked up with ``getattr``):
+#
+#   def documents_by_ids(self, ids: List[str], range_id: Optional[str] = None,
+#                        epk: Optional[str] = None) -> Iterable[dict]
+#       The resources whose ``id`` is one of ``ids`` (several per id when partitions differ), restricted like
+#       ``documents()``, in ``_rid`` order. Used for ``WHERE c.id = <value>`` and ``c.id IN (...)`` filters.
+OPTIONAL_ID_LOOKUP = "documents_by_ids"
