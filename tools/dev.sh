@@ -4,6 +4,7 @@
 #   bash tools/dev.sh demo [--server emulator|emulator-https|vercel|vercel-http]
 #   bash tools/dev.sh test
 #   bash tools/dev.sh setup        # only the set-up steps of `test`
+#   bash tools/dev.sh ref-venv     # only .venv-ref (azure-cosmos 4.17.1, for the benchmark)
 #
 # Needs python3 (>= 3.9), a Rust toolchain (cargo), and for the cross-check server node + npm.
 # Every install is skipped when it is already satisfied (stamp files hold the hash of the
@@ -178,5 +179,6 @@ case "${1:-}" in
     demo) shift; cmd_demo "$@" ;;
     test) shift; cmd_test "$@" ;;
     setup) shift; setup; setup_vercel_server; setup_reference_venv ;;
-    *) echo "usage: bash tools/dev.sh demo [--server NAME] | test | setup" >&2; exit 2 ;;
+    ref-venv) shift; check_tools; setup_reference_venv ;;
+    *) echo "usage: bash tools/dev.sh demo [--server NAME] | test | setup | ref-venv" >&2; exit 2 ;;
 esac
