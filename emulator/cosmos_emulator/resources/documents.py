@@ -20,7 +20,7 @@ from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps,
                     read_charge, session_token, session_tokens, write_charge)
 from .common import (check_if_match, not_modified, not_modified_since, resolve_collection,
                      resource_answer, strip_system_properties, validate_id)
-from .query_bridge import CollectionQuerySource, is_query_request, run_query
+from .query_bridge import CollectionQuerySource, epk_bounds_from, is_query_request, run_query
 
 PARTITION_KEY_HEADER = "x-ms-documentdb-partitionkey"
 RANGE_ID_HEADER = "x-ms-documentdb-partitionkeyrangeid"
@@ -38,12 +38,23 @@ _WRONG_PK_MESSAGE = ("Partition key provided either doesn't correspond to defini
 write_validators: List[Callable[[Account, Collection, Dict[str, Any], Optional[StoredItem]], None]] = []
 
 
+# Set by the scripts integration: (account, collection) -> UdfResolver | None.
+udf_resolver_factory: Optional[Callable[[Account, Collection], Any]] = None
+
+
+def query_udf_resolver(account: Account, collection: Collection) -> Any:
+    if udf_resolver_factory is None or not collection.children.get("udfs"):
+        return None
+    return udf_resolver_factory(account, collection)
+
+
 def handle(account: Account, request: Request) -> Response:
     collection = resolve_collection(account, request, owner=True)
     if request.address.is_feed:
         if is_query_request(request):
-            return run_query(request, CollectionQuerySource(collection), "Documents", collection.rid,
-                             content_headers(collection))
+            source = CollectionQuerySource(collection, query_udf_resolver(account, collection),
+                                           epk_bounds_from(request))
+            return run_query(request, source, "Documents", collection.rid, content_headers(collection))
         if request.method == "POST":
             upsert = request.flag("x-ms-documentdb-is-upsert")
             return write_item(account, collection, request, upsert=upsert)

@@ -5,11 +5,12 @@ job); this module hands it the resources to look at and turns its result into th
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+import time
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from .. import partitioning
 from ..errors import CosmosError, bad_request
-from ..storage import Collection
+from ..storage import Collection, PhysicalPartition, StoredItem
 from ..wire import Request, Response, dumps, feed_body, format_charge, query_charge, session_tokens
 
 QUERY_CONTENT_TYPE = "application/query+json"
@@ -27,14 +28,18 @@ class CollectionQuerySource:
 
     :param collection: the container.
     :param udf_resolver: resolves ``udf.name(...)`` calls, when scripts are available.
+    :param epk_bounds: ``(start, end)`` from ``x-ms-start-epk``/``x-ms-end-epk``: clients send them
+        with a range id to read only part of that range (feed ranges, hierarchical-key prefixes).
     """
 
     resource_kind = "docs"
 
-    def __init__(self, collection: Collection, udf_resolver: Any = None):
+    def __init__(self, collection: Collection, udf_resolver: Any = None,
+                 epk_bounds: Optional[Tuple[str, str]] = None):
         self.collection = collection
         self.partition_key_definition = collection.partition_key_definition
         self._udf_resolver = udf_resolver
+        self._epk_bounds = epk_bounds
         self.touched_ranges: Dict[str, int] = {}
 
     def partition_key_ranges(self) -> List[Dict[str, Any]]:
@@ -46,22 +51,86 @@ class CollectionQuerySource:
         return partitioning.effective_partition_key(components, self.partition_key_definition)
 
     def documents(self, range_id: Optional[str] = None, epk: Optional[str] = None) -> Iterable[dict]:
+        for item in self._items(range_id, epk):
+            yield item.body
+
+    def documents_by_ids(self, ids: List[str], range_id: Optional[str] = None,
+                         epk: Optional[str] = None) -> Iterable[dict]:
+        wanted = set(ids)
+        if epk is not None and not self._is_prefix(epk):
+            partition = self.collection.partition_for_epk(epk)
+            self.touched_ranges[partition.range_id] = partition.lsn
+            logical = partition.by_logical_partition.get(epk, {})
+            found = [logical[item_id] for item_id in wanted if item_id in logical]
+        else:
+            found = []
+            for partition in self._partitions(range_id, epk):
+                self.touched_ranges[partition.range_id] = partition.lsn
+                for logical in partition.by_logical_partition.values():
+                    for item_id in wanted:
+                        item = logical.get(item_id)
+                        if item is not None and self._visible(item, epk):
+                            found.append(item)
+        now = time.time()
+        found = [item for item in found if item.expires_at is None or item.expires_at > now]
+        found.sort(key=lambda item: (item.body.get("_rid") and _ordinal(item)))
+        return [item.body for item in found]
+
+    def udf_resolver(self) -> Any:
+        return self._udf_resolver
+
+    # ------------------------------------------------------------------------------------------
+    def _is_prefix(self, epk: str) -> bool:
+        definition = self.partition_key_definition
+        return (partitioning.definition_kind(definition) == "MultiHash"
+                and len(epk) < 32 * len(definition.get("paths") or []))
+
+    def _partitions(self, range_id: Optional[str], epk: Optional[str]) -> List[PhysicalPartition]:
         if range_id is not None:
             partition = self.collection.partition_by_id(range_id)
             if partition is None:
                 raise CosmosError(410, "Gone", "The requested partition key range is gone.", 1002)
-            partitions = [partition]
-        elif epk is not None:
-            partitions = [self.collection.partition_for_epk(epk)]
-        else:
-            partitions = list(self.collection.partitions)
-        for partition in partitions:
-            self.touched_ranges[partition.range_id] = partition.lsn
-            for item in partition.iter_items(epk):
-                yield item.body
+            return [partition]
+        if epk is not None and self._is_prefix(epk):
+            low, high = epk, epk + "FF"
+            return [p for p in self.collection.partitions if p.min_inclusive < high and low < p.max_exclusive]
+        if epk is not None:
+            return [self.collection.partition_for_epk(epk)]
+        return list(self.collection.partitions)
 
-    def udf_resolver(self) -> Any:
-        return self._udf_resolver
+    def _visible(self, item: StoredItem, epk: Optional[str]) -> bool:
+        if epk is not None and self._is_prefix(epk) and not item.epk.startswith(epk):
+            return False
+        if self._epk_bounds is not None:
+            start, end = self._epk_bounds
+            if not (start <= item.epk < end):
+                return False
+        return True
+
+    def _items(self, range_id: Optional[str], epk: Optional[str]) -> Iterable[StoredItem]:
+        exact = epk if epk is not None and not self._is_prefix(epk) else None
+        now = time.time()
+        for partition in self._partitions(range_id, epk):
+            self.touched_ranges[partition.range_id] = partition.lsn
+            for item in partition.iter_items(exact):
+                if item.expires_at is not None and item.expires_at <= now:
+                    continue
+                if self._visible(item, epk):
+                    yield item
+
+
+def _ordinal(item: StoredItem) -> int:
+    from ..rid import decode
+    raw = decode(item.body["_rid"])
+    return int.from_bytes(raw[8:16], "little") & ((1 << 60) - 1) if raw and len(raw) == 16 else 0
+
+
+def epk_bounds_from(request: Request) -> Optional[Tuple[str, str]]:
+    start = request.header("x-ms-start-epk")
+    end = request.header("x-ms-end-epk")
+    if start is None or end is None:
+        return None
+    return start.strip().upper(), end.strip().upper()
 
 
 class ListQuerySource:
