@@ -190,13 +190,10 @@ def _reference_python() -> str:
 
 
 def _loopback_kwargs(endpoint: str) -> Dict[str, Any]:
-    # Same rule as examples/quickstart.py: a local server has self-signed TLS and one region.
+    # Same rule as examples/quickstart.py: a local server has http or self-signed TLS, one region.
     if (urlparse(endpoint).hostname or "") not in ("localhost", "127.0.0.1", "::1"):
         return {}
-    kwargs: Dict[str, Any] = {"enable_endpoint_discovery": False}
-    if endpoint.startswith("https:"):
-        kwargs["connection_verify"] = False
-    return kwargs
+    return {"connection_verify": False, "enable_endpoint_discovery": False}
 
 
 def _run_worker(python: str, phase: str, config: Dict[str, Any]) -> str:

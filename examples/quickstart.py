@@ -47,19 +47,17 @@ def report(operation: str, target: str, headers: Mapping[str, Any], note: str = 
 def local_connection_kwargs(endpoint: str) -> Dict[str, Any]:
     """Client options a local server needs; none for a real account.
 
-    A local server on https uses a self-signed certificate, so verification is off for loopback
-    hosts only. A single local server has no other regions to discover, and some (e.g.
+    A local server speaks plain http or https with a self-signed certificate:
+    ``connection_verify=False`` accepts that (azure-cosmos 5 allows it for loopback hosts only).
+    A single local server has no other regions to discover, and some (e.g.
     @vercel/cosmosdb-server) advertise https even when serving http, so discovery is off too.
     """
     host = urlparse(endpoint).hostname or ""
     if host not in ("localhost", "127.0.0.1", "::1"):
         return {}
-    kwargs: Dict[str, Any] = {"enable_endpoint_discovery": False}
-    if endpoint.startswith("https:"):
-        kwargs["connection_verify"] = False
-        # 4.x (requests/urllib3) warns on every unverified request; this is a deliberate choice.
-        warnings.filterwarnings("ignore", message="Unverified HTTPS request")
-    return kwargs
+    # 4.x (requests/urllib3) warns on every unverified https request; this is deliberate here.
+    warnings.filterwarnings("ignore", message="Unverified HTTPS request")
+    return {"connection_verify": False, "enable_endpoint_discovery": False}
 
 
 def run_sync(endpoint: str, key: str, database_name: str) -> float:

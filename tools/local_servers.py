@@ -53,10 +53,10 @@ def connection_kwargs_for(name: str) -> Dict[str, object]:
     :param name: one of :data:`SERVER_NAMES`.
     :returns: extra keyword arguments for ``CosmosClient``.
     """
-    kwargs: Dict[str, object] = {}
-    if name in ("emulator-https", "vercel"):
-        # Both serve a self-signed certificate (vercel's also expired in 2021).
-        kwargs["connection_verify"] = False
+    # All are loopback servers with plain http or a self-signed certificate (vercel's also
+    # expired in 2021). The v5 engine accepts either only with connection_verify=False, and
+    # then only for loopback hosts; for 4.x the flag matters for https only.
+    kwargs: Dict[str, object] = {"connection_verify": False}
     if name == "vercel-http":
         # Its account document always advertises https://host:port/; following it would
         # switch the client to TLS on a plain-HTTP port.
