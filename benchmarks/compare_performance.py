@@ -1,9 +1,10 @@
 """Compare azure-cosmos 5 with azure-cosmos 4.17.1 on the same workloads against the same local server.
 
     python benchmarks/compare_performance.py [--server emulator|vercel|...] [--endpoint URL --key KEY]
-                                             [--ops 2000] [--seconds 15]
+                                             [--ops 2000] [--seconds 15] [--allow-debug-build]
 
-Each package runs in its own process (v5 from ``.venv``, 4.17.1 from ``.venv-ref``, created by
+v5 must be a release build of the native module (``bash tools/dev.sh release``); a debug build is
+refused unless ``--allow-debug-build``. Each package runs in its own process (v5 from ``.venv``, 4.17.1 from ``.venv-ref``, created by
 ``tools/dev.sh ref-venv`` when missing), one after the other, against one server that this
 script starts (our emulator by default) unless ``--endpoint`` is given. Workloads:
 
@@ -181,6 +182,12 @@ def _package_version(python: str) -> Optional[str]:
     return probe.stdout.strip() if probe.returncode == 0 else None
 
 
+def _build_profile(python: str) -> str:
+    probe = subprocess.run([python, "-c", "from azure.cosmos import _rust; print(_rust.BUILD_PROFILE)"],
+                           capture_output=True, text=True)
+    return probe.stdout.strip() if probe.returncode == 0 else "unknown"
+
+
 def _reference_python() -> str:
     python = os.path.join(REPO_ROOT, ".venv-ref", "bin", "python")
     if not os.path.exists(python) or _package_version(python) != REFERENCE_VERSION:
@@ -228,6 +235,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--key", help="its key (default: the emulator key)")
     parser.add_argument("--ops", type=int, default=2000, help="operations per point workload (query: ops/100)")
     parser.add_argument("--seconds", type=float, default=15.0, help="time limit per workload and package")
+    parser.add_argument("--allow-debug-build", action="store_true",
+                        help="measure a debug build of the native module anyway (labelled in the output)")
     parser.add_argument("--v5-python", default=os.path.join(REPO_ROOT, ".venv", "bin", "python"))
     parser.add_argument("--worker", nargs=2, metavar=("PHASE", "CONFIG"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -241,6 +250,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     v5_version = _package_version(args.v5_python)
     if not v5_version or not v5_version.startswith("5."):
         raise SystemExit(f"{args.v5_python} has no azure-cosmos 5 (found {v5_version}); run `bash tools/dev.sh setup`")
+    profile = _build_profile(args.v5_python)
+    if profile != "release" and not args.allow_debug_build:
+        raise SystemExit(f"the native module in {args.v5_python} is a {profile} build, which would understate v5; "
+                         "build it with `bash tools/dev.sh release` (or pass --allow-debug-build for a rough look)")
+    v5_version = f"{v5_version} ({profile})" if profile != "release" else v5_version
 
     server = None
     if args.endpoint:

@@ -5,6 +5,7 @@
 #   bash tools/dev.sh test
 #   bash tools/dev.sh setup        # only the set-up steps of `test`
 #   bash tools/dev.sh ref-venv     # only .venv-ref (azure-cosmos 4.17.1, for the benchmark)
+#   bash tools/dev.sh release      # release build of the native module + .venv-ref, for benchmarks
 #
 # Needs python3 (>= 3.9), a Rust toolchain (cargo), and for the cross-check server node + npm.
 # Every install is skipped when it is already satisfied (stamp files hold the hash of the
@@ -111,6 +112,14 @@ setup_vercel_server() {
     fi
 }
 
+# An optimised build (Cargo's release profile) for benchmarks; `setup` goes back to the dev profile.
+build_native_release() {
+    say "building the native module with the release profile (maturin develop --release --locked)"
+    say "  a first release build compiles every crate again and takes several minutes"
+    quietly maturin-develop-release env VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" \
+        "$VENV/bin/maturin" develop --release --locked --extras dev
+}
+
 setup() {
     check_tools
     setup_dev_venv
@@ -141,6 +150,22 @@ run_cargo_tests() {
         cargo test --locked -q 2>&1 | tee "$LOG_DIR/cargo-test.log"
 }
 
+# The distribution version comes from Cargo.toml (5.0.0-beta.1 -> 5.0.0b1); azure.cosmos.__version__
+# is written in python/azure/cosmos/_version.py. They must agree.
+check_versions_in_step() {
+    "$VENV/bin/python" - <<'PY'
+import importlib.metadata
+import sys
+
+import azure.cosmos
+
+built = importlib.metadata.version("azure-cosmos")
+if azure.cosmos.__version__ != built:
+    sys.exit(f"version drift: azure.cosmos.__version__ is {azure.cosmos.__version__}, "
+             f"the package built from Cargo.toml is {built}")
+PY
+}
+
 cmd_test() {
     setup
     setup_vercel_server
@@ -148,6 +173,7 @@ cmd_test() {
     local failed=0 status
     rm -f "$LOG_DIR/cargo-test.log" "$LOG_DIR/pytest-sdk.xml" "$LOG_DIR/pytest-emulator.xml"
 
+    check_versions_in_step || failed=1
     run_cargo_tests || failed=1
 
     say "pytest tests/ (SDK against local servers)"
@@ -180,5 +206,6 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     setup) shift; setup; setup_vercel_server; setup_reference_venv ;;
     ref-venv) shift; check_tools; setup_reference_venv ;;
-    *) echo "usage: bash tools/dev.sh demo [--server NAME] | test | setup | ref-venv" >&2; exit 2 ;;
+    release) shift; check_tools; setup_dev_venv; build_native_release; setup_reference_venv ;;
+    *) echo "usage: bash tools/dev.sh demo [--server NAME] | test | setup | ref-venv | release" >&2; exit 2 ;;
 esac
