@@ -152,12 +152,14 @@ class LocalServer:
                 self._ready.wait(0.2)  # the reader may still be parsing the last line
                 if self._ready.is_set():
                     break
-                raise ServerStartError(
-                    f"{self.name} exited with status {self._process.returncode} before it was ready\n"
-                    + self.diagnostics())
-            if time.monotonic() > deadline:
+                details = f"{self.name} exited with status {self._process.returncode} before it was ready\n"
+                details += self.diagnostics()
                 self.stop()
-                raise ServerStartError(f"{self.name} printed no ready line in {timeout:.0f}s\n" + self.diagnostics())
+                raise ServerStartError(details)
+            if time.monotonic() > deadline:
+                details = self.diagnostics()
+                self.stop()
+                raise ServerStartError(f"{self.name} printed no ready line in {timeout:.0f}s\n" + details)
         return self
 
     def _read_stdout(self) -> None:
