@@ -11,7 +11,6 @@ nothing (the beginning).
 from __future__ import annotations
 
 import email.utils
-import time
 from typing import Any, Dict, List, Optional
 
 from .. import partitioning
@@ -49,10 +48,10 @@ def handle(account: Account, collection: Collection, request: Request) -> Respon
 
     after_lsn = _start_lsn(request, partition)
     size = request.max_item_count(default=100)
-    now = time.time()
+    now = collection.now()
     changed = []
     for item in partition.iter_items(epk):
-        if item.lsn <= after_lsn or (item.expires_at is not None and item.expires_at <= now):
+        if item.lsn <= after_lsn or collection.is_expired(item, now):
             continue
         if start_epk is not None and end_epk is not None and not (start_epk <= item.epk < end_epk):
             continue

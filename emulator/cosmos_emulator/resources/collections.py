@@ -9,7 +9,7 @@ from .. import rid as rids
 from ..errors import bad_request, conflict, method_not_allowed
 from ..storage import Account, Collection, Database, initial_partitions
 from ..wire import Request, Response, metadata_charge
-from . import offers
+from . import offers, unique_keys
 from .common import (COLLECTION_QUOTA, check_if_match, not_modified, not_modified_since, paged_feed,
                      resolve_collection, resolve_database, resource_answer, strip_system_properties,
                      validate_id)
@@ -109,7 +109,7 @@ def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
     elif not isinstance(unique, dict) or not isinstance(unique.get("uniqueKeys", []), list):
         raise bad_request("The unique key policy is invalid.")
     else:
-        properties["uniqueKeyPolicy"] = {"uniqueKeys": unique.get("uniqueKeys", [])}
+        properties["uniqueKeyPolicy"] = unique_keys.validate_policy(unique)
     properties.setdefault("conflictResolutionPolicy", dict(DEFAULT_CONFLICT_RESOLUTION))
     properties.setdefault("geospatialConfig", {"type": "Geography"})
     return properties
@@ -157,6 +157,9 @@ def _replace(account: Account, collection: Collection, request: Request) -> Resp
                                    != partitioning.definition_version(old_definition)):
         raise bad_request("Partition key paths, kind and version of a container cannot be changed.")
     properties["partitionKey"] = old_definition
+    if "uniqueKeyPolicy" in body and properties["uniqueKeyPolicy"] != collection.properties.get("uniqueKeyPolicy"):
+        raise bad_request("The unique key policy of a container cannot be changed.")
+    properties["uniqueKeyPolicy"] = collection.properties.get("uniqueKeyPolicy", {"uniqueKeys": []})
     properties["id"] = collection.id
     for key in ("_rid", "_self", "_docs", "_sprocs", "_triggers", "_udfs", "_conflicts"):
         properties[key] = collection.properties[key]

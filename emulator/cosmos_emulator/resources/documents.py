@@ -6,7 +6,6 @@ the physical partition holding the item; that LSN is in ``lsn`` and ``x-ms-sessi
 """
 from __future__ import annotations
 
-import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import orjson
@@ -144,7 +143,7 @@ def _minimal(request: Request) -> bool:
 def read_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
     components = header_partition_key(collection, request, required=True)
     epk, partition = _locate(collection, components or [], request)
-    item = live_item(partition, epk, item_id)
+    item = live_item(collection, partition, epk, item_id)
     headers = item_headers(collection, partition)
     if item is None:
         raise not_found()
@@ -156,10 +155,11 @@ def read_item(account: Account, collection: Collection, request: Request, item_i
     return resource_answer(request, 200, item.body, read_charge(len(body)), headers, body)
 
 
-def live_item(partition: PhysicalPartition, epk: str, item_id: str) -> Optional[StoredItem]:
+def live_item(collection: Collection, partition: PhysicalPartition, epk: str, item_id: str
+              ) -> Optional[StoredItem]:
     """The item unless it does not exist or its time to live has run out."""
     item = partition.get(epk, item_id)
-    if item is not None and item.expires_at is not None and item.expires_at <= time.time():
+    if item is not None and collection.is_expired(item, collection.now()):
         return None
     return item
 
@@ -186,7 +186,7 @@ def write_item(account: Account, collection: Collection, request: Request, *, up
             raise bad_request(_MISMATCH_MESSAGE, 1001)
         components = header_components
     epk, partition = _locate(collection, components, request)
-    existing = live_item(partition, epk, item_id)
+    existing = live_item(collection, partition, epk, item_id)
     expired = partition.get(epk, item_id) if existing is None else None
 
     if replace_id is not None:
@@ -235,35 +235,13 @@ def build_item(account: Account, collection: Collection, partition: PhysicalPart
     document["_attachments"] = "attachments/"
     document["_ts"] = account.now()
     lsn = partition.lsn + 1
-    return StoredItem(document, epk, partitioning.components_to_json(components), lsn,
-                      expiry_time(collection, document))
-
-
-def expiry_time(collection: Collection, document: Dict[str, Any]) -> Optional[float]:
-    """When the item stops being visible under the container's TTL rules (None: never).
-
-    Item ``ttl`` applies only when the container has ``defaultTtl`` set (-1 meaning "no default");
-    ``ttl: -1`` on the item means never expire.
-    """
-    default_ttl = collection.properties.get("defaultTtl")
-    if default_ttl is None:
-        return None
-    ttl = document.get("ttl")
-    if not _is_valid_ttl(ttl):
-        ttl = default_ttl
-    if ttl == -1:
-        return None
-    return document["_ts"] + ttl
-
-
-def _is_valid_ttl(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and (value > 0 or value == -1)
+    return StoredItem(document, epk, partitioning.components_to_json(components), lsn)
 
 
 def delete_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
     components = header_partition_key(collection, request, required=True)
     epk, partition = _locate(collection, components or [], request)
-    existing = live_item(partition, epk, item_id)
+    existing = live_item(collection, partition, epk, item_id)
     if existing is None:
         raise not_found()
     check_if_match(request, existing.body["_etag"])
@@ -299,7 +277,7 @@ def read_feed(account: Account, collection: Collection, request: Request) -> Res
     next_token: Optional[str] = None
     started = start_range is None
     touched: Dict[str, int] = {}
-    now = time.time()
+    now = collection.now()
     for partition in partitions:
         if not started:
             if partition.range_id != start_range:
@@ -310,7 +288,7 @@ def read_feed(account: Account, collection: Collection, request: Request) -> Res
             last_in_partition = -1
         touched[partition.range_id] = partition.lsn
         for item in partition.iter_items(epk):
-            if item.expires_at is not None and item.expires_at <= now:
+            if collection.is_expired(item, now):
                 continue
             ordinal = item_ordinal(item)
             if ordinal <= last_in_partition:

@@ -5,7 +5,6 @@ job); this module hands it the resources to look at and turns its result into th
 """
 from __future__ import annotations
 
-import time
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from .. import partitioning
@@ -71,8 +70,8 @@ class CollectionQuerySource:
                         item = logical.get(item_id)
                         if item is not None and self._visible(item, epk):
                             found.append(item)
-        now = time.time()
-        found = [item for item in found if item.expires_at is None or item.expires_at > now]
+        now = self.collection.now()
+        found = [item for item in found if not self.collection.is_expired(item, now)]
         found.sort(key=lambda item: (item.body.get("_rid") and _ordinal(item)))
         return [item.body for item in found]
 
@@ -109,11 +108,11 @@ class CollectionQuerySource:
 
     def _items(self, range_id: Optional[str], epk: Optional[str]) -> Iterable[StoredItem]:
         exact = epk if epk is not None and not self._is_prefix(epk) else None
-        now = time.time()
+        now = self.collection.now()
         for partition in self._partitions(range_id, epk):
             self.touched_ranges[partition.range_id] = partition.lsn
             for item in partition.iter_items(exact):
-                if item.expires_at is not None and item.expires_at <= now:
+                if self.collection.is_expired(item, now):
                     continue
                 if self._visible(item, epk):
                     yield item

@@ -83,13 +83,34 @@ class Collection:
     def item_count(self) -> int:
         return sum(partition.item_count() for partition in self.partitions)
 
+    def now(self) -> float:
+        return self.database.account.clock()
+
+    def is_expired(self, item: StoredItem, now: float) -> bool:
+        """Whether time to live has removed the item (evaluated on every access, as the
+        container's ``defaultTtl`` may change after the write).
+
+        TTL applies only when the container has ``defaultTtl`` (-1: no default, items opt in with
+        their own ``ttl``); an item's positive ``ttl`` overrides the default, ``ttl: -1`` never expires.
+        """
+        default_ttl = self.properties.get("defaultTtl")
+        if default_ttl is None:
+            return False
+        ttl = item.body.get("ttl")
+        if not (isinstance(ttl, int) and not isinstance(ttl, bool) and (ttl > 0 or ttl == -1)):
+            ttl = default_ttl
+        if ttl == -1:
+            return False
+        return item.body.get("_ts", 0) + ttl <= now
+
     def iter_items(self) -> Iterator[StoredItem]:
         for partition in self.partitions:
             yield from partition.iter_items()
 
 
 class Database:
-    def __init__(self, properties: Dict[str, Any], ordinal: int):
+    def __init__(self, account: "Account", properties: Dict[str, Any], ordinal: int):
+        self.account = account
         self.properties = properties
         self.ordinal = ordinal
         self.collections: Dict[str, Collection] = {}
@@ -140,6 +161,8 @@ class Account:
         self.next_database_ordinal = 1
         self.next_offer_ordinal = 1
         self.etags = itertools.count(1)
+        # Source of "now" for _ts and time to live; tests may substitute a controllable clock.
+        self.clock: Callable[[], float] = time.time
         self._transaction: Optional[Transaction] = None
 
     # ----------------------------------------------------------------------------------------
@@ -185,7 +208,7 @@ class Account:
         return database.collections.get(name_or_rid)
 
     def now(self) -> int:
-        return int(time.time())
+        return int(self.clock())
 
     def etag(self) -> str:
         return new_etag(self.etags)
@@ -341,7 +364,7 @@ class Account:
         if clash is not None:
             self._apply_db_del({"rid": clash.rid})
         ordinal = _ordinal_of(properties["_rid"], 0, 4, "big")
-        database = Database(properties, ordinal)
+        database = Database(self, properties, ordinal)
         self.databases[database.id] = database
         self.databases_by_rid[database.rid] = database
         self.next_database_ordinal = max(self.next_database_ordinal, ordinal + 1)

@@ -13,15 +13,13 @@ class StoredItem:
     :param lsn: the partition LSN of its last write.
     """
 
-    __slots__ = ("body", "epk", "partition_key", "lsn", "expires_at")
+    __slots__ = ("body", "epk", "partition_key", "lsn")
 
-    def __init__(self, body: Dict[str, Any], epk: str, partition_key: List[Any], lsn: int,
-                 expires_at: Optional[float] = None):
+    def __init__(self, body: Dict[str, Any], epk: str, partition_key: List[Any], lsn: int):
         self.body = body
         self.epk = epk
         self.partition_key = partition_key
         self.lsn = lsn
-        self.expires_at = expires_at
 
     @property
     def id(self) -> str:
