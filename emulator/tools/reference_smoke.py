@@ -110,8 +110,35 @@ def main() -> int:
         step(f"query cross partition -> {len(results)}")
     except exceptions.CosmosHttpResponseError as error:
         print(f"-- query not available: {error.status_code} {error.message.splitlines()[0]}")
+    patched = container.patch_item("1", "p1", [{"op": "incr", "path": "/value", "value": 5},
+                                               {"op": "add", "path": "/tags", "value": ["a"]}])
+    assert patched["value"] == 15 and patched["tags"] == ["a"], patched
+    step("patch_item")
+    try:
+        container.patch_item("1", "p1", [{"op": "set", "path": "/x", "value": 1}],
+                             filter_predicate="FROM c WHERE c.pk = 'nope'")
+        raise AssertionError("false predicate accepted")
+    except exceptions.CosmosAccessConditionFailedError:
+        step("patch_item false filter_predicate -> 412")
+    feed = list(container.query_items_change_feed(partition_key="p1", start_time="Beginning"))
+    assert {d["id"] for d in feed} == {"1"}, [d["id"] for d in feed]
+    step(f"change feed (partition key) -> {len(feed)}")
+    everything = list(container.query_items_change_feed(start_time="Beginning"))
+    assert len(everything) == 32, len(everything)
+    step(f"change feed (all ranges) -> {len(everything)}")
+    unique_container = database.create_container(
+        "uniq", PartitionKey("/pk"), unique_key_policy={"uniqueKeys": [{"paths": ["/email"]}]}, default_ttl=3600)
+    unique_container.create_item({"id": "u1", "pk": "x", "email": "a@b"})
+    try:
+        unique_container.create_item({"id": "u2", "pk": "x", "email": "a@b"})
+        raise AssertionError("unique key violation accepted")
+    except exceptions.CosmosResourceExistsError:
+        step("unique key violation -> 409")
+    container.replace_throughput(1000)
+    assert container.get_throughput().offer_throughput == 1000
+    step("replace_throughput")
     database.replace_container(container, PartitionKey("/pk"), default_ttl=3600)
-    assert container.read_item("1", partition_key="p1")["value"] == 10
+    assert container.read_item("1", partition_key="p1")["value"] == 15
     step("replace_container keeps data")
     try:
         throughput = container.get_throughput()

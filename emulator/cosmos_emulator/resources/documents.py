@@ -12,7 +12,7 @@ import orjson
 
 from .. import partitioning
 from .. import rid as rids
-from ..errors import (CosmosError, bad_request, conflict, entity_too_large, method_not_allowed,
+from ..errors import (SUBSTATUS_COLLECTION_RID_MISMATCH, CosmosError, bad_request, conflict, entity_too_large, method_not_allowed,
                       not_found, precondition_failed)
 from ..storage import Account, Collection, PhysicalPartition, StoredItem
 from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps, feed_body, format_charge,
@@ -23,6 +23,7 @@ from .query_bridge import CollectionQuerySource, epk_bounds_from, is_query_reque
 
 PARTITION_KEY_HEADER = "x-ms-documentdb-partitionkey"
 RANGE_ID_HEADER = "x-ms-documentdb-partitionkeyrangeid"
+INTENDED_COLLECTION_HEADER = "x-ms-cosmos-intended-collection-rid"
 
 _MISMATCH_MESSAGE = ("PartitionKey extracted from document doesn't match the one specified in the header. "
                      "Learn more: https://aka.ms/CosmosDB/sql/errors/wrong-pk-value")
@@ -49,6 +50,11 @@ def query_udf_resolver(account: Account, collection: Collection) -> Any:
 
 def handle(account: Account, request: Request) -> Response:
     collection = resolve_collection(account, request, owner=True)
+    intended = request.header(INTENDED_COLLECTION_HEADER)
+    if intended and intended.strip() != collection.rid:
+        # The client's cached container was deleted and re-created under the same name.
+        raise CosmosError(400, "BadRequest", "The collection in the request does not match the intended "
+                                             "collection (it was re-created).", SUBSTATUS_COLLECTION_RID_MISMATCH)
     if request.address.is_feed:
         if is_query_request(request):
             source = CollectionQuerySource(collection, query_udf_resolver(account, collection),
@@ -67,6 +73,8 @@ def handle(account: Account, request: Request) -> Response:
         return write_item(account, collection, request, replace_id=item_id)
     if request.method == "DELETE":
         return delete_item(account, collection, request, item_id)
+    if request.method == "PATCH":
+        return patch_item(account, collection, request, item_id)
     raise method_not_allowed()
 
 
@@ -236,6 +244,34 @@ def build_item(account: Account, collection: Collection, partition: PhysicalPart
     document["_ts"] = account.now()
     lsn = partition.lsn + 1
     return StoredItem(document, epk, partitioning.components_to_json(components), lsn)
+
+
+def patch_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
+    """Apply patch operations to one item, all or nothing (see :mod:`.patch`)."""
+    from . import patch
+    body = request.json_object_body()
+    operations = patch.validate_operations(body.get("operations"), collection.partition_key_definition)
+    components = header_partition_key(collection, request, required=True)
+    epk, partition = _locate(collection, components or [], request)
+    existing = live_item(collection, partition, epk, item_id)
+    if existing is None:
+        raise not_found()
+    check_if_match(request, existing.body["_etag"])
+    patch.check_condition(body.get("condition"), existing.body)
+    patched = patch.apply_operations(existing.body, operations)
+    payload = dumps(patched)
+    if len(payload) > MAX_DOCUMENT_BYTES:
+        raise entity_too_large()
+    stored = build_item(account, collection, partition, patched, item_id, epk, components or [], existing)
+    for validator in write_validators:
+        validator(account, collection, stored.body, existing)
+    account.put_item(collection, partition, stored)
+    payload = dumps(stored.body)
+    headers = item_headers(collection, partition)
+    charge = write_charge(len(payload))
+    if _minimal(request):
+        return resource_answer(request, 200, stored.body, charge, headers, body=b"")
+    return resource_answer(request, 200, stored.body, charge, headers, payload)
 
 
 def delete_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
