@@ -1,0 +1,300 @@
+# The MIT License (MIT)
+"""The state one client shares with its database and container proxies.
+
+:class:`CosmosClientConnection` is what 4.x exposes as ``client.client_connection``:
+it owns the engine connection, the container-properties cache (partition-key
+definitions, read once per container per client), the client's request defaults and
+``last_response_headers``. It also turns engine responses into 4.x results, the same
+way for the sync and the async proxies.
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from typing import Any, Callable, Mapping, Optional
+from urllib.parse import urlparse
+
+from azure.core.utils import CaseInsensitiveDict
+
+from ._cosmos_responses import CosmosDict
+from ._native import engine_module
+from ._request_options import ClientDefaults, documented_names, reject_unknown
+from ._serialization import load_json
+from .documents import ConnectionPolicy
+
+ResponseHook = Optional[Callable[[Mapping[str, Any], Any], None]]
+
+# Client keywords 4.x reads without documenting them (see the class docstring for their
+# effect here). Anything else is rejected as 4.x's transport rejects it.
+_UNDOCUMENTED_CLIENT_KEYWORDS = frozenset(
+    {
+        "multiple_write_locations", "request_timeout", "retry_throttle_total", "retry_throttle_backoff_max",
+        "retry_mode", "connection_policy", "retry_options", "connection_retry_policy", "transport", "proxies",
+        "user_agent", "user_agent_overwrite", "raw_response_hook", "logging_enable",
+    }
+)
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _master_key(credential: Any) -> str:
+    if isinstance(credential, str):
+        return credential
+    if isinstance(credential, Mapping):
+        if "masterKey" in credential:
+            return credential["masterKey"]
+        raise NotImplementedError(
+            "azure-cosmos 5 authenticates with the account key only; resource tokens and permission "
+            "feeds are not supported yet"
+        )
+    if hasattr(credential, "get_token") or hasattr(credential, "get_token_info"):
+        raise NotImplementedError(
+            "azure-cosmos 5 authenticates with the account key only; Microsoft Entra ID (TokenCredential) "
+            "is not supported yet"
+        )
+    raise TypeError("Unrecognized credential type. Please supply the master key as a str, or a dict with 'masterKey'.")
+
+
+def parse_connection_string(conn_str: str) -> dict:
+    """Split ``AccountEndpoint=...;AccountKey=...;`` into its settings.
+
+    :param str conn_str: The connection string.
+    :returns: The settings by name (``AccountEndpoint``, ``AccountKey``, ...).
+    :rtype: dict[str, str]
+    """
+    settings = {}
+    for part in conn_str.rstrip(";").split(";"):
+        if not part.strip():
+            continue
+        name, _, value = part.partition("=")
+        settings[name.strip()] = value.strip()
+    if "AccountEndpoint" not in settings:
+        raise ValueError("Connection string missing setting 'AccountEndpoint'.")
+    return settings
+
+
+def client_settings(client_class: type, url: str, credential: Any, consistency_level: Optional[str],
+                    kwargs: dict) -> tuple:
+    """Read a 4.x client constructor's arguments into engine client options and request defaults.
+
+    :param type client_class: The public client class (its docstring lists the accepted keywords).
+    :param str url: The account endpoint.
+    :param credential: The account key (``str`` or ``{"masterKey": ...}``).
+    :param consistency_level: The client's consistency level, or ``None`` for the account's.
+    :type consistency_level: str or None
+    :param dict kwargs: The remaining constructor keywords.
+    :returns: ``(engine ClientOptions dict, ClientDefaults)``.
+    :rtype: tuple[dict, ClientDefaults]
+    :raises TypeError: An unknown keyword, or a keyword of the wrong type.
+    """
+    reject_unknown(
+        f"{client_class.__name__}.__init__",
+        documented_names(client_class) | documented_names(client_class.__init__) | _UNDOCUMENTED_CLIENT_KEYWORDS,
+        kwargs,
+    )
+    policy: ConnectionPolicy = kwargs.get("connection_policy") or ConnectionPolicy()
+    options: dict = {"endpoint": url, "key": _master_key(credential)}
+    if consistency_level is not None:
+        options["consistency_level"] = consistency_level
+    verify = kwargs.get("connection_verify")
+    # 4.x skips certificate checks for a local emulator by itself; the engine's rule for
+    # connection_verify=False is the same one, limited to loopback hosts.
+    if verify is False or policy.DisableSSLVerification or _is_loopback(url):
+        options["connection_verify"] = False
+    if "connection_timeout" in kwargs:
+        options["connection_timeout"] = float(kwargs["connection_timeout"])
+    elif "request_timeout" in kwargs:
+        options["connection_timeout"] = kwargs["request_timeout"] / 1000.0
+    elif "connection_policy" in kwargs:
+        options["connection_timeout"] = float(policy.RequestTimeout)
+    if "read_timeout" in kwargs:
+        options["request_timeout"] = float(kwargs["read_timeout"])
+    elif "connection_policy" in kwargs:
+        options["request_timeout"] = float(policy.ReadTimeout)
+    preferred = kwargs.get("preferred_locations") or policy.PreferredLocations
+    if preferred:
+        options["preferred_regions"] = list(preferred)
+    excluded = kwargs.get("excluded_locations") or policy.ExcludedLocations
+    if excluded:
+        options["excluded_regions"] = list(excluded)
+    suffix = " ".join(s for s in (kwargs.get("user_agent"), kwargs.get("user_agent_suffix")) if s)
+    if suffix:
+        options["user_agent_suffix"] = suffix
+    compact_utf8 = kwargs.get("enable_compact_utf8_item_writes", False)
+    if not isinstance(compact_utf8, bool):
+        raise TypeError("enable_compact_utf8_item_writes must be a bool.")
+    defaults = ClientDefaults(
+        timeout=kwargs.get("timeout"),
+        throughput_bucket=kwargs.get("throughput_bucket"),
+        no_response_on_write=bool(kwargs.get("no_response_on_write", policy.ResponsePayloadOnWriteDisabled)),
+        compact_utf8_item_writes=compact_utf8,
+    )
+    return options, defaults
+
+
+def container_link(database_id: str, container_id: str) -> str:
+    """The 4.x name-based link of a container.
+
+    :param str database_id: The database id.
+    :param str container_id: The container id.
+    :returns: ``dbs/{database}/colls/{container}``.
+    :rtype: str
+    """
+    return "dbs/{}/colls/{}".format(database_id, container_id)
+
+
+class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
+    """Connection state of one client (4.x's ``client_connection``).
+
+    :ivar str url_connection: The account endpoint.
+    :ivar last_response_headers: Headers of the last response received through this client.
+        Like 4.x's, it is not meaningful when the client is used concurrently.
+    :vartype last_response_headers: ~azure.core.utils.CaseInsensitiveDict
+    """
+
+    def __init__(self, url: str, engine_options: dict, defaults: ClientDefaults) -> None:
+        self.url_connection = url
+        self.defaults = defaults
+        self.last_response_headers: CaseInsensitiveDict = CaseInsensitiveDict()
+        self._engine_options = engine_options
+        self._engine: Any = None
+        self._connecting: Optional[asyncio.Lock] = None
+        self._container_properties_cache: dict = {}
+
+    # ---- the engine --------------------------------------------------------------
+
+    def connect(self) -> Any:
+        """Connect (reads the account, blocking) unless already connected.
+
+        :returns: The engine.
+        """
+        if self._engine is None:
+            self._engine = engine_module().Engine.connect(self._engine_options)
+        return self._engine
+
+    async def connect_async(self) -> Any:
+        """Connect (reads the account) unless already connected; concurrent callers share one connect.
+
+        :returns: The engine.
+        """
+        if self._engine is None:
+            if self._connecting is None:
+                self._connecting = asyncio.Lock()
+            async with self._connecting:
+                if self._engine is None:
+                    self._engine = await engine_module().Engine.connect_async(self._engine_options)
+        return self._engine
+
+    @property
+    def engine(self) -> Any:
+        """The connected engine (sync clients connect in their constructor).
+
+        :returns: The engine.
+        """
+        if self._engine is None:
+            return self.connect()
+        return self._engine
+
+    def close(self) -> None:
+        """Release the engine; later calls through this client raise ``RuntimeError``."""
+        if self._engine is not None:
+            self._engine.close()
+
+    # ---- container properties cache -----------------------------------------------
+
+    def cached_container(self, database_id: str, container_id: str) -> Optional[dict]:
+        """Cached properties of a container, or ``None``.
+
+        :param str database_id: The database id.
+        :param str container_id: The container id.
+        :returns: The container properties last read or written through this client.
+        :rtype: dict or None
+        """
+        return self._container_properties_cache.get(container_link(database_id, container_id))
+
+    def cache_container(self, database_id: str, properties: Mapping[str, Any]) -> None:
+        """Remember a container's properties (after a create, read or replace).
+
+        :param str database_id: The database id.
+        :param properties: The container properties from the service.
+        """
+        self._container_properties_cache[container_link(database_id, properties["id"])] = dict(properties)
+
+    def forget_container(self, database_id: str, container_id: Optional[str] = None) -> None:
+        """Drop cached properties of one container, or of every container of a database.
+
+        :param str database_id: The database id.
+        :param container_id: The container id; ``None`` for all of the database's containers.
+        :type container_id: str or None
+        """
+        if container_id is not None:
+            self._container_properties_cache.pop(container_link(database_id, container_id), None)
+            return
+        prefix = "dbs/{}/colls/".format(database_id)
+        for link in [link for link in self._container_properties_cache if link.startswith(prefix)]:
+            del self._container_properties_cache[link]
+
+    # ---- results --------------------------------------------------------------------
+
+    def record_headers(self, headers: Mapping[str, str]) -> CaseInsensitiveDict:
+        """Keep a response's headers as ``last_response_headers`` and return them.
+
+        :param headers: Headers by wire name.
+        :returns: The headers, case-insensitive.
+        :rtype: ~azure.core.utils.CaseInsensitiveDict
+        """
+        recorded = CaseInsensitiveDict(headers)
+        self.last_response_headers = recorded
+        return recorded
+
+    def result(self, response: Any, hook: ResponseHook) -> CosmosDict:
+        """Turn an engine response into 4.x's result for a resource or item operation.
+
+        :param response: The engine response.
+        :param hook: The caller's ``response_hook``, called with ``(headers, result)``.
+        :returns: The body as a :class:`~azure.cosmos.CosmosDict` (empty if the service sent none).
+        :rtype: ~azure.cosmos.CosmosDict
+        """
+        headers = self.record_headers(response.headers)
+        result = CosmosDict(load_json(response.body), response_headers=headers)
+        if hook is not None:
+            hook(headers, result)
+        return result
+
+    def no_result(self, response: Any, hook: ResponseHook) -> None:
+        """Finish an operation that returns ``None`` in 4.x (deletes).
+
+        :param response: The engine response.
+        :param hook: The caller's ``response_hook``, called with ``(headers, None)``.
+        """
+        headers = self.record_headers(response.headers)
+        if hook is not None:
+            hook(headers, None)
+
+    def page_callback(self, shared_headers: CaseInsensitiveDict, hook: ResponseHook,
+                      body_key: str) -> Callable[[Mapping[str, str], list], None]:
+        """The per-page step of a paged result: headers and the caller's hook.
+
+        :param shared_headers: The pager's header dict (``get_response_headers()``), refreshed per page.
+        :param hook: The caller's ``response_hook``; called per page with the headers and the
+            feed body as 4.x passes it (``{body_key: items, "_count": n}``).
+        :param str body_key: ``"Documents"``, ``"Databases"`` or ``"DocumentCollections"``.
+        :returns: The callback.
+        """
+
+        def on_page(headers: Mapping[str, str], items: list) -> None:
+            recorded = self.record_headers(headers)
+            shared_headers.clear()
+            shared_headers.update(recorded)
+            if hook is not None:
+                hook(recorded, {body_key: items, "_count": len(items)})
+
+        return on_page

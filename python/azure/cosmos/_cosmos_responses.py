@@ -1,0 +1,181 @@
+# The MIT License (MIT)
+"""Result types: documents and lists with their response headers, and paged query results.
+
+Paged results are driven by the engine's ``Pager`` (one page per service round trip).
+``by_page(continuation_token)`` starts a new engine pager at that token, so a token
+taken from one page iterator resumes exactly after the page it came from.
+"""
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Optional
+
+from azure.core.async_paging import AsyncItemPaged, AsyncList, AsyncPageIterator
+from azure.core.exceptions import AzureError
+from azure.core.paging import ItemPaged, PageIterator
+from azure.core.utils import CaseInsensitiveDict
+
+from ._serialization import load_json
+
+# A page callback receives the page's headers and its parsed items.
+PageCallback = Callable[[Mapping[str, str], list], None]
+
+
+class CosmosDict(dict):
+    """A ``dict`` result (an item or resource) that also carries its response headers."""
+
+    def __init__(self, original_dict: Optional[Mapping[str, Any]], /, *, response_headers: CaseInsensitiveDict) -> None:
+        super().__init__(original_dict if original_dict is not None else {})
+        self._response_headers = response_headers
+
+    def get_response_headers(self) -> CaseInsensitiveDict:
+        """Return a copy of the headers of the response this result came from.
+
+        :return: The response headers (request charge, etag, session token, activity id, ...).
+        :rtype: ~azure.core.utils.CaseInsensitiveDict
+        """
+        return self._response_headers.copy()
+
+
+class CosmosList(list):
+    """A ``list`` result that also carries its response headers."""
+
+    def __init__(self, original_list: Optional[Iterable[dict]], /, *, response_headers: CaseInsensitiveDict) -> None:
+        super().__init__(original_list if original_list is not None else [])
+        self._response_headers = response_headers
+
+    def get_response_headers(self) -> CaseInsensitiveDict:
+        """Return a copy of the headers of the response this result came from.
+
+        :return: The response headers.
+        :rtype: ~azure.core.utils.CaseInsensitiveDict
+        """
+        return self._response_headers.copy()
+
+
+class _EnginePageIterator(PageIterator):
+    """Pages of one engine pager, started at ``continuation_token``.
+
+    :param start: Creates the engine pager for a continuation token (``None``: the start).
+    :param on_page: Called with each page's headers and items before the page is returned.
+    :param continuation_token: Where to resume.
+    """
+
+    def __init__(self, start: Callable[[Optional[str]], Any], on_page: PageCallback,
+                 continuation_token: Optional[str] = None) -> None:
+        super().__init__(get_next=self._unused, extract_data=self._unused, continuation_token=continuation_token)
+        self._start = start
+        self._on_page = on_page
+        self._pager: Any = None
+        self._finished = False
+
+    @staticmethod
+    def _unused(*_args: Any) -> Any:
+        raise NotImplementedError  # paging is driven by __next__ below
+
+    def __next__(self) -> Iterator[dict]:
+        if self._finished:
+            raise StopIteration("End of paging")
+        try:
+            if self._pager is None:
+                self._pager = self._start(self.continuation_token)
+            page = self._pager.next_page()
+        except AzureError as error:
+            if not error.continuation_token:
+                error.continuation_token = self.continuation_token
+            raise
+        return iter(self._accept(page))
+
+    next = __next__
+
+    def _accept(self, page: Any) -> list:
+        if page is None:
+            self._finished = True
+            self.continuation_token = None
+            raise StopIteration("End of paging")
+        items = load_json(page.items) or []
+        self.continuation_token = page.continuation
+        self._finished = self.continuation_token is None
+        self._did_a_call_already = True
+        self._on_page(page.headers, items)
+        self._current_page = items
+        return items
+
+
+class _EngineAsyncPageIterator(AsyncPageIterator):
+    """Async twin of :class:`_EnginePageIterator`; ``start`` is a coroutine function
+    (the async client may still have to connect)."""
+
+    def __init__(self, start: Callable[[Optional[str]], Awaitable[Any]], on_page: PageCallback,
+                 continuation_token: Optional[str] = None) -> None:
+        super().__init__(get_next=self._unused, extract_data=self._unused, continuation_token=continuation_token)
+        self._start = start
+        self._on_page = on_page
+        self._pager: Any = None
+        self._finished = False
+
+    @staticmethod
+    async def _unused(*_args: Any) -> Any:
+        raise NotImplementedError  # paging is driven by __anext__ below
+
+    async def __anext__(self) -> AsyncIterator[dict]:
+        if self._finished:
+            raise StopAsyncIteration("End of paging")
+        try:
+            if self._pager is None:
+                self._pager = await self._start(self.continuation_token)
+            page = await self._pager.next_page_async()
+        except AzureError as error:
+            if not error.continuation_token:
+                error.continuation_token = self.continuation_token
+            raise
+        if page is None:
+            self._finished = True
+            self.continuation_token = None
+            raise StopAsyncIteration("End of paging")
+        items = load_json(page.items) or []
+        self.continuation_token = page.continuation
+        self._finished = self.continuation_token is None
+        self._did_a_call_already = True
+        self._on_page(page.headers, items)
+        self._current_page = AsyncList(items)
+        return self._current_page
+
+
+class CosmosItemPaged(ItemPaged):
+    """An iterable of query or feed results that also gives the latest page's response headers.
+
+    Iterate it for items, or call ``by_page(continuation_token)`` for pages; the page
+    iterator's ``continuation_token`` resumes right after the page last returned.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        popped = kwargs.pop("response_headers", None)
+        self._response_headers: CaseInsensitiveDict = popped if popped is not None else CaseInsensitiveDict()
+        kwargs.setdefault("page_iterator_class", _EnginePageIterator)
+        super().__init__(*args, **kwargs)
+
+    def get_response_headers(self) -> CaseInsensitiveDict:
+        """Return a copy of the response headers of the most recently fetched page.
+
+        :return: The latest page's headers, empty before the first page is fetched.
+        :rtype: ~azure.core.utils.CaseInsensitiveDict
+        """
+        return self._response_headers.copy()
+
+
+class CosmosAsyncItemPaged(AsyncItemPaged):
+    """Async twin of :class:`CosmosItemPaged`: ``async for`` over items, or ``by_page()``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        popped = kwargs.pop("response_headers", None)
+        self._response_headers: CaseInsensitiveDict = popped if popped is not None else CaseInsensitiveDict()
+        kwargs.setdefault("page_iterator_class", _EngineAsyncPageIterator)
+        super().__init__(*args, **kwargs)
+
+    def get_response_headers(self) -> CaseInsensitiveDict:
+        """Return a copy of the response headers of the most recently fetched page.
+
+        :return: The latest page's headers, empty before the first page is fetched.
+        :rtype: ~azure.core.utils.CaseInsensitiveDict
+        """
+        return self._response_headers.copy()

@@ -1,0 +1,281 @@
+# The MIT License (MIT)
+"""4.x arguments -> engine arguments, shared by the sync and async proxies.
+
+Pure functions, no I/O: container definitions, throughput settings, resource ids,
+item bodies (id, partition key, JSON bytes) and the two call forms of ``query_items``.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+from ._serialization import dump_json, dump_parameters
+from .documents import IndexingMode
+from .offer import ThroughputProperties
+
+_VALID_ID = re.compile(r"^[^/\\#?\t\r\n]*$")
+_UNSET = object()
+
+
+def resource_id(resource: Any) -> str:
+    """The id of a database or container given as an id, a proxy or a properties dict.
+
+    :param resource: ``str``, a proxy (with ``.id``) or a mapping with ``"id"``.
+    :returns: The id.
+    :rtype: str
+    """
+    if isinstance(resource, str):
+        return resource
+    if isinstance(resource, Mapping):
+        return resource["id"]
+    return resource.id
+
+
+def item_id(item: Any) -> str:
+    """The id of an item given as its id or as the item dict.
+
+    :param item: ``str`` or a mapping with ``"id"``.
+    :returns: The id.
+    :rtype: str
+    """
+    if isinstance(item, str):
+        return item
+    return item["id"]
+
+
+def throughput_options(offer_throughput: Any) -> dict:
+    """Engine options for the throughput of a new database or container, as 4.x sets them.
+
+    :param offer_throughput: ``int`` (manual RU/s), :class:`~azure.cosmos.ThroughputProperties`
+        (manual or autoscale) or ``None``.
+    :returns: ``offer_throughput`` or ``auto_scale_*`` engine options.
+    :rtype: dict
+    """
+    if offer_throughput is None:
+        return {}
+    if isinstance(offer_throughput, int):
+        return {"offer_throughput": offer_throughput}
+    if isinstance(offer_throughput, ThroughputProperties):
+        if offer_throughput.auto_scale_max_throughput is not None:
+            options = {"auto_scale_max_throughput": offer_throughput.auto_scale_max_throughput}
+            if offer_throughput.auto_scale_increment_percent is not None:
+                options["auto_scale_increment_percent"] = offer_throughput.auto_scale_increment_percent
+            return options
+        if offer_throughput.offer_throughput is not None:
+            return {"offer_throughput": offer_throughput.offer_throughput}
+        return {}
+    raise TypeError("offer_throughput must be an int or a ThroughputProperties, got {}".format(
+        type(offer_throughput).__name__))
+
+
+def take_arguments(method: str, args: Sequence[Any], kwargs: dict, names: Sequence[str], required: int = 0) -> dict:
+    """Bind the positional-or-keyword arguments of a 4.x ``(*args, **kwargs)`` method.
+
+    :param str method: The method name, for error messages.
+    :param args: The positional arguments.
+    :param dict kwargs: The keyword arguments; bound names are removed from it.
+    :param names: The parameter names in positional order.
+    :param int required: How many of the first names must be given.
+    :returns: Every name in ``names`` mapped to its value (``None`` if not given).
+    :rtype: dict
+    :raises TypeError: Too many positional arguments, one given twice, or a required one missing.
+    """
+    if len(args) > len(names):
+        raise TypeError(f"Unexpected positional parameters: {tuple(args[len(names):])}")
+    bound = dict(zip(names, args))
+    for name in names:
+        if name in kwargs:
+            if name in bound:
+                raise TypeError(f"{method}() got multiple values for argument '{name}'")
+            bound[name] = kwargs.pop(name)
+    missing = [name for name in names[:required] if name not in bound]
+    if missing:
+        raise TypeError(f"{method}() missing required argument: '{missing[0]}'")
+    return {name: bound.get(name) for name in names}
+
+
+def drop_ignored(kwargs: dict, names: Sequence[str], category: type = DeprecationWarning) -> None:
+    """Remove keywords a method accepts but ignores, warning as 4.x does.
+
+    :param dict kwargs: The call's keywords; the ignored ones are removed.
+    :param names: The ignored keywords to look for.
+    :param type category: The warning class 4.x uses for this method.
+    """
+    for name in names:
+        if kwargs.pop(name, None) is not None:
+            warnings.warn(
+                f"The '{name}' flag does not apply to this method and is always ignored even if passed."
+                " It will now be removed in the future.",
+                category,
+                stacklevel=3,
+            )
+
+
+def with_continuation(options: dict, continuation: Optional[str]) -> dict:
+    """Engine options of a pager that starts at ``continuation``.
+
+    :param dict options: The query's engine options.
+    :param continuation: A continuation token from a previous page, or ``None`` for the start.
+    :type continuation: str or None
+    :returns: The options to start the pager with.
+    :rtype: dict
+    """
+    if not continuation:
+        return options
+    resumed = dict(options)
+    resumed["continuation"] = continuation
+    return resumed
+
+
+# Container definition: 4.x argument -> property name of the service's container resource.
+_CONTAINER_PROPERTIES = (
+    ("partition_key", "partitionKey"),
+    ("indexing_policy", "indexingPolicy"),
+    ("default_ttl", "defaultTtl"),
+    ("unique_key_policy", "uniqueKeyPolicy"),
+    ("conflict_resolution_policy", "conflictResolutionPolicy"),
+    ("analytical_storage_ttl", "analyticalStorageTtl"),
+    ("computed_properties", "computedProperties"),
+    ("vector_embedding_policy", "vectorEmbeddingPolicy"),
+    ("change_feed_policy", "changeFeedPolicy"),
+    ("full_text_policy", "fullTextPolicy"),
+)
+
+
+def container_definition(container_id: str, arguments: Mapping[str, Any]) -> dict:
+    """The container resource to create or replace, from 4.x arguments.
+
+    :param str container_id: The container id.
+    :param arguments: 4.x argument names (``partition_key``, ``indexing_policy``, ...) to values;
+        ``None`` values are left out.
+    :returns: The container definition.
+    :rtype: dict
+    :raises NotImplementedError: ``global_secondary_index`` was given.
+    """
+    if arguments.get("global_secondary_index") is not None:
+        raise NotImplementedError("global secondary index containers are not supported by azure-cosmos 5 yet")
+    definition: dict = {"id": container_id}
+    for argument, name in _CONTAINER_PROPERTIES:
+        value = arguments.get(argument)
+        if value is not None:
+            definition[name] = value
+    policy = definition.get("indexingPolicy")
+    if policy is not None and policy.get("indexingMode") is IndexingMode.Lazy:
+        warnings.warn(
+            "Lazy indexing mode has been deprecated. Mode will be set to consistent indexing by the backend.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    return definition
+
+
+def _check_id(value: Any) -> None:
+    """4.x's client-side id validation (only for a non-empty id)."""
+    if not value:
+        return
+    if not isinstance(value, str):
+        raise TypeError("Id type must be a string.")
+    if _VALID_ID.match(value) is None:
+        raise ValueError("Id contains illegal chars.")
+    if value[-1] in (" ", "\n"):
+        raise ValueError("Id ends with a space or newline.")
+
+
+def item_body(body: Any, *, generate_id: bool, compact_utf8: bool) -> tuple:
+    """Check and serialise an item body for create/upsert/replace, before any request is made.
+
+    :param body: The item, a dict.
+    :keyword bool generate_id: Give the item a new GUID id if it has none (4.x's
+        ``enable_automatic_id_generation``).
+    :keyword bool compact_utf8: Send non-ASCII text unescaped.
+    :returns: ``(item as sent, id, body bytes)``; the id is ``""`` when the item has none (the
+        service then rejects the write, as it does for 4.x).
+    :rtype: tuple[Mapping[str, Any], str, bytes]
+    :raises TypeError: The body is not a dict, is not JSON serialisable, or its id is not a string.
+    :raises ValueError: The body is ``None`` or its id contains characters the service does not allow.
+    """
+    if body is None:
+        raise ValueError("document is None.")
+    if not isinstance(body, Mapping):
+        raise TypeError(f"An item body must be a dict, got {type(body).__name__}")
+    _check_id(body.get("id"))
+    if not body.get("id") and generate_id:
+        body = dict(body)
+        body["id"] = str(uuid.uuid4())
+    data = dump_json(body, ensure_ascii=not compact_utf8)
+    identifier = body.get("id")
+    return body, ("" if identifier is None else identifier), data
+
+
+# The legacy positional form of ContainerProxy.query_items.
+QUERY_POSITIONAL = ("query", "parameters", "partition_key", "enable_cross_partition_query", "max_item_count",
+                    "enable_scan_in_query", "populate_query_metrics")
+READ_ALL_QUERY = "SELECT * FROM root"
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What a query sends: the text, the parameters (JSON bytes) and its partition-key scope.
+
+    :ivar str text: The SQL text.
+    :ivar bytes parameters: ``[{"name": ..., "value": ...}]`` as JSON.
+    :ivar partition_key: The 4.x partition-key value to scope to, or ``None`` for the whole container.
+    """
+
+    text: str
+    parameters: bytes
+    partition_key: Any = None
+
+    @classmethod
+    def read_all(cls) -> "QueryRequest":
+        """Every item of a container (4.x reads the feed; a query returns the same items).
+
+        :returns: The request.
+        :rtype: QueryRequest
+        """
+        return cls(READ_ALL_QUERY, b"[]")
+
+    @classmethod
+    def from_call(cls, args: Sequence[Any], kwargs: dict) -> "QueryRequest":
+        """Bind both 4.x call forms of ``query_items``.
+
+        ``query_items(query, parameters, partition_key, enable_cross_partition_query,
+        max_item_count, enable_scan_in_query, populate_query_metrics)`` (legacy positional) or
+        ``query_items(query, *, parameters=..., partition_key=..., ...)``. The arguments that
+        define the request are removed from ``kwargs``; request options stay in it.
+
+        :param args: Positional arguments.
+        :param dict kwargs: Keyword arguments, updated in place.
+        :returns: The request.
+        :rtype: QueryRequest
+        :raises ValueError: Too many positional arguments, one given both ways, or both
+            ``partition_key`` and ``feed_range``.
+        :raises TypeError: A parameter value is not JSON serialisable.
+        """
+        if len(args) > len(QUERY_POSITIONAL):
+            raise ValueError(f"Positional argument is out of range. Expected {len(QUERY_POSITIONAL)} arguments, "
+                             f"but got {len(args)} instead. Please review argument list in API documentation.")
+        for name, value in zip(QUERY_POSITIONAL, args):
+            if name in kwargs:
+                raise ValueError(f"{name} cannot be used as positional and keyword argument at the same time.")
+            kwargs[name] = value
+        query = kwargs.pop("query", None)
+        parameters = kwargs.pop("parameters", None)
+        if isinstance(query, Mapping):
+            parameters = query.get("parameters", parameters)
+            query = query.get("query")
+        partition_key = kwargs.pop("partition_key", None)
+        feed_range = kwargs.pop("feed_range", None)
+        if feed_range is not None and partition_key is not None:
+            raise ValueError("feed_range and partition_key are exclusive parameters, please only set one of them.")
+        if feed_range is not None:
+            raise NotImplementedError("queries scoped by feed_range are not supported by azure-cosmos 5 yet")
+        scope = kwargs.pop("full_text_score_scope", None)
+        if scope is not None and scope not in ("Local", "Global"):
+            raise ValueError(f"full_text_score_scope must be 'Local' or 'Global', got '{scope}'")
+        kwargs.pop("enable_cross_partition_query", None)
+        return cls(query or READ_ALL_QUERY, dump_parameters(parameters), partition_key)

@@ -1,0 +1,213 @@
+# The MIT License (MIT)
+"""4.x request keywords -> the engine's per-request options.
+
+Two jobs, one per function:
+
+* :func:`accepts_documented_keywords` rejects a keyword the method does not know, as
+  4.x does (4.x fails with ``TypeError`` when its transport meets the stray keyword;
+  here it fails before anything is sent). What a method knows is what its docstring
+  documents, so the documentation and the behaviour cannot drift apart.
+* :func:`build` turns the keywords of one call into the engine's ``RequestOptions``
+  dict and the caller's ``response_hook``.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional
+
+from azure.core import MatchConditions
+
+from .http_constants import HttpHeaders
+
+# Keywords azure-core's pipeline consumed in 4.x on every call: accepted everywhere.
+# `read_timeout`/`connection_timeout` are per-client settings of the engine, so a
+# per-call value is accepted but the client's value applies.
+_PIPELINE_KEYWORDS = frozenset(
+    {"timeout", "read_timeout", "connection_timeout", "logging_enable", "tracing_options", "tracing_attributes"}
+)
+_DOCUMENTED = re.compile(r":(?:keyword|param)(?:\s+[^:\s]+)*\s+(\w+)\s*:")
+
+
+def documented_names(func: Callable[..., Any]) -> frozenset:
+    """Names a callable documents (``:keyword x:``/``:param x:``) or declares, plus the
+    pipeline keywords every 4.x call accepts.
+
+    :param func: A function, method or class (its docstring and signature are read).
+    :returns: The accepted keyword names.
+    :rtype: frozenset[str]
+    """
+    names = set(_DOCUMENTED.findall(inspect.getdoc(func) or ""))
+    for parameter in inspect.signature(func).parameters.values():
+        if parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+            names.add(parameter.name)
+    return frozenset(names | _PIPELINE_KEYWORDS)
+
+
+def reject_unknown(qualname: str, known: frozenset, kwargs: Mapping[str, Any]) -> None:
+    """Raise ``TypeError`` (as Python does for a function) for a keyword not in ``known``.
+
+    :param str qualname: The callable's name, for the message.
+    :param known: The accepted keyword names.
+    :param kwargs: The keywords of the call.
+    :raises TypeError: A keyword is not accepted.
+    """
+    for name in kwargs:
+        if name not in known:
+            raise TypeError(f"{qualname}() got an unexpected keyword argument '{name}'")
+
+
+def accepts_documented_keywords(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Make ``func`` raise ``TypeError`` for a keyword its docstring does not document.
+
+    :param func: A public method (sync or ``async def``) taking ``**kwargs``.
+    :returns: The wrapped method (``__wrapped__`` is ``func``).
+    :rtype: Callable
+    """
+    known = documented_names(func)
+    qualname = func.__qualname__
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def checked_async(*args: Any, **kwargs: Any) -> Any:
+            reject_unknown(qualname, known, kwargs)
+            return await func(*args, **kwargs)
+
+        return checked_async
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        reject_unknown(qualname, known, kwargs)
+        return func(*args, **kwargs)
+
+    return checked
+
+
+@dataclass
+class ClientDefaults:
+    """Per-client request settings that 4.x applies to every call unless the call overrides them."""
+
+    timeout: Optional[float] = None
+    throughput_bucket: Optional[int] = None
+    no_response_on_write: bool = False
+    compact_utf8_item_writes: bool = False
+
+
+def _match_headers(values: dict) -> tuple:
+    """``etag`` + ``match_condition`` (or raw ``if_match``/``if_none_match``), checked as 4.x does."""
+    if_match = values.pop("if_match", None)
+    if_none_match = values.pop("if_none_match", None)
+    condition = values.pop("match_condition", None)
+    etag = values.pop("etag", None)
+    if condition == MatchConditions.IfNotModified:
+        if not etag:
+            raise ValueError("'match_condition' specified without 'etag'.")
+        if_match = etag
+    elif condition == MatchConditions.IfPresent:
+        if_match = "*"
+    elif condition == MatchConditions.IfModified:
+        if not etag:
+            raise ValueError("'match_condition' specified without 'etag'.")
+        if_none_match = etag
+    elif condition == MatchConditions.IfMissing:
+        if_none_match = "*"
+    elif condition is None:
+        if etag is not None:
+            raise ValueError("'etag' specified without 'match_condition'.")
+    elif condition != MatchConditions.Unconditionally:
+        raise TypeError("Invalid match condition: {}".format(condition))
+    return if_match, if_none_match
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# Keywords that 4.x turns into a request header the engine has no typed option for.
+_HEADER_KEYWORDS = {
+    "indexing_directive": HttpHeaders.IndexingDirective,
+    "max_integrated_cache_staleness_in_ms": HttpHeaders.DedicatedGatewayCacheStaleness,
+    "enable_scan_in_query": HttpHeaders.EnableScanInQuery,
+    "populate_query_advice": HttpHeaders.PopulateQueryAdvice,
+    "continuation_token_limit": HttpHeaders.ResponseContinuationTokenLimitInKb,
+    "populate_partition_key_range_statistics": HttpHeaders.PopulatePartitionKeyRangeStatistics,
+    "populate_quota_info": HttpHeaders.PopulateQuotaInfo,
+}
+_TRIGGER_KEYWORDS = {
+    "pre_trigger_include": HttpHeaders.PreTriggerInclude,
+    "post_trigger_include": HttpHeaders.PostTriggerInclude,
+}
+# Engine options passed through under the same name.
+_SAME_NAME = ("session_token", "priority", "throughput_bucket", "excluded_locations", "consistency_level",
+              "max_item_count", "continuation", "populate_index_metrics")
+
+
+def build(
+    kwargs: Mapping[str, Any],
+    defaults: ClientDefaults,
+    *,
+    query: bool = False,
+    write: bool = False,
+    **named: Any,
+) -> tuple:
+    """Translate one call's keywords into engine options.
+
+    :param kwargs: The call's ``**kwargs`` (already checked for unknown names).
+    :param defaults: The client's defaults.
+    :keyword bool query: The call is a query or feed (query-only options apply).
+    :keyword bool write: The call writes an item (``no_response`` applies).
+    :keyword named: The method's explicit keyword parameters; ``None`` means "not given".
+    :returns: ``(engine options, response_hook or None)``.
+    :rtype: tuple[dict, Optional[Callable]]
+    """
+    values = {name: value for name, value in kwargs.items() if value is not None}
+    values.update((name, value) for name, value in named.items() if value is not None)
+    options: dict = {}
+    for name in _SAME_NAME:
+        if name in values:
+            options[name] = values.pop(name)
+    headers = dict(values.pop("initial_headers", None) or {})
+    if_match, if_none_match = _match_headers(values)
+    if if_match:
+        options["if_match"] = if_match
+    if if_none_match:
+        options["if_none_match"] = if_none_match
+    for name, header in _TRIGGER_KEYWORDS.items():
+        triggers = values.pop(name, None)
+        if triggers:
+            headers[header] = triggers if isinstance(triggers, str) else ",".join(triggers)
+    for name, header in _HEADER_KEYWORDS.items():
+        value = values.pop(name, None)
+        if value:
+            headers[header] = _header_text(value)
+    if headers:
+        options["initial_headers"] = {str(name): _header_text(value) for name, value in headers.items()}
+    metrics = values.pop("populate_query_metrics", None)
+    if metrics is not None:
+        if query:
+            options["populate_query_metrics"] = bool(metrics)
+        else:
+            warnings.warn(
+                "the populate_query_metrics flag does not apply to this method and will be removed in the future",
+                DeprecationWarning,
+            )
+    timeout = values.pop("timeout", defaults.timeout)
+    if timeout is not None:
+        options["timeout"] = float(timeout)
+    if "throughput_bucket" not in options and defaults.throughput_bucket is not None:
+        options["throughput_bucket"] = defaults.throughput_bucket
+    if write:
+        no_response = values.pop("no_response", None)
+        if no_response is None:
+            no_response = defaults.no_response_on_write
+        options["content_response_on_write"] = not no_response
+    if not query:
+        options.pop("max_item_count", None)
+        options.pop("continuation", None)
+        options.pop("populate_index_metrics", None)
+    return options, values.pop("response_hook", None)

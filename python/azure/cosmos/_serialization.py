@@ -1,0 +1,67 @@
+# The MIT License (MIT)
+"""JSON at the engine boundary: request bodies out, response bodies in.
+
+Request bodies are produced exactly as azure-cosmos 4.x produces them
+(``json.dumps`` with compact separators, non-ASCII escaped unless the client opted in
+to compact UTF-8 item writes), so a value 4.x could not send raises the same
+``TypeError`` here, before anything reaches the network. Response bodies are parsed
+once, with orjson.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import orjson
+
+_SEPARATORS = (",", ":")
+
+
+def dump_json(value: Any, *, ensure_ascii: bool = True) -> bytes:
+    """Serialise a request body like 4.x does.
+
+    :param value: A JSON-serialisable value (dict, list, str, number, bool or None).
+    :keyword bool ensure_ascii: Escape non-ASCII characters as ``\\uXXXX`` (4.x's default);
+        ``False`` sends them as UTF-8, as 4.x's ``enable_compact_utf8_item_writes`` does.
+    :returns: The UTF-8 encoded JSON text.
+    :rtype: bytes
+    :raises TypeError: The value (or something inside it) is not JSON serialisable.
+    """
+    text = json.dumps(value, separators=_SEPARATORS, ensure_ascii=ensure_ascii)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Only reachable with ensure_ascii=False and text holding surrogates (strings
+        # that came from UTF-16 APIs): join valid pairs, escape the unpaired ones.
+        joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        return joined.encode("utf-8", "backslashreplace")
+
+
+def dump_parameters(parameters: Optional[Any]) -> bytes:
+    """Serialise query parameters (``[{"name": "@p", "value": ...}]``) for the engine.
+
+    :param parameters: The 4.x ``parameters`` argument, or ``None``.
+    :returns: A JSON array; ``b"[]"`` when there are none.
+    :rtype: bytes
+    :raises TypeError: A parameter value is not JSON serialisable.
+    """
+    if not parameters:
+        return b"[]"
+    return dump_json(list(parameters))
+
+
+def load_json(data: bytes) -> Any:
+    """Parse a response body.
+
+    :param bytes data: The body as the service sent it; empty means no body.
+    :returns: The parsed value, or ``None`` for an empty body.
+    :rtype: Any
+    """
+    if not data:
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        # orjson refuses a few things the standard library (and so 4.x) accepts:
+        # unpaired surrogate escapes and numbers beyond a double's range.
+        return json.loads(data)

@@ -1,0 +1,400 @@
+# The MIT License (MIT)
+"""The synchronous client of an Azure Cosmos DB account."""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Literal, Mapping, Optional, Union, overload
+
+from azure.core.tracing.decorator import distributed_trace
+from azure.core.utils import CaseInsensitiveDict
+
+from . import _request_options
+from ._client_connection import CosmosClientConnection, client_settings, parse_connection_string
+from ._cosmos_responses import CosmosDict, CosmosItemPaged
+from ._request_builders import drop_ignored, resource_id, take_arguments, throughput_options, with_continuation
+from ._request_options import accepts_documented_keywords
+from ._serialization import dump_parameters
+from .database import DatabaseProxy
+from .exceptions import CosmosResourceNotFoundError
+from .offer import ThroughputProperties
+
+__all__ = ("CosmosClient",)
+
+_LIST_DATABASES = "SELECT * FROM root"
+
+
+class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
+    """A client of one Azure Cosmos DB account.
+
+    Create one client per account and process and share it: it holds the connection pool.
+    The constructor reads the account (one request), as 4.x does; use the client as a
+    context manager or call :meth:`close` when done.
+
+    Transport security: HTTPS with certificate validation, except for loopback hosts
+    (``localhost``, ``127.0.0.0/8``, ``::1``), where plain ``http://`` and self-signed
+    certificates are accepted, as 4.x accepts them for a local emulator. ``connection_verify=False``
+    asks for the same relaxation and is honoured **only for loopback hosts**; any other host
+    keeps full certificate validation whatever the setting.
+
+    :param str url: The URL of the Cosmos DB account, e.g. ``https://myaccount.documents.azure.com:443/``.
+    :param credential: The account's master key, as a ``str`` or as ``{"masterKey": key}``.
+        (Resource tokens and Microsoft Entra ID credentials are not supported yet.)
+    :type credential: Union[str, dict[str, str]]
+    :param str consistency_level: The consistency level for this client's requests; ``None`` (the default)
+        uses the account's default level.
+    :keyword int timeout: Absolute timeout in seconds for each operation, retries included; a request still
+        running at the deadline is cancelled and :class:`~azure.cosmos.exceptions.CosmosClientTimeoutError` raised.
+    :keyword int connection_timeout: Timeout in seconds for establishing a connection.
+    :keyword float read_timeout: Timeout in seconds of one HTTP attempt (the engine applies it per attempt).
+    :keyword str connection_mode: Only ``"Gateway"`` (``ConnectionMode.Gateway``) is supported.
+    :keyword proxy_config: Proxy settings; accepted for compatibility, not used (the engine connects directly).
+    :paramtype proxy_config: ~azure.cosmos.ProxyConfiguration
+    :keyword ssl_config: TLS client settings; accepted for compatibility, not used.
+    :paramtype ssl_config: ~azure.cosmos.SSLConfiguration
+    :keyword bool connection_verify: ``False`` accepts plain HTTP and self-signed certificates, for loopback
+        hosts only (see above). Default ``True``.
+    :keyword str connection_cert: A client certificate; accepted for compatibility, not used.
+    :keyword int retry_total: Accepted for compatibility; retries follow the engine's Cosmos DB retry policy.
+    :keyword int retry_backoff_max: Accepted for compatibility (engine retry policy applies).
+    :keyword int retry_fixed_interval: Accepted for compatibility (engine retry policy applies).
+    :keyword int retry_read: Accepted for compatibility (engine retry policy applies).
+    :keyword int retry_connect: Accepted for compatibility (engine retry policy applies).
+    :keyword int retry_status: Accepted for compatibility (engine retry policy applies).
+    :keyword list[int] retry_on_status_codes: Accepted for compatibility (engine retry policy applies).
+    :keyword float retry_backoff_factor: Accepted for compatibility (engine retry policy applies).
+    :keyword int retry_write: Accepted for compatibility; the engine decides which writes are retried.
+    :keyword bool enable_endpoint_discovery: Accepted for compatibility; the engine always routes by the
+        regions the account advertises.
+    :keyword list[str] preferred_locations: Region names in order of preference, e.g. ``["West US", "East US"]``.
+    :keyword list[str] excluded_locations: Region names never to route requests to.
+    :keyword bool enable_diagnostics_logging: Accepted for compatibility; no HTTP logging through Python logging.
+    :keyword ~logging.Logger logger: Accepted for compatibility (see ``enable_diagnostics_logging``).
+    :keyword bool no_response_on_write: Ask the service not to return the item on item writes (the result is
+        then an empty :class:`~azure.cosmos.CosmosDict` with headers); overridable per call with ``no_response``.
+    :keyword int throughput_bucket: The throughput bucket applied to every request of this client.
+    :keyword str user_agent_suffix: Text appended to the User-Agent header.
+    :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+    :paramtype availability_strategy: Union[bool, dict[str, Any]]
+    :keyword ~concurrent.futures.ThreadPoolExecutor availability_strategy_executor: Accepted for compatibility.
+    :keyword bool enable_compact_utf8_item_writes: Send non-ASCII text of item bodies as UTF-8 instead of
+        ``\\uXXXX`` escapes (create, upsert, replace). Default ``False``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        credential: Union[str, dict[str, Any]],
+        consistency_level: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Connect to the account (reads the account's properties).
+
+        :param str url: The account URL.
+        :param credential: The master key.
+        :type credential: Union[str, dict[str, str]]
+        :param str consistency_level: The client's consistency level, or ``None`` for the account's.
+        """
+        engine_options, defaults = client_settings(type(self), url, credential, consistency_level, kwargs)
+        self.client_connection = CosmosClientConnection(url, engine_options, defaults)
+        self.client_connection.connect()
+
+    def __repr__(self) -> str:
+        return "<CosmosClient [{}]>".format(self.client_connection.url_connection)[:1024]
+
+    def __enter__(self) -> "CosmosClient":
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        self.client_connection.close()
+
+    def close(self) -> None:
+        """Close this client; its proxies cannot be used afterwards. Safe to call more than once."""
+        self.__exit__(None, None, None)
+
+    @classmethod
+    def from_connection_string(
+        cls,
+        conn_str: str,
+        credential: Optional[Union[str, dict[str, Any]]] = None,
+        consistency_level: Optional[str] = None,
+        **kwargs: Any,
+    ) -> "CosmosClient":
+        """Create a client from a connection string (``AccountEndpoint=...;AccountKey=...;``).
+
+        Takes the same keywords as the :class:`CosmosClient` constructor.
+
+        :param str conn_str: The connection string, as the Azure portal shows it.
+        :param credential: A key to use instead of the connection string's ``AccountKey``.
+        :type credential: Union[str, dict[str, str]]
+        :param str consistency_level: The client's consistency level, or ``None`` for the account's.
+        :returns: A connected client.
+        :rtype: ~azure.cosmos.CosmosClient
+        """
+        settings = parse_connection_string(conn_str)
+        return cls(
+            url=settings["AccountEndpoint"],
+            credential=credential or settings["AccountKey"],
+            consistency_level=consistency_level,
+            **kwargs,
+        )
+
+    @property
+    def _engine(self) -> Any:
+        return self.client_connection.engine
+
+    # ---- databases --------------------------------------------------------------
+
+    @overload
+    def create_database(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        *,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+        throughput_bucket: Optional[int] = None,
+        return_properties: Literal[False] = False,
+        **kwargs: Any,
+    ) -> DatabaseProxy: ...
+
+    @overload
+    def create_database(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        *,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+        throughput_bucket: Optional[int] = None,
+        return_properties: Literal[True],
+        **kwargs: Any,
+    ) -> tuple[DatabaseProxy, CosmosDict]: ...
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def create_database(self, *args: Any, **kwargs: Any) -> Union[DatabaseProxy, tuple[DatabaseProxy, CosmosDict]]:
+        """Create a database.
+
+        :param str id: The database id (name).
+        :param bool populate_query_metrics: Deprecated and ignored (with a warning).
+        :param offer_throughput: Throughput to provision for the database (RU/s, or autoscale settings).
+        :type offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword response_hook: Called with the response headers and the database properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :keyword int throughput_bucket: The throughput bucket for this request.
+        :keyword bool return_properties: Return ``(DatabaseProxy, properties)`` instead of the proxy alone.
+        :returns: The new database's proxy, or the proxy and the database properties.
+        :rtype: ~azure.cosmos.DatabaseProxy or tuple[~azure.cosmos.DatabaseProxy, ~azure.cosmos.CosmosDict]
+        :raises ~azure.cosmos.exceptions.CosmosResourceExistsError: A database with this id exists.
+        """
+        drop_ignored(kwargs, ("session_token", "etag", "match_condition"), UserWarning)
+        bound = _positional(args, kwargs)
+        return_properties = kwargs.pop("return_properties", False)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        options.update(throughput_options(bound["offer_throughput"]))
+        response = self._engine.create_database(bound["id"], options)
+        properties = self.client_connection.result(response, hook)
+        proxy = DatabaseProxy(self.client_connection, id=properties["id"], properties=properties)
+        return (proxy, properties) if return_properties else proxy
+
+    @overload
+    def create_database_if_not_exists(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        *,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+        throughput_bucket: Optional[int] = None,
+        return_properties: Literal[False] = False,
+        **kwargs: Any,
+    ) -> DatabaseProxy: ...
+
+    @overload
+    def create_database_if_not_exists(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        *,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+        throughput_bucket: Optional[int] = None,
+        return_properties: Literal[True],
+        **kwargs: Any,
+    ) -> tuple[DatabaseProxy, CosmosDict]: ...
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def create_database_if_not_exists(
+        self, *args: Any, **kwargs: Any
+    ) -> Union[DatabaseProxy, tuple[DatabaseProxy, CosmosDict]]:
+        """Create a database unless it exists; return the existing one otherwise.
+
+        The settings of an existing database (including its throughput) are not compared or changed.
+
+        :param str id: The database id (name).
+        :param bool populate_query_metrics: Deprecated and ignored (with a warning).
+        :param offer_throughput: Throughput to provision if the database is created.
+        :type offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword dict[str, str] initial_headers: Extra headers to send with the requests.
+        :keyword response_hook: Called with the response headers and the database properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :keyword int throughput_bucket: The throughput bucket for these requests.
+        :keyword bool return_properties: Return ``(DatabaseProxy, properties)`` instead of the proxy alone.
+        :returns: The database's proxy, or the proxy and the database properties.
+        :rtype: ~azure.cosmos.DatabaseProxy or tuple[~azure.cosmos.DatabaseProxy, ~azure.cosmos.CosmosDict]
+        """
+        drop_ignored(kwargs, ("session_token", "etag", "match_condition"), UserWarning)
+        bound = _positional(args, kwargs)
+        return_properties = kwargs.pop("return_properties", False)
+        try:
+            proxy = self.get_database_client(bound["id"])
+            properties = proxy.read(**kwargs)
+        except CosmosResourceNotFoundError:
+            return self.create_database(
+                bound["id"], offer_throughput=bound["offer_throughput"], return_properties=return_properties, **kwargs
+            )
+        return (proxy, properties) if return_properties else proxy
+
+    def get_database_client(self, database: Union[str, DatabaseProxy, Mapping[str, Any]]) -> DatabaseProxy:
+        """Get a proxy for a database; no request is made.
+
+        :param database: The database id, a :class:`~azure.cosmos.DatabaseProxy`, or its properties dict.
+        :type database: Union[str, ~azure.cosmos.DatabaseProxy, dict[str, Any]]
+        :returns: A proxy for the database.
+        :rtype: ~azure.cosmos.DatabaseProxy
+        """
+        return DatabaseProxy(self.client_connection, resource_id(database))
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def list_databases(
+        self,
+        max_item_count: Optional[int] = None,
+        populate_query_metrics: Optional[bool] = None,
+        *,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+        throughput_bucket: Optional[int] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged:
+        """List the account's databases.
+
+        :param int max_item_count: Maximum number of databases per page.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword response_hook: Called once, as in 4.x, with the client's last response headers when the
+            iterable is created.
+        :paramtype response_hook: Callable[[Mapping[str, Any]], None]
+        :keyword int throughput_bucket: The throughput bucket for these requests.
+        :keyword str session_token: Token for use with Session consistency.
+        :returns: The database properties, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosItemPaged[dict[str, Any]]
+        """
+        return self._query_databases(None, None, max_item_count, populate_query_metrics, initial_headers,
+                                     response_hook, throughput_bucket, kwargs)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def query_databases(
+        self,
+        query: Optional[str] = None,
+        parameters: Optional[list[dict[str, Any]]] = None,
+        enable_cross_partition_query: Optional[bool] = None,
+        max_item_count: Optional[int] = None,
+        populate_query_metrics: Optional[bool] = None,
+        *,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+        throughput_bucket: Optional[int] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged:
+        """Query the account's databases, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
+
+        :param str query: The query; ``None`` lists every database.
+        :param parameters: Query parameters, each ``{"name": "@p", "value": ...}``.
+        :type parameters: list[dict[str, Any]]
+        :param bool enable_cross_partition_query: Accepted for compatibility (databases are not partitioned).
+        :param int max_item_count: Maximum number of databases per page.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword response_hook: Called once, as in 4.x, with the client's last response headers when the
+            iterable is created.
+        :paramtype response_hook: Callable[[Mapping[str, Any]], None]
+        :keyword int throughput_bucket: The throughput bucket for these requests.
+        :keyword str session_token: Token for use with Session consistency.
+        :returns: The matching database properties, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosItemPaged[dict[str, Any]]
+        """
+        return self._query_databases(query, parameters, max_item_count, populate_query_metrics, initial_headers,
+                                     response_hook, throughput_bucket, kwargs)
+
+    def _query_databases(self, query, parameters, max_item_count, populate_query_metrics, initial_headers,
+                         response_hook, throughput_bucket, kwargs) -> CosmosItemPaged:
+        if populate_query_metrics is not None:
+            warnings.warn(
+                "the populate_query_metrics flag does not apply to this method and will be removed in the future",
+                DeprecationWarning,
+            )
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults, query=True,
+                                            max_item_count=max_item_count, initial_headers=initial_headers,
+                                            throughput_bucket=throughput_bucket)
+        text = query if query else _LIST_DATABASES
+        parameter_bytes = dump_parameters(parameters)
+        engine = self._engine
+
+        def start(continuation: Optional[str]) -> Any:
+            return engine.query_databases(text, parameter_bytes, with_continuation(options, continuation))
+
+        headers = CaseInsensitiveDict()
+        result = CosmosItemPaged(start, self.client_connection.page_callback(headers, None, "Databases"),
+                                 response_headers=headers)
+        if response_hook:
+            response_hook(self.client_connection.last_response_headers)
+        return result
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def delete_database(
+        self,
+        database: Union[str, DatabaseProxy, Mapping[str, Any]],
+        populate_query_metrics: Optional[bool] = None,
+        *,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+        throughput_bucket: Optional[int] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Delete a database and everything in it.
+
+        :param database: The database id, a :class:`~azure.cosmos.DatabaseProxy`, or its properties dict.
+        :type database: Union[str, ~azure.cosmos.DatabaseProxy, dict[str, Any]]
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword response_hook: Called with the response headers.
+        :paramtype response_hook: Callable[[Mapping[str, Any]], None]
+        :keyword int throughput_bucket: The throughput bucket for this request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword str etag: An etag for the ``match_condition`` check.
+        :keyword ~azure.core.MatchConditions match_condition: The condition on ``etag``.
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The database does not exist.
+        """
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults,
+                                            populate_query_metrics=populate_query_metrics,
+                                            initial_headers=initial_headers, throughput_bucket=throughput_bucket)
+        database_id = resource_id(database)
+        response = self._engine.delete_database(database_id, options)
+        self.client_connection.forget_container(database_id)
+        headers = self.client_connection.record_headers(response.headers)
+        if response_hook:
+            response_hook(headers)
+
+
+def _positional(args: tuple, kwargs: dict) -> dict:
+    """``create_database(id, populate_query_metrics, offer_throughput)`` as 4.x binds it."""
+    bound = take_arguments("create_database", args, kwargs, ("id", "populate_query_metrics", "offer_throughput"),
+                           required=1)
+    if bound["populate_query_metrics"] is not None:
+        warnings.warn(
+            "the populate_query_metrics flag does not apply to this method and will be removed in the future",
+            DeprecationWarning,
+        )
+    return bound
