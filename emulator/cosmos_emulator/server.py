@@ -6,7 +6,7 @@ import os
 import socket
 import tempfile
 import threading
-from typing import Optional
+from typing import Any, Callable, List, Optional, TypeVar
 
 from aiohttp import web
 
@@ -14,6 +14,8 @@ from .app import EmulatorState, build_application
 from .auth import Authenticator
 from .storage import Account, DataDirectory
 from .tls import ensure_self_signed, server_context
+
+T = TypeVar("T")
 
 WELL_KNOWN_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 DEFAULT_PORT = 8081
@@ -155,6 +157,26 @@ class EmulatorServer:
         self._thread.join()
         self._thread = None
         self._loop = None
+
+    def call(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function(*args)`` on the server's event loop (where all state changes happen)
+        and return its result; for control from tests running in another thread."""
+        if self._loop is None:
+            return function(*args)
+
+        async def run() -> T:
+            return function(*args)
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result()
+
+    def split_partition(self, database_id: str, container_id: str, range_id: str) -> List[str]:
+        """Split a physical partition of a container at run time; returns the new range ids."""
+        def split() -> List[str]:
+            database = self.account.find_database(database_id)
+            collection = self.account.find_collection(database, container_id) if database else None
+            if collection is None:
+                raise KeyError(f"no container {database_id}/{container_id}")
+            return [child.range_id for child in self.account.split_range(collection, range_id)]
+        return self.call(split)
 
     def __enter__(self) -> "EmulatorServer":
         return self.start()

@@ -107,6 +107,9 @@ def error_response(error: CosmosError, activity_id: str) -> Response:
     if "ActivityId:" not in message:
         message = f"{message}\r\nActivityId: {activity_id}, Microsoft.Azure.Documents.Common/2.14.0"
     headers = dict(error.headers)
+    # The service charges for work done before most failures (a lookup that found nothing, a
+    # conflicting write); requests refused at the door (auth, throttling) cost nothing.
+    headers.setdefault("x-ms-request-charge", "0" if error.status in (401, 403, 429) else "1")
     if error.substatus is not None:
         headers["x-ms-substatus"] = str(error.substatus)
     return Response(error.status, dumps({"code": error.code, "message": message}), headers)

@@ -220,3 +220,29 @@ def test_query_hides_expired_items(http, database, clock):
     clock.value += 10
     reply = http.query(f"{path}/docs", "SELECT * FROM c", partition_key=["p"])
     assert reply.status == 200 and reply.json["Documents"] == []
+
+
+# ---------------------------------------------------------------------------------------------- split
+def test_partition_split_at_run_time(http, server, database):
+    name = unique("split")
+    http.create_container(database, name, {"paths": ["/pk"], "kind": "Hash", "version": 2})
+    path = f"/dbs/{database}/colls/{name}"
+    for index in range(40):
+        put(http, path, {"id": f"s{index}", "pk": f"k{index}"})
+    before = http.request("GET", f"{path}/pkranges")
+    etag = before.headers["etag"]
+    children = server.split_partition(database, name, "0")
+    assert children == ["4", "5"]
+    unchanged = http.request("GET", f"{path}/pkranges", headers={"a-im": "Incremental feed", "if-none-match": etag})
+    assert unchanged.status == 200 and unchanged.headers["etag"] != etag
+    ranges = {r["id"]: r for r in unchanged.json["PartitionKeyRanges"]}
+    assert set(ranges) == {"1", "2", "3", "4", "5"}
+    assert ranges["4"]["parents"] == ["0"] and ranges["4"]["maxExclusive"] == ranges["5"]["minInclusive"]
+    gone = http.request("GET", f"{path}/docs", headers={"x-ms-documentdb-partitionkeyrangeid": "0"})
+    assert gone.status == 410 and gone.headers["x-ms-substatus"] == "1002"
+    counts = [len(http.request("GET", f"{path}/docs", headers={"x-ms-documentdb-partitionkeyrangeid": child,
+                                                               "x-ms-max-item-count": "100"}).json["Documents"])
+              for child in children]
+    assert all(counts), counts
+    for index in range(40):
+        assert http.request("GET", f"{path}/docs/s{index}", partition_key=[f"k{index}"]).status == 200

@@ -50,7 +50,6 @@ def _all(account: Account):
 def _headers(account: Account, database: Database) -> Dict[str, str]:
     headers = usage_headers(account)
     headers["x-ms-alt-content-path"] = "dbs"
-    headers["x-ms-content-path"] = ""
     return headers
 
 

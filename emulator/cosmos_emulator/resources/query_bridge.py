@@ -16,10 +16,12 @@ QUERY_CONTENT_TYPE = "application/query+json"
 
 
 def is_query_request(request: Request) -> bool:
-    """``POST`` to a feed with ``x-ms-documentdb-isquery: true`` or the query content type."""
+    """``POST`` to a feed with ``x-ms-documentdb-isquery: true``, the query content type, or a
+    query-plan request (which clients send with a plain JSON content type)."""
     content_type = (request.header("content-type") or "").split(";")[0].strip().lower()
     return request.method == "POST" and (request.flag("x-ms-documentdb-isquery")
-                                         or content_type == QUERY_CONTENT_TYPE)
+                                         or content_type == QUERY_CONTENT_TYPE
+                                         or request.flag("x-ms-cosmos-is-query-plan-request"))
 
 
 class CollectionQuerySource:

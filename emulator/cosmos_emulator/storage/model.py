@@ -333,6 +333,29 @@ class Account:
         self._emit(record, _no_undo("user delete"))
         self._apply(record)
 
+    def split_range(self, collection: Collection, range_id: str) -> List[PhysicalPartition]:
+        """Split one physical partition into two children at the middle of its EPK interval.
+
+        The children get new range ids and list the parent in ``parents``; requests still naming
+        the parent range get 410/1002 (partition key range gone) from then on.
+        """
+        parent = collection.partition_by_id(range_id)
+        if parent is None:
+            raise KeyError(f"no partition key range {range_id!r}")
+        middle = _split_point(collection, parent)
+        children = []
+        for low, high in ((parent.min_inclusive, middle), (middle, parent.max_exclusive)):
+            child_id = str(collection.next_range_id)
+            collection.next_range_id += 1
+            child_rid = rids.child_rid(collection.rid, int(child_id) + 1, rids.CHILD_PARTITION_KEY_RANGE)
+            children.append(PhysicalPartition(child_id, low, high, parent.parents + [parent.range_id],
+                                              parent.lsn, child_rid))
+        layout = []
+        for partition in collection.partitions:
+            layout.extend(children if partition is parent else [partition])
+        self.set_ranges(collection, layout)
+        return [collection.partition_by_id(child.range_id) for child in children]
+
     def set_ranges(self, collection: Collection, ranges: List[PhysicalPartition]) -> None:
         """Replace the range layout (partition split); items are re-homed by EPK."""
         record = {"t": "ranges.set", "coll": collection.rid, "ranges": [p.to_record() for p in ranges]}
@@ -515,6 +538,20 @@ class Account:
                                **item.to_record()}
         for offer in list(self.offers.values()):
             yield {"t": "offer.put", "offer": offer}
+
+
+def _split_point(collection: Collection, parent: PhysicalPartition) -> str:
+    """Where to cut a range: at the median stored EPK (both children then hold data, as a
+    load-driven split would), else halfway through the hash space the range covers."""
+    epks = sorted({item.epk for item in parent.iter_items()})
+    if len(epks) >= 2:
+        return epks[len(epks) // 2]
+    high = parent.max_exclusive
+    definition = collection.partition_key_definition
+    if high == partitioning.MAX_EPK and (partitioning.definition_kind(definition) == "MultiHash"
+                                        or partitioning.definition_version(definition) == 2):
+        high = "4" + "0" * 31  # v2 hashes have their top two bits cleared
+    return partitioning.midpoint(parent.min_inclusive, high)
 
 
 def _no_undo(what: str) -> Callable[[], None]:
