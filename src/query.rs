@@ -46,11 +46,34 @@ impl<T: Send + DeserializeOwned + 'static> PageSource for FeedPages<T> {
             let page = page.map_err(cosmos_error_to_py)?;
             let headers = sdk_header_pairs(page.headers());
             let items = (self.encode)(page.into_items())?;
-            // The token resumes right after the page just returned.
-            let continuation = self.pages.to_continuation_token().ok().map(|t| t.as_str().to_owned());
+            // The token resumes right after the page just returned; like 4.x, there
+            // is none once the feed is drained.
+            let continuation = self
+                .pages
+                .to_continuation_token()
+                .ok()
+                .map(|t| t.as_str().to_owned())
+                .filter(|token| !is_drained(token));
             Ok(Some(PyPage::new(headers, items, continuation)))
         })
     }
+}
+
+/// Whether an engine continuation token only says "nothing left".
+///
+/// azure_data_cosmos always produces a token, also after the last page, where its
+/// state (`c1.` + base64url JSON) is `{"root":{"kind":"drained"}}`. The version is
+/// pinned, and `drained_token_is_recognised` below fails if the format changes.
+fn is_drained(token: &str) -> bool {
+    use base64::Engine as _;
+    let Some(payload) = token.strip_prefix("c1.") else { return false };
+    let Ok(json) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&json)
+        .ok()
+        .and_then(|state| state.pointer("/root/kind").and_then(|k| k.as_str()).map(|k| k == "drained"))
+        .unwrap_or(false)
 }
 
 /// Starts a feed: the engine plans it (query plan, partition ranges) on first fetch.
@@ -153,5 +176,20 @@ impl PyPager {
         self.process.check()?;
         let state = self.state.clone();
         into_awaitable(py, with_timeout(self.timeout, Self::fetch(state)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_drained;
+
+    #[test]
+    fn drained_token_is_recognised() {
+        // Tokens as azure_data_cosmos 1.0.0 produced them against the emulator.
+        assert!(is_drained("c1.eyJvcCI6IlF1ZXJ5IiwicmlkIjoiQUFBQUFZQUFBQUU9Iiwicm9vdCI6eyJraW5kIjoiZHJhaW5lZCJ9fQ"));
+        assert!(!is_drained(
+            "c1.eyJvcCI6IlF1ZXJ5IiwicmlkIjoiQUFBQUFZQUFBQUU9Iiwicm9vdCI6eyJraW5kIjoicmVxdWVzdCIsInNlcnZlcl9jb250aW51YXRpb24iOiJleUoySWpveExDSnJJam9pY3lJc0luUWlPakFzSW1RaU9qRXNJbklpT2lKQlFVRkJRVmxCUVVGQlJVTkJRVUZCUVVGQlFVRkJQVDBpTENKbElqb3dmUSJ9fQ"
+        ));
+        assert!(!is_drained("not-a-token"));
     }
 }
