@@ -240,7 +240,8 @@ class QueryRequest:
         return cls(READ_ALL_QUERY, b"[]")
 
     @classmethod
-    def from_call(cls, args: Sequence[Any], kwargs: dict) -> "QueryRequest":
+    def from_call(cls, args: Sequence[Any], kwargs: dict,
+                  positional: Sequence[str] = QUERY_POSITIONAL) -> "QueryRequest":
         """Bind both 4.x call forms of ``query_items``.
 
         ``query_items(query, parameters, partition_key, enable_cross_partition_query,
@@ -250,16 +251,18 @@ class QueryRequest:
 
         :param args: Positional arguments.
         :param dict kwargs: Keyword arguments, updated in place.
+        :param positional: The names positional arguments bind to (the async client takes
+            only ``query`` positionally).
         :returns: The request.
         :rtype: QueryRequest
         :raises ValueError: Too many positional arguments, one given both ways, or both
             ``partition_key`` and ``feed_range``.
         :raises TypeError: A parameter value is not JSON serialisable.
         """
-        if len(args) > len(QUERY_POSITIONAL):
-            raise ValueError(f"Positional argument is out of range. Expected {len(QUERY_POSITIONAL)} arguments, "
+        if len(args) > len(positional):
+            raise ValueError(f"Positional argument is out of range. Expected {len(positional)} arguments, "
                              f"but got {len(args)} instead. Please review argument list in API documentation.")
-        for name, value in zip(QUERY_POSITIONAL, args):
+        for name, value in zip(positional, args):
             if name in kwargs:
                 raise ValueError(f"{name} cannot be used as positional and keyword argument at the same time.")
             kwargs[name] = value

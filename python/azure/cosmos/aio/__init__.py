@@ -1,0 +1,13 @@
+# The MIT License (MIT)
+"""Asyncio client of Azure Cosmos DB: the same API as :mod:`azure.cosmos` with ``async``
+operations and ``async for`` over query results."""
+
+from ._container import ContainerProxy
+from ._cosmos_client import CosmosClient
+from ._database import DatabaseProxy
+
+__all__ = (
+    "CosmosClient",
+    "DatabaseProxy",
+    "ContainerProxy",
+)

@@ -1,0 +1,463 @@
+# The MIT License (MIT)
+"""Databases: their properties and the containers in them (asyncio)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Literal, Mapping, Optional, Union, overload
+
+from azure.core.tracing.decorator import distributed_trace
+from azure.core.tracing.decorator_async import distributed_trace_async
+from azure.core.utils import CaseInsensitiveDict
+
+from .. import _request_options
+from .._client_connection import CosmosClientConnection
+from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict
+from .._request_builders import (
+    container_definition,
+    drop_ignored,
+    resource_id,
+    take_arguments,
+    throughput_options,
+    with_continuation,
+)
+from .._request_options import accepts_documented_keywords
+from .._serialization import dump_json, dump_parameters
+from ..exceptions import CosmosResourceNotFoundError
+from ..offer import ThroughputProperties
+from ..partition_key import PartitionKey
+from ._container import ContainerProxy
+
+__all__ = ("DatabaseProxy",)
+
+_LIST_CONTAINERS = "SELECT * FROM root"
+# Keywords of the (*args, **kwargs) methods that define the container.
+_CREATE_KEYWORDS = ("indexing_policy", "default_ttl", "offer_throughput", "unique_key_policy",
+                    "conflict_resolution_policy", "analytical_storage_ttl", "computed_properties",
+                    "vector_embedding_policy", "change_feed_policy", "full_text_policy", "global_secondary_index")
+_REPLACE_KEYWORDS = ("indexing_policy", "default_ttl", "conflict_resolution_policy", "analytical_storage_ttl",
+                     "computed_properties", "full_text_policy", "vector_embedding_policy", "global_secondary_index")
+_IGNORED = ("session_token", "etag", "match_condition")
+
+
+class DatabaseProxy:
+    """A database of the account and the containers in it (asyncio).
+
+    Get one with :meth:`CosmosClient.get_database_client` (no request) rather than constructing it.
+
+    :ivar str id: The database id (name).
+    :ivar str database_link: ``dbs/{id}``.
+    """
+
+    def __init__(
+        self,
+        client_connection: CosmosClientConnection,
+        id: str,  # pylint: disable=redefined-builtin
+        properties: Optional[dict[str, Any]] = None,
+    ) -> None:
+        """
+        :param client_connection: The client's connection state.
+        :param str id: The database id (name).
+        :param dict properties: The database properties, when already known.
+        """
+        self.client_connection = client_connection
+        self.id = id
+        self.database_link: str = "dbs/{}".format(self.id)
+        self._properties: Optional[dict[str, Any]] = properties
+
+    def __repr__(self) -> str:
+        return "<DatabaseProxy [{}]>".format(self.database_link)[:1024]
+
+    async def _engine(self) -> Any:
+        return await self.client_connection.connect_async()
+
+    def _container_proxy(self, properties: Mapping[str, Any]) -> ContainerProxy:
+        return ContainerProxy(self.client_connection, self.database_link, properties["id"], properties=properties)
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def read(self, *, initial_headers: Optional[dict[str, str]] = None, **kwargs: Any) -> CosmosDict:
+        """Read the database's properties.
+
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword response_hook: Called with the response headers and the properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :keyword int throughput_bucket: The throughput bucket for this request.
+        :keyword str session_token: Token for use with Session consistency.
+        :returns: The database properties.
+        :rtype: ~azure.cosmos.CosmosDict
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The database does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults,
+                                               initial_headers=initial_headers)
+        engine = await self._engine()
+        response = await engine.read_database_async(self.id, options)
+        self._properties = self.client_connection.result(response, hook)
+        return self._properties
+
+    # ---- containers ---------------------------------------------------------------
+
+    @overload
+    async def create_container(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        partition_key: PartitionKey,
+        *,
+        indexing_policy: Optional[dict[str, Any]] = None,
+        default_ttl: Optional[int] = None,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        unique_key_policy: Optional[dict[str, Any]] = None,
+        conflict_resolution_policy: Optional[dict[str, Any]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        computed_properties: Optional[list[dict[str, str]]] = None,
+        analytical_storage_ttl: Optional[int] = None,
+        vector_embedding_policy: Optional[dict[str, Any]] = None,
+        change_feed_policy: Optional[dict[str, Any]] = None,
+        full_text_policy: Optional[dict[str, Any]] = None,
+        return_properties: Literal[False] = False,
+        **kwargs: Any,
+    ) -> ContainerProxy: ...
+
+    @overload
+    async def create_container(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        partition_key: PartitionKey,
+        *,
+        indexing_policy: Optional[dict[str, Any]] = None,
+        default_ttl: Optional[int] = None,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        unique_key_policy: Optional[dict[str, Any]] = None,
+        conflict_resolution_policy: Optional[dict[str, Any]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        computed_properties: Optional[list[dict[str, str]]] = None,
+        analytical_storage_ttl: Optional[int] = None,
+        vector_embedding_policy: Optional[dict[str, Any]] = None,
+        change_feed_policy: Optional[dict[str, Any]] = None,
+        full_text_policy: Optional[dict[str, Any]] = None,
+        return_properties: Literal[True],
+        **kwargs: Any,
+    ) -> tuple[ContainerProxy, CosmosDict]: ...
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def create_container(
+        self, *args: Any, **kwargs: Any
+    ) -> Union[ContainerProxy, tuple[ContainerProxy, CosmosDict]]:
+        """Create a container.
+
+        :param str id: The container id (name).
+        :param ~azure.cosmos.PartitionKey partition_key: The partition key definition, e.g.
+            ``PartitionKey(path="/tenant")`` or, hierarchical, ``PartitionKey(path=["/tenant", "/user"], kind="MultiHash")``.
+        :keyword dict[str, Any] indexing_policy: The indexing policy.
+        :keyword int default_ttl: Default time to live of items in seconds (-1: no expiry unless an item sets one).
+        :keyword offer_throughput: Throughput to provision for the container.
+        :paramtype offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword dict[str, Any] unique_key_policy: The unique key policy.
+        :keyword dict[str, Any] conflict_resolution_policy: The conflict resolution policy.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword response_hook: Called with the response headers and the container properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :keyword int analytical_storage_ttl: Analytical store time to live (-1: on, no expiry; accounts with
+            Synapse Link only).
+        :keyword list[dict[str, str]] computed_properties: Computed properties of the container.
+        :keyword dict[str, Any] vector_embedding_policy: Vector embedding policy (paths, dimensions, data type,
+            distance function).
+        :keyword dict[str, Any] change_feed_policy: Change feed policy (``retentionDuration``).
+        :keyword dict[str, Any] full_text_policy: Full text policy (default language and per-path languages).
+        :keyword global_secondary_index: Global secondary index definition; not supported yet (raises
+            ``NotImplementedError``).
+        :paramtype global_secondary_index: dict[str, Any]
+        :keyword bool return_properties: Return ``(ContainerProxy, properties)`` instead of the proxy alone.
+        :returns: The new container's proxy, or the proxy and the container properties.
+        :rtype: ~azure.cosmos.aio.ContainerProxy or tuple[~azure.cosmos.aio.ContainerProxy, ~azure.cosmos.CosmosDict]
+        :raises ~azure.cosmos.exceptions.CosmosResourceExistsError: A container with this id exists.
+        """
+        drop_ignored(kwargs, _IGNORED)
+        bound = take_arguments("create_container", args, kwargs, ("id", "partition_key"), required=2)
+        return await self._create_container(bound, kwargs)
+
+    async def _create_container(self, bound: dict, kwargs: dict) -> Union[ContainerProxy, tuple]:
+        for name in _CREATE_KEYWORDS:
+            bound[name] = kwargs.pop(name, None)
+        return_properties = kwargs.pop("return_properties", False)
+        definition = container_definition(bound["id"], bound)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        options.update(throughput_options(bound["offer_throughput"]))
+        engine = await self._engine()
+        response = await engine.create_container_async(self.id, dump_json(definition), options)
+        properties = self.client_connection.result(response, hook)
+        proxy = self._container_proxy(properties)
+        return (proxy, properties) if return_properties else proxy
+
+    @overload
+    async def create_container_if_not_exists(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        partition_key: PartitionKey,
+        *,
+        indexing_policy: Optional[dict[str, Any]] = None,
+        default_ttl: Optional[int] = None,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        unique_key_policy: Optional[dict[str, Any]] = None,
+        conflict_resolution_policy: Optional[dict[str, Any]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        computed_properties: Optional[list[dict[str, str]]] = None,
+        analytical_storage_ttl: Optional[int] = None,
+        vector_embedding_policy: Optional[dict[str, Any]] = None,
+        change_feed_policy: Optional[dict[str, Any]] = None,
+        full_text_policy: Optional[dict[str, Any]] = None,
+        return_properties: Literal[False] = False,
+        **kwargs: Any,
+    ) -> ContainerProxy: ...
+
+    @overload
+    async def create_container_if_not_exists(
+        self,
+        id: str,  # pylint: disable=redefined-builtin
+        partition_key: PartitionKey,
+        *,
+        indexing_policy: Optional[dict[str, Any]] = None,
+        default_ttl: Optional[int] = None,
+        offer_throughput: Optional[Union[int, ThroughputProperties]] = None,
+        unique_key_policy: Optional[dict[str, Any]] = None,
+        conflict_resolution_policy: Optional[dict[str, Any]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        computed_properties: Optional[list[dict[str, str]]] = None,
+        analytical_storage_ttl: Optional[int] = None,
+        vector_embedding_policy: Optional[dict[str, Any]] = None,
+        change_feed_policy: Optional[dict[str, Any]] = None,
+        full_text_policy: Optional[dict[str, Any]] = None,
+        return_properties: Literal[True],
+        **kwargs: Any,
+    ) -> tuple[ContainerProxy, CosmosDict]: ...
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def create_container_if_not_exists(
+        self, *args: Any, **kwargs: Any
+    ) -> Union[ContainerProxy, tuple[ContainerProxy, CosmosDict]]:
+        """Create a container unless it exists; return the existing one otherwise.
+
+        The settings of an existing container (including its throughput) are not compared or changed.
+
+        :param str id: The container id (name).
+        :param ~azure.cosmos.PartitionKey partition_key: The partition key definition.
+        :keyword dict[str, Any] indexing_policy: The indexing policy.
+        :keyword int default_ttl: Default time to live of items in seconds.
+        :keyword offer_throughput: Throughput to provision if the container is created.
+        :paramtype offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword dict[str, Any] unique_key_policy: The unique key policy.
+        :keyword dict[str, Any] conflict_resolution_policy: The conflict resolution policy.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the requests.
+        :keyword response_hook: Called with the response headers and the container properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :keyword int analytical_storage_ttl: Analytical store time to live.
+        :keyword list[dict[str, str]] computed_properties: Computed properties of the container.
+        :keyword dict[str, Any] vector_embedding_policy: Vector embedding policy.
+        :keyword dict[str, Any] change_feed_policy: Change feed policy.
+        :keyword dict[str, Any] full_text_policy: Full text policy.
+        :keyword global_secondary_index: Global secondary index definition; not supported yet.
+        :paramtype global_secondary_index: dict[str, Any]
+        :keyword bool return_properties: Return ``(ContainerProxy, properties)`` instead of the proxy alone.
+        :returns: The container's proxy, or the proxy and the container properties.
+        :rtype: ~azure.cosmos.aio.ContainerProxy or tuple[~azure.cosmos.aio.ContainerProxy, ~azure.cosmos.CosmosDict]
+        """
+        drop_ignored(kwargs, _IGNORED)
+        bound = take_arguments("create_container_if_not_exists", args, kwargs, ("id", "partition_key"), required=2)
+        return_properties = kwargs.get("return_properties", False)
+        read_keywords = {name: kwargs[name] for name in ("initial_headers", "response_hook", "timeout")
+                         if name in kwargs}
+        try:
+            proxy = self.get_container_client(bound["id"])
+            properties = await proxy.read(**read_keywords)
+        except CosmosResourceNotFoundError:
+            return await self._create_container(bound, kwargs)
+        return (proxy, properties) if return_properties else proxy
+
+    def get_container_client(self, container: Union[str, ContainerProxy, Mapping[str, Any]]) -> ContainerProxy:
+        """Get a proxy for a container; no request is made.
+
+        :param container: The container id, a :class:`~azure.cosmos.aio.ContainerProxy`, or its properties dict.
+        :type container: Union[str, ~azure.cosmos.aio.ContainerProxy, dict[str, Any]]
+        :returns: A proxy for the container.
+        :rtype: ~azure.cosmos.aio.ContainerProxy
+        """
+        return ContainerProxy(self.client_connection, self.database_link, resource_id(container))
+
+    @overload
+    async def replace_container(
+        self,
+        container: Union[str, ContainerProxy, Mapping[str, Any]],
+        partition_key: PartitionKey,
+        *,
+        indexing_policy: Optional[dict[str, Any]] = None,
+        default_ttl: Optional[int] = None,
+        conflict_resolution_policy: Optional[dict[str, Any]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        analytical_storage_ttl: Optional[int] = None,
+        computed_properties: Optional[list[dict[str, str]]] = None,
+        full_text_policy: Optional[dict[str, Any]] = None,
+        return_properties: Literal[False] = False,
+        **kwargs: Any,
+    ) -> ContainerProxy: ...
+
+    @overload
+    async def replace_container(
+        self,
+        container: Union[str, ContainerProxy, Mapping[str, Any]],
+        partition_key: PartitionKey,
+        *,
+        indexing_policy: Optional[dict[str, Any]] = None,
+        default_ttl: Optional[int] = None,
+        conflict_resolution_policy: Optional[dict[str, Any]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        analytical_storage_ttl: Optional[int] = None,
+        computed_properties: Optional[list[dict[str, str]]] = None,
+        full_text_policy: Optional[dict[str, Any]] = None,
+        return_properties: Literal[True],
+        **kwargs: Any,
+    ) -> tuple[ContainerProxy, CosmosDict]: ...
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def replace_container(
+        self, *args: Any, **kwargs: Any
+    ) -> Union[ContainerProxy, tuple[ContainerProxy, CosmosDict]]:
+        """Replace a container's settings. The partition key cannot change, but must be given.
+
+        Settings left out (``None``) are reset to the service's defaults, as a replace does.
+
+        :param container: The container id, a :class:`~azure.cosmos.aio.ContainerProxy`, or its properties dict.
+        :type container: Union[str, ~azure.cosmos.aio.ContainerProxy, dict[str, Any]]
+        :param ~azure.cosmos.PartitionKey partition_key: The container's (unchanged) partition key definition.
+        :keyword dict[str, Any] indexing_policy: The indexing policy.
+        :keyword int default_ttl: Default time to live of items in seconds.
+        :keyword dict[str, Any] conflict_resolution_policy: The conflict resolution policy.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword response_hook: Called with the response headers and the container properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :keyword int analytical_storage_ttl: Analytical store time to live.
+        :keyword list[dict[str, str]] computed_properties: Computed properties of the container.
+        :keyword dict[str, Any] full_text_policy: Full text policy.
+        :keyword dict[str, Any] vector_embedding_policy: Vector embedding policy.
+        :keyword global_secondary_index: Global secondary index definition; not supported yet.
+        :paramtype global_secondary_index: dict[str, Any]
+        :keyword bool return_properties: Return ``(ContainerProxy, properties)`` instead of the proxy alone.
+        :returns: The container's proxy, or the proxy and the new container properties.
+        :rtype: ~azure.cosmos.aio.ContainerProxy or tuple[~azure.cosmos.aio.ContainerProxy, ~azure.cosmos.CosmosDict]
+        :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The replace failed (e.g. the container does not
+            exist).
+        """
+        drop_ignored(kwargs, _IGNORED)
+        bound = take_arguments("replace_container", args, kwargs, ("container", "partition_key"), required=2)
+        for name in _REPLACE_KEYWORDS:
+            bound[name] = kwargs.pop(name, None)
+        return_properties = kwargs.pop("return_properties", False)
+        container_id = resource_id(bound.pop("container"))
+        definition = container_definition(container_id, bound)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        engine = await self._engine()
+        response = await engine.replace_container_async(self.id, container_id, dump_json(definition), options)
+        properties = self.client_connection.result(response, hook)
+        proxy = self._container_proxy(properties)
+        return (proxy, properties) if return_properties else proxy
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def delete_container(
+        self,
+        container: Union[str, ContainerProxy, Mapping[str, Any]],
+        *,
+        initial_headers: Optional[dict[str, str]] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Delete a container and its items.
+
+        :param container: The container id, a :class:`~azure.cosmos.aio.ContainerProxy`, or its properties dict.
+        :type container: Union[str, ~azure.cosmos.aio.ContainerProxy, dict[str, Any]]
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword str etag: An etag for the ``match_condition`` check.
+        :keyword ~azure.core.MatchConditions match_condition: The condition on ``etag``.
+        :keyword response_hook: Called with the response headers and ``None``.
+        :paramtype response_hook: Callable[[Mapping[str, Any], None], None]
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The container does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults,
+                                               initial_headers=initial_headers)
+        container_id = resource_id(container)
+        engine = await self._engine()
+        try:
+            response = await engine.delete_container_async(self.id, container_id, options)
+        finally:
+            self.client_connection.forget_container(self.id, container_id)
+        self.client_connection.no_result(response, hook)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def list_containers(
+        self,
+        *,
+        max_item_count: Optional[int] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any], CosmosAsyncItemPaged], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosAsyncItemPaged:
+        """List the database's containers.
+
+        :keyword int max_item_count: Maximum number of containers per page.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword response_hook: Called once, as in 4.x, with the client's last response headers and the
+            iterable, when the iterable is created.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosAsyncItemPaged], None]
+        :returns: The container properties, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosAsyncItemPaged[dict[str, Any]]
+        """
+        return self._query_containers(None, None, max_item_count, initial_headers, response_hook, kwargs)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def query_containers(
+        self,
+        query: str,
+        *,
+        parameters: Optional[list[dict[str, Any]]] = None,
+        max_item_count: Optional[int] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        response_hook: Optional[Callable[[Mapping[str, Any], CosmosAsyncItemPaged], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosAsyncItemPaged:
+        """Query the database's containers, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
+
+        :param str query: The query.
+        :keyword parameters: Query parameters, each ``{"name": "@p", "value": ...}``.
+        :paramtype parameters: list[dict[str, Any]]
+        :keyword int max_item_count: Maximum number of containers per page.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword response_hook: Called once, as in 4.x, with the client's last response headers and the
+            iterable, when the iterable is created.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosAsyncItemPaged], None]
+        :returns: The matching container properties, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosAsyncItemPaged[dict[str, Any]]
+        """
+        return self._query_containers(query, parameters, max_item_count, initial_headers, response_hook, kwargs)
+
+    def _query_containers(self, query, parameters, max_item_count, initial_headers, response_hook,
+                          kwargs) -> CosmosAsyncItemPaged:
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults, query=True,
+                                            max_item_count=max_item_count, initial_headers=initial_headers)
+        text = query if query else _LIST_CONTAINERS
+        parameter_bytes = dump_parameters(parameters)
+        database_id = self.id
+
+        async def start(continuation: Optional[str]) -> Any:
+            engine = await self._engine()
+            return engine.query_containers(database_id, text, parameter_bytes, with_continuation(options, continuation))
+
+        headers = CaseInsensitiveDict()
+        result = CosmosAsyncItemPaged(start,
+                                      self.client_connection.page_callback(headers, None, "DocumentCollections"),
+                                      response_headers=headers)
+        if response_hook:
+            response_hook(self.client_connection.last_response_headers, result)
+        return result
