@@ -17,6 +17,7 @@ import base64
 import binascii
 import datetime
 import email.utils
+import functools
 import hashlib
 import hmac
 from typing import Callable, Mapping, Optional
@@ -100,15 +101,10 @@ class Authenticator:
         if not text:
             raise unauthorized("The input date header is invalid format. "
                                "Please pass in RFC 1123 style date format.")
-        try:
-            sent = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            sent = None
+        sent = _parse_http_date(text)
         if sent is None:
             raise unauthorized("The input date header is invalid format. "
                                "Please pass in RFC 1123 style date format.")
-        if sent.tzinfo is None:
-            sent = sent.replace(tzinfo=datetime.timezone.utc)
         current = now or datetime.datetime.now(datetime.timezone.utc)
         if abs(current - sent) > ALLOWED_CLOCK_SKEW:
             raise CosmosError(
@@ -118,6 +114,18 @@ class Authenticator:
                     email.utils.format_datetime(sent - ALLOWED_CLOCK_SKEW, usegmt=True),
                     email.utils.format_datetime(sent + ALLOWED_CLOCK_SKEW, usegmt=True),
                     email.utils.format_datetime(current, usegmt=True)))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_http_date(text: str) -> Optional[datetime.datetime]:
+    # Clients send the same second-resolution date on many requests: parse each once.
+    try:
+        sent = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if sent is None:
+        return None
+    return sent if sent.tzinfo is not None else sent.replace(tzinfo=datetime.timezone.utc)
 
 
 def _parse_authorization(text: str) -> dict:

@@ -10,7 +10,7 @@ from typing import Callable, Dict
 from ..errors import bad_request
 from ..storage import Account
 from ..wire import Request, Response, dumps, feed_body, format_charge
-from . import account, collections, databases, documents, offers, pkranges, unique_keys
+from . import account, collections, databases, documents, items, offers, pkranges, unique_keys
 from .common import resolve_collection
 
 Handler = Callable[[Account, Request], Response]
@@ -26,7 +26,7 @@ def _conflicts(account_state: Account, request: Request) -> Response:
     raise not_found()
 
 
-documents.write_validators.append(unique_keys.check_unique_keys)
+items.write_validators.append(unique_keys.check_unique_keys)
 
 ROUTES: Dict[str, Handler] = {
     "": account.handle,

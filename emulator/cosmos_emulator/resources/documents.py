@@ -12,31 +12,23 @@ import orjson
 
 from .. import partitioning
 from .. import rid as rids
-from ..errors import (SUBSTATUS_COLLECTION_RID_MISMATCH, CosmosError, bad_request, conflict, entity_too_large, method_not_allowed,
-                      not_found, precondition_failed)
+from ..errors import (SUBSTATUS_COLLECTION_RID_MISMATCH, CosmosError, bad_request, entity_too_large,
+                      method_not_allowed, not_found)
 from ..storage import Account, Collection, PhysicalPartition, StoredItem
 from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps, feed_body, format_charge,
                     read_charge, session_token, session_tokens, write_charge)
-from .common import (check_if_match, not_modified, not_modified_since, resolve_collection,
-                     resource_answer, strip_system_properties, validate_id)
+from .common import not_modified, not_modified_since, resolve_collection, resource_answer
+from .items import ItemResult, ItemStore
 from .query_bridge import CollectionQuerySource, epk_bounds_from, is_query_request, run_query
 
 PARTITION_KEY_HEADER = "x-ms-documentdb-partitionkey"
 RANGE_ID_HEADER = "x-ms-documentdb-partitionkeyrangeid"
 INTENDED_COLLECTION_HEADER = "x-ms-cosmos-intended-collection-rid"
 
-_MISMATCH_MESSAGE = ("PartitionKey extracted from document doesn't match the one specified in the header. "
-                     "Learn more: https://aka.ms/CosmosDB/sql/errors/wrong-pk-value")
 _MISSING_PK_MESSAGE = ("The partition key supplied in x-ms-partitionkey header has fewer components than "
                        "defined in the the collection.")
 _WRONG_PK_MESSAGE = ("Partition key provided either doesn't correspond to definition in the collection or "
                      "doesn't match partition key field values specified in the document.")
-
-# Hooks for features layered on top of plain item writes (unique keys, triggers, TTL ...). Each is
-# called as hook(account, collection, new_body, previous_item) before the write is applied and may
-# raise CosmosError to refuse it.
-write_validators: List[Callable[[Account, Collection, Dict[str, Any], Optional[StoredItem]], None]] = []
-
 
 # Set by the scripts integration: (account, collection) -> UdfResolver | None.
 udf_resolver_factory: Optional[Callable[[Account, Collection], Any]] = None
@@ -105,24 +97,6 @@ def header_partition_key(collection: Collection, request: Request, *, required: 
     return components
 
 
-def body_partition_key(collection: Collection, body: Dict[str, Any]) -> List[Any]:
-    return partitioning.extract_from_document(body, collection.partition_key_definition)
-
-
-def _locate(collection: Collection, components: List[Any], request: Request) -> Tuple[str, PhysicalPartition]:
-    epk = partitioning.effective_partition_key(components, collection.partition_key_definition)
-    partition = collection.partition_for_epk(epk)
-    requested_range = request.header(RANGE_ID_HEADER)
-    if requested_range is not None and requested_range.strip() != "":
-        explicit = collection.partition_by_id(requested_range.strip())
-        if explicit is None:
-            raise CosmosError(410, "Gone", "The requested partition key range is gone.", 1002)
-        if explicit is not partition:
-            # Served from that range only: the item cannot be there.
-            raise not_found()
-    return epk, partition
-
-
 # ------------------------------------------------------------------------------------------
 # Answers
 # ------------------------------------------------------------------------------------------
@@ -145,13 +119,28 @@ def _minimal(request: Request) -> bool:
 
 
 # ------------------------------------------------------------------------------------------
-# Operations
+# Operations (HTTP wrappers over ItemStore)
 # ------------------------------------------------------------------------------------------
 
+def _store(account: Account, collection: Collection, request: Request) -> ItemStore:
+    range_id = (request.header(RANGE_ID_HEADER) or "").strip() or None
+    return ItemStore(account, collection, range_id)
+
+
+def _written(request: Request, result: ItemResult, collection: Collection) -> Response:
+    headers = item_headers(collection, result.partition)
+    payload = dumps(result.item.body)
+    charge = write_charge(len(payload))
+    if _minimal(request):
+        payload = b""
+    return resource_answer(request, result.status, result.item.body, charge, headers, payload)
+
+
 def read_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
-    components = header_partition_key(collection, request, required=True)
-    epk, partition = _locate(collection, components or [], request)
-    item = live_item(collection, partition, epk, item_id)
+    components = header_partition_key(collection, request, required=True) or []
+    store = _store(account, collection, request)
+    epk, partition = store.locate(components)
+    item = store.live(partition, epk, item_id)
     headers = item_headers(collection, partition)
     if item is None:
         raise not_found()
@@ -163,127 +152,35 @@ def read_item(account: Account, collection: Collection, request: Request, item_i
     return resource_answer(request, 200, item.body, read_charge(len(body)), headers, body)
 
 
-def live_item(collection: Collection, partition: PhysicalPartition, epk: str, item_id: str
-              ) -> Optional[StoredItem]:
-    """The item unless it does not exist or its time to live has run out."""
-    item = partition.get(epk, item_id)
-    if item is not None and collection.is_expired(item, collection.now()):
-        return None
-    return item
-
-
 def write_item(account: Account, collection: Collection, request: Request, *, upsert: bool = False,
                replace_id: Optional[str] = None) -> Response:
     """Create (POST), upsert (POST + is-upsert) or replace (PUT) one item."""
     if len(request.body) > MAX_DOCUMENT_BYTES:
         raise entity_too_large()
     body = request.json_object_body()
-    item_id = validate_id(body.get("id"), what="document")
-    if replace_id is not None and item_id != replace_id:
-        raise bad_request("The id of the item in the request body does not match the id in the request path.")
-    body_components = body_partition_key(collection, body)
-    header_components = header_partition_key(collection, request, required=False)
-    definition = collection.partition_key_definition
-    if header_components is None:
-        components = body_components
-    else:
-        body_matches = partitioning.components_equal(header_components, body_components) or (
-            definition.get("systemKey") and header_components == []
-            and all(c is partitioning.UNDEFINED for c in body_components))
-        if not body_matches:
-            raise bad_request(_MISMATCH_MESSAGE, 1001)
-        components = header_components
-    epk, partition = _locate(collection, components, request)
-    existing = live_item(collection, partition, epk, item_id)
-    expired = partition.get(epk, item_id) if existing is None else None
-
+    components = header_partition_key(collection, request, required=False)
+    store = _store(account, collection, request)
     if replace_id is not None:
-        if existing is None:
-            raise not_found()
-        check_if_match(request, existing.body["_etag"])
-    elif existing is not None and not upsert:
-        raise conflict()
-    elif upsert:
-        if request.header("if-match") is not None and request.header("if-match").strip() != "*":
-            if existing is None:
-                raise precondition_failed()
-            check_if_match(request, existing.body["_etag"])
-
-    stored = build_item(account, collection, partition, body, item_id, epk, components,
-                        existing if existing is not None else None)
-    for validator in write_validators:
-        validator(account, collection, stored.body, existing)
-    if expired is not None:
-        account.delete_item(collection, partition, expired, partition.lsn)
-    account.put_item(collection, partition, stored)
-    status = 201 if existing is None else 200
-    headers = item_headers(collection, partition)
-    payload = dumps(stored.body)
-    charge = write_charge(len(payload))
-    if _minimal(request):
-        return resource_answer(request, status, stored.body, charge, headers, body=b"")
-    return resource_answer(request, status, stored.body, charge, headers, payload)
-
-
-def build_item(account: Account, collection: Collection, partition: PhysicalPartition, body: Dict[str, Any],
-               item_id: str, epk: str, components: List[Any], previous: Optional[StoredItem]) -> StoredItem:
-    """The stored form of a new item state: user properties plus system properties.
-
-    A replace or upsert over an existing item keeps its ``_rid``; a create gets a new one.
-    """
-    if previous is not None:
-        item_rid = previous.body["_rid"]
+        result = store.replace(components, replace_id, body, request.header("if-match"))
     else:
-        item_rid = rids.child_rid(collection.rid, collection.allocate_child_ordinal(), rids.CHILD_DOCUMENT)
-    document = strip_system_properties(body)
-    document["id"] = item_id
-    document["_rid"] = item_rid
-    document["_self"] = f"{collection.self_link}docs/{item_rid}/"
-    document["_etag"] = account.etag()
-    document["_attachments"] = "attachments/"
-    document["_ts"] = account.now()
-    lsn = partition.lsn + 1
-    return StoredItem(document, epk, partitioning.components_to_json(components), lsn)
+        result = store.create(components, body, upsert=upsert, if_match=request.header("if-match"))
+    return _written(request, result, collection)
 
 
 def patch_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
     """Apply patch operations to one item, all or nothing (see :mod:`.patch`)."""
-    from . import patch
     body = request.json_object_body()
-    operations = patch.validate_operations(body.get("operations"), collection.partition_key_definition)
-    components = header_partition_key(collection, request, required=True)
-    epk, partition = _locate(collection, components or [], request)
-    existing = live_item(collection, partition, epk, item_id)
-    if existing is None:
-        raise not_found()
-    check_if_match(request, existing.body["_etag"])
-    patch.check_condition(body.get("condition"), existing.body)
-    patched = patch.apply_operations(existing.body, operations)
-    payload = dumps(patched)
-    if len(payload) > MAX_DOCUMENT_BYTES:
-        raise entity_too_large()
-    stored = build_item(account, collection, partition, patched, item_id, epk, components or [], existing)
-    for validator in write_validators:
-        validator(account, collection, stored.body, existing)
-    account.put_item(collection, partition, stored)
-    payload = dumps(stored.body)
-    headers = item_headers(collection, partition)
-    charge = write_charge(len(payload))
-    if _minimal(request):
-        return resource_answer(request, 200, stored.body, charge, headers, body=b"")
-    return resource_answer(request, 200, stored.body, charge, headers, payload)
+    components = header_partition_key(collection, request, required=True) or []
+    result = _store(account, collection, request).patch(components, item_id, body.get("operations"),
+                                                        body.get("condition"), request.header("if-match"))
+    return _written(request, result, collection)
 
 
 def delete_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
-    components = header_partition_key(collection, request, required=True)
-    epk, partition = _locate(collection, components or [], request)
-    existing = live_item(collection, partition, epk, item_id)
-    if existing is None:
-        raise not_found()
-    check_if_match(request, existing.body["_etag"])
-    size = len(dumps(existing.body))
-    account.delete_item(collection, partition, existing, partition.lsn + 1)
-    return resource_answer(request, 204, None, delete_charge(size), item_headers(collection, partition))
+    components = header_partition_key(collection, request, required=True) or []
+    result = _store(account, collection, request).delete(components, item_id, request.header("if-match"))
+    size = len(dumps(result.item.body))
+    return resource_answer(request, 204, None, delete_charge(size), item_headers(collection, result.partition))
 
 
 def read_feed(account: Account, collection: Collection, request: Request) -> Response:

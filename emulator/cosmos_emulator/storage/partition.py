@@ -72,11 +72,19 @@ class PhysicalPartition:
         return previous
 
     def restore(self, key: Tuple[str, str], item: Optional[StoredItem]) -> None:
-        """Undo helper: put ``item`` back under ``key`` (or remove the key when ``item`` is None)."""
+        """Undo helper: put ``item`` back under ``key`` (or remove the key when ``item`` is None).
+
+        An item brought back after a delete returns to its ``_rid`` position, so feeds keep
+        their order after a rolled-back transaction.
+        """
         if item is None:
             self.remove(*key)
-        else:
-            self.put(item)
+            return
+        was_present = key in self.items
+        self.put(item)
+        if not was_present and len(self.items) > 1:
+            ordered = sorted(self.items.items(), key=lambda entry: _rid_ordinal(entry[1].body.get("_rid", "")))
+            self.items = dict(ordered)
 
     def iter_items(self, epk: Optional[str] = None) -> Iterator[StoredItem]:
         if epk is None:
@@ -112,6 +120,12 @@ class PhysicalPartition:
     def from_record(cls, record: Dict[str, Any]) -> "PhysicalPartition":
         return cls(record["id"], record["min"], record["max"], record.get("parents"),
                    record.get("lsn", 0), record.get("rid", ""))
+
+
+def _rid_ordinal(text: str) -> int:
+    from .. import rid as rids
+    raw = rids.decode(text)
+    return int.from_bytes(raw[8:16], "little") & ((1 << 60) - 1) if raw and len(raw) == 16 else 0
 
 
 def _db_of(collection_rid: str) -> str:
