@@ -10,14 +10,17 @@ expressions), :mod:`.executor` (clauses), :mod:`.functions` (built-ins), :mod:`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Iterable, List, Optional
 
-from .errors import bad_request
+from .errors import EMPTY_QUERY_CODE, bad_request, query_error
 from .evaluator import QueryContext
 from .executor import CompiledQuery
 from .parser import parse_query
 from .source import QuerySource, UdfResolver
 from .values import UNDEFINED
+
+_PARAMETER_NAME = re.compile(r"^@[A-Za-z_][A-Za-z0-9_]*$")
 
 __all__ = ["prepare", "PreparedQuery", "QuerySource", "UdfResolver", "UNDEFINED", "bind_parameters"]
 
@@ -29,11 +32,12 @@ def bind_parameters(parameters: Optional[List[Dict[str, Any]]]) -> Dict[str, Any
     """
     bound: Dict[str, Any] = {}
     for entry in parameters or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise bad_request("The query parameters must be objects with a string 'name' and a 'value'.")
-        name = entry["name"]
-        if not name.startswith("@"):
-            raise bad_request(f"The query parameter name '{name}' is invalid: it must start with '@'.")
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not _PARAMETER_NAME.match(name):
+            raise bad_request("Parameter names should be in the format of symbol '@' followed by a valid "
+                              "identifier.")
+        if name in bound:
+            raise bad_request(f"Specified duplicate parameter name '{name}'.")
         # A parameter sent without a value is bound to undefined, as in the service.
         bound[name] = entry.get("value", UNDEFINED)
     return bound
@@ -49,8 +53,10 @@ class PreparedQuery:
 
     def __init__(self, sql: str, parameters: Optional[List[Dict[str, Any]]] = None, *,
                  udfs: Optional[UdfResolver] = None):
-        if not isinstance(sql, str) or not sql.strip():
-            raise bad_request("The query text must be a non-empty string.")
+        if not isinstance(sql, str):
+            raise bad_request("The query text must be a string.")
+        if not sql.strip():
+            raise query_error(EMPTY_QUERY_CODE, "Syntax error, unexpected end of file.", 0, len(sql))
         self.sql = sql
         self.syntax = parse_query(sql)
         self.context = QueryContext(bind_parameters(parameters), udfs)

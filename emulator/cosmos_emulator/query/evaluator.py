@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, List, Optional
 
 from . import nodes as n
-from .errors import UNKNOWN_FUNCTION_CODE, UNRESOLVED_IDENTIFIER_CODE, semantic_error
+from .errors import (ARGUMENT_COUNT_CODE, UNKNOWN_FUNCTION_CODE, UNRESOLVED_IDENTIFIER_CODE, division_by_zero,
+                     semantic_error)
 from .functions import lookup
 from .values import UNDEFINED, compare, equals, is_number, number_result, strip_undefined
 
@@ -86,10 +87,8 @@ class ExpressionCompiler:
         return lambda row: value
 
     def _compile_Parameter(self, node: n.Parameter, scope: Scope) -> Evaluator:
-        if node.name not in self.context.parameters:
-            raise semantic_error(f"Identifier '{node.name}' could not be resolved.", node.position,
-                                 node.position + len(node.name), code=UNRESOLVED_IDENTIFIER_CODE)
-        value = self.context.parameters[node.name]
+        # A parameter the request does not bind (or binds without a value) is undefined, not an error.
+        value = self.context.parameters.get(node.name, UNDEFINED)
         return lambda row: value
 
     def _compile_Identifier(self, node: n.Identifier, scope: Scope) -> Evaluator:
@@ -157,8 +156,8 @@ class ExpressionCompiler:
 
     def _compile_ArrayConstructor(self, node: n.ArrayConstructor, scope: Scope) -> Evaluator:
         items = [self.compile(item, scope) for item in node.items]
-        # Undefined elements are left out of a constructed array.
-        return lambda row: [value for value in (item(row) for item in items) if value is not UNDEFINED]
+        # An undefined element keeps its slot as null, so positions stay meaningful.
+        return lambda row: [None if value is UNDEFINED else value for value in (item(row) for item in items)]
 
     def _compile_ObjectConstructor(self, node: n.ObjectConstructor, scope: Scope) -> Evaluator:
         seen = set()
@@ -316,8 +315,8 @@ class ExpressionCompiler:
             expected = (str(entry.min_args) if entry.min_args == entry.max_args else
                         f"{entry.min_args} or more" if entry.max_args is None else
                         f"{entry.min_args} to {entry.max_args}")
-            raise semantic_error(f"The {entry.name} function requires {expected} argument(s).", node.position,
-                                 node.position + len(node.name))
+            raise semantic_error(f"The {node.name.upper()} function requires {expected} argument(s).",
+                                 node.position, node.position + len(node.name), code=ARGUMENT_COUNT_CODE)
         arguments = [self.compile(argument, scope) for argument in node.arguments]
         implementation = entry.implementation
         if entry.needs_context:
@@ -338,7 +337,7 @@ class ExpressionCompiler:
             raise semantic_error(f"Unknown user-defined function 'udf.{node.name}'.", node.position,
                                  code=UNKNOWN_FUNCTION_CODE)
         arguments = [self.compile(argument, scope) for argument in node.arguments]
-        return lambda row: function([argument(row) for argument in arguments])
+        return lambda row: finish_value(function([argument(row) for argument in arguments]))
 
     def _compile_Subquery(self, node: n.Subquery, scope: Scope) -> Evaluator:
         compiled = self.compile_subquery(node.query, scope.aliases)
@@ -409,13 +408,15 @@ def _arithmetic(operation):
 
 
 def _divide(a, b):
+    if b == 0:
+        raise division_by_zero()
     return a / b
 
 
 def _modulo(a, b):
+    if b == 0:
+        raise division_by_zero()
     if isinstance(a, int) and isinstance(b, int):
-        if b == 0:
-            raise ZeroDivisionError
         # Sign follows the dividend, as in C and JavaScript.
         return a - b * int(a / b) if abs(a) < 2 ** 53 else math.fmod(a, b)
     return math.fmod(a, b)

@@ -12,15 +12,19 @@ The pipeline, per the service's semantics:
 """
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
 
 from . import nodes as n
 from .aggregates import compute_aggregate
-from .errors import UNRESOLVED_IDENTIFIER_CODE, semantic_error
+from .errors import (DUPLICATE_PROPERTY_CODE, LIMIT_VALUE_CODE, NESTED_AGGREGATE_CODE, OFFSET_VALUE_CODE,
+                     ORDER_BY_NOT_A_PATH_CODE, SELECT_STAR_GROUP_BY_CODE, TOP_VALUE_CODE, UNGROUPED_REFERENCE_CODE,
+                     UNRESOLVED_IDENTIFIER_CODE, semantic_error, unlocated_error)
 from .evaluator import (AGGREGATES_KEY, Evaluator, ExpressionCompiler, QueryContext, Row, Scope,
                         is_aggregate_call)
 from .formatter import format_expression
-from .values import UNDEFINED, hash_key, is_number, order_key
+from .values import UNDEFINED, compare_total, hash_key, is_number, order_key
 
 # Alias under which an unnamed FROM subquery is bound (not a valid identifier, so it cannot clash).
 ANONYMOUS_ALIAS = "\x00source"
@@ -178,9 +182,10 @@ class CompiledQuery:
             if query.joins:
                 raise semantic_error("'SELECT *' is only valid with a single input set.", select.position)
             if self.grouped:
-                raise semantic_error("'SELECT *' is not valid with GROUP BY or aggregates.", select.position)
+                raise semantic_error("'SELECT *' is not allowed with GROUP BY.", select.position,
+                                     code=SELECT_STAR_GROUP_BY_CODE)
         for node in query.group_by:
-            if _collect_aggregates_in(node):
+            if aggregate_calls_in(node):
                 raise semantic_error("Aggregates are not allowed in the GROUP BY clause.", node.position)
         self._group_keys = [self.expressions.compile(node, Scope(aliases, clause="GROUP BY"))
                             for node in query.group_by]
@@ -192,21 +197,32 @@ class CompiledQuery:
                 [self.expressions.compile(argument, Scope(aliases, clause="aggregate"))
                  for argument in call.arguments] for call in self.aggregate_calls]
         self._projection = self._compile_projection(select, projection_scope)
+        for item in query.order_by:
+            if not is_sortable_expression(item.expression, query.order_by_rank):
+                raise unlocated_error(ORDER_BY_NOT_A_PATH_CODE, "Unsupported ORDER BY clause. ORDER BY item "
+                                                                "expression could not be mapped to a document path.")
         order_scope = Scope(aliases, aggregate_slots=projection_scope.aggregate_slots, clause="ORDER BY")
         self._sort_keys = [(self.expressions.compile(item.expression, order_scope),
                             item.descending != _sorts_by_similarity(item.expression))
                            for item in query.order_by]
         self.distinct = select.distinct
-        self.top = self._count(select.top, "TOP")
-        self.offset = self._count(query.offset, "OFFSET")
-        self.limit = self._count(query.limit, "LIMIT")
+        self.top = self._count(select.top, TOP_VALUE_CODE,
+                               "The count value provided for a TOP clause must be an integer.")
+        self.offset = self._count(query.offset, OFFSET_VALUE_CODE,
+                                  "The OFFSET count value exceeds the maximum allowed value.")
+        self.limit = self._count(query.limit, LIMIT_VALUE_CODE,
+                                 "The LIMIT count value exceeds the maximum allowed value.")
+        self.resume_filter: Optional[Dict[str, Any]] = None
 
-    def _count(self, node: Optional[n.Node], clause: str) -> Optional[int]:
+    def _count(self, node: Optional[n.Node], code: str, message: str) -> Optional[int]:
+        """TOP/OFFSET/LIMIT operand: a literal or a bound parameter holding an unsigned 32-bit integer."""
         if node is None:
             return None
         value = self.expressions.compile(node, self.scope)({})
-        if not is_number(value) or value < 0 or (isinstance(value, float) and not value.is_integer()):
-            raise semantic_error(f"The {clause} value must be a non-negative integer.", node.position)
+        if not is_number(value) or value < 0 or value >= 2 ** 32 or (isinstance(value, float)
+                                                                     and not value.is_integer()):
+            end = node.position + len(str(node.value if isinstance(node, n.Literal) else node.name))
+            raise semantic_error(message, node.position, end, code=code)
         return int(value)
 
     def _compile_projection(self, select: n.SelectClause, scope: Scope) -> Evaluator:
@@ -310,11 +326,49 @@ class CompiledQuery:
 
     def _sort(self, rows: List[Row]) -> List[Row]:
         keyed = [([evaluate(row) for evaluate, _ in self._sort_keys], row) for row in rows]
+        # Ties keep document (_rid) order, reversed when the first key is descending, as the service's
+        # index scan does; clients merging ranges rely on it.
+        if self._sort_keys[0][1]:
+            keyed.reverse()
         # Stable sorts applied from the last key to the first give a lexicographic multi-key order.
         for position in range(len(self._sort_keys) - 1, -1, -1):
             descending = self._sort_keys[position][1]
             keyed.sort(key=lambda pair: order_key(pair[0][position]), reverse=descending)
+        if self.resume_filter is not None:
+            keyed = self._resume(keyed)
         return [row for _, row in keyed]
+
+    def _resume(self, keyed: List[Tuple[List[Any], Row]]) -> List[Tuple[List[Any], Row]]:
+        """Apply a client's ``resumeFilter`` (``{"value": [...], "rid": ..., "exclude": bool}``): skip the rows
+        that sort before the boundary, and among rows tying with it those before (or at, with ``exclude``)
+        the boundary document."""
+        resume = self.resume_filter
+        boundary = [UNDEFINED if value == [] else value for value in resume.get("value") or []]
+        directions = [descending for _, descending in self._sort_keys]
+        if len(boundary) != len(directions):
+            return keyed
+        rid = resume.get("rid")
+        exclude = bool(resume.get("exclude"))
+        rid_descending = directions[0]
+        boundary_rid = rid_order_key(rid) if isinstance(rid, str) else None
+        kept = []
+        for keys, row in keyed:
+            position = _compare_to_boundary(keys, boundary, directions)
+            if position < 0:
+                continue
+            if position == 0:
+                if boundary_rid is None:
+                    if exclude:
+                        continue
+                else:
+                    row_rid = rid_order_key(_row_rid(row, self.aliases))
+                    difference = (row_rid > boundary_rid) - (row_rid < boundary_rid)
+                    if rid_descending:
+                        difference = -difference
+                    if difference < 0 or (difference == 0 and exclude):
+                        continue
+            kept.append((keys, row))
+        return kept
 
     def _group(self, rows: Iterable[Row]) -> List[Row]:
         groups: Dict[Tuple, List[Row]] = {}
@@ -336,6 +390,48 @@ class CompiledQuery:
                 for call, arguments in zip(self.aggregate_calls, self._aggregate_arguments)]
             grouped_rows.append(representative)
         return grouped_rows
+
+
+def _compare_to_boundary(keys: List[Any], boundary: List[Any], directions: List[bool]) -> int:
+    for key, value, descending in zip(keys, boundary, directions):
+        difference = compare_total(key, value)
+        if difference:
+            return -difference if descending else difference
+    return 0
+
+
+def _row_rid(row: Row, aliases: List[str]) -> Optional[str]:
+    document = row.get(aliases[0]) if aliases else None
+    return document.get("_rid") if isinstance(document, dict) else None
+
+
+def rid_order_key(rid: Optional[str]):
+    """Sort key of a document ``_rid``: its ordinal (little-endian, low 60 bits of the last 8 bytes) when it
+    has the service's layout, else the text itself."""
+    if not rid:
+        return (0, 0, "")
+    try:
+        raw = base64.b64decode(rid.replace("-", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) == 16:
+        return (1, int.from_bytes(raw[8:], "little") & ((1 << 60) - 1), rid)
+    return (2, 0, rid)
+
+
+def is_sortable_expression(expression: n.Node, rank: bool) -> bool:
+    """ORDER BY items must map to a document path (or be a vector distance / full-text score)."""
+    if isinstance(expression, n.FunctionCall):
+        name = expression.name.upper()
+        if rank:
+            return name in ("FULLTEXTSCORE", "RRF")
+        return name == "VECTORDISTANCE"
+    node = expression
+    while isinstance(node, (n.PropertyAccess, n.IndexAccess)):
+        if isinstance(node, n.IndexAccess) and not isinstance(node.index, n.Literal):
+            return False
+        node = node.target
+    return isinstance(node, n.Identifier)
 
 
 def _chain_join(rows: Iterable[Row], join: Callable[[Row], Iterator[Row]]) -> Iterator[Row]:
@@ -365,7 +461,8 @@ def projection_names(items: List[n.SelectItem]) -> List[str]:
             unnamed += 1
             name = f"${unnamed}"
         if name in names:
-            raise semantic_error(f"The object property name '{name}' is specified more than once.", item.position)
+            raise semantic_error(f"The object property name '{name}' is specified more than once.", item.position,
+                                 code=DUPLICATE_PROPERTY_CODE)
         names.append(name)
     return names
 
@@ -381,7 +478,7 @@ def implicit_name(expression: n.Node) -> Optional[str]:
     return None
 
 
-def _collect_aggregates_in(node: n.Node) -> List[n.FunctionCall]:
+def aggregate_calls_in(node: n.Node) -> List[n.FunctionCall]:
     """Aggregate calls in ``node`` that belong to this query (not to nested subqueries)."""
     found = []
     stack = [node]
@@ -408,12 +505,12 @@ def _collect_aggregates(select: n.SelectClause, order_by: List[n.SortItem]) -> L
     roots.extend(item.expression for item in order_by)
     calls: List[n.FunctionCall] = []
     for root in roots:
-        calls.extend(_collect_aggregates_in(root))
+        calls.extend(aggregate_calls_in(root))
     for call in calls:
         for argument in call.arguments:
-            if _collect_aggregates_in(argument):
+            if aggregate_calls_in(argument):
                 raise semantic_error("Cannot perform an aggregate function on an expression containing an "
-                                     "aggregate or a subquery.", call.position)
+                                     "aggregate or a subquery.", call.position, code=NESTED_AGGREGATE_CODE)
     return calls
 
 
@@ -432,7 +529,7 @@ def _check_grouped_references(select: n.SelectClause, group_by: List[n.Node]) ->
             text = format_expression(node)
             raise semantic_error(f"Property reference '{text}' is invalid in the select list because it is not "
                                  f"contained in either an aggregate function or the GROUP BY clause.",
-                                 node.position)
+                                 node.position, code=UNGROUPED_REFERENCE_CODE)
         for value in vars(node).values():
             if isinstance(value, n.Node):
                 stack.append(value)

@@ -5,11 +5,14 @@ Scoping, as the service does it:
 * ``x-ms-documentdb-partitionkey`` runs the whole query (every feature) on that logical partition;
 * ``x-ms-documentdb-partitionkeyrangeid`` runs it on that physical range (how SDKs run the rewritten
   per-range queries of a query plan);
-* otherwise, a filter that pins the full partition key (``WHERE c.pk = 'x'``) routes to that partition, a
-  container with a single range is served directly, and a query over several ranges needs
-  ``x-ms-documentdb-query-enablecrosspartition``; over several ranges, only streamable queries (projection
-  and filter) are served: the rest answer 400 with sub-status 1004 so that the client asks for a query plan
-  (``x-ms-cosmos-is-query-plan-request``) and runs the plan's rewritten query per range.
+* ``x-ms-start-epk``/``x-ms-end-epk`` narrow either of those (or the whole container) to an EPK window, as
+  clients do for feed ranges smaller than a physical range;
+* otherwise, a filter that pins the full partition key (``WHERE c.pk = 'x'``) routes to that partition, and
+  any other query needs ``x-ms-documentdb-query-enablecrosspartition`` (even on a single-range container,
+  as measured on the service). Across the container only streamable queries (projection and filter) are
+  served: ORDER BY, TOP, OFFSET/LIMIT, DISTINCT and VALUE aggregates answer 400 with sub-status 1004 (and
+  the plan in ``additionalErrorInfo``) so that the client asks for a query plan and runs its rewritten query
+  per range; GROUP BY and aggregates without VALUE answer a plain 400.
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ from .continuation import OffsetPosition, StreamPosition, decode, encode
 from .errors import bad_request
 from .source import OPTIONAL_ID_LOOKUP, QuerySource
 
-DEFAULT_PAGE_SIZE = 100
+# Measured on the service: no x-ms-max-item-count (or 0) gives pages of 1000 items.
+DEFAULT_PAGE_SIZE = 1000
 
 HEADER_PARTITION_KEY = "x-ms-documentdb-partitionkey"
 HEADER_RANGE_ID = "x-ms-documentdb-partitionkeyrangeid"
@@ -37,12 +41,15 @@ HEADER_CONTINUATION = "x-ms-continuation"
 HEADER_QUERY_PLAN_REQUEST = "x-ms-cosmos-is-query-plan-request"
 HEADER_POPULATE_QUERY_METRICS = "x-ms-documentdb-populatequerymetrics"
 HEADER_POPULATE_INDEX_METRICS = "x-ms-cosmos-populateindexmetrics"
+HEADER_START_EPK = "x-ms-start-epk"
+HEADER_END_EPK = "x-ms-end-epk"
 HEADER_QUERY_METRICS = "x-ms-documentdb-query-metrics"
 HEADER_INDEX_UTILIZATION = "x-ms-cosmos-index-utilization"
 
 CROSS_PARTITION_REQUIRED_MESSAGE = (
     "Cross partition query is required but disabled. Please set x-ms-documentdb-query-enablecrosspartition to "
     "true, specify x-ms-documentdb-partitionkey, or revise your query to avoid this exception.")
+NON_VALUE_AGGREGATE_MESSAGE = "Cross partition query only supports 'VALUE <AggregateFunc>' for aggregates."
 NOT_SERVABLE_MESSAGE = (
     "The provided cross partition query can not be directly served by the gateway. This is a first chance "
     "(internal) exception that all newer clients will know how to handle gracefully. This exception is traced, "
@@ -72,6 +79,7 @@ class _Target:
     """One storage scope the query reads: a physical range, a logical partition, or the whole feed."""
     range_id: Optional[str] = None
     epk: Optional[str] = None
+    epk_window: Optional[tuple] = None   # (min inclusive, max exclusive)
 
 
 def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], source: QuerySource) -> GatewayQueryResult:
@@ -89,8 +97,11 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
         return query_plan_response(sql, parameters, headers, source)
     started = time.perf_counter()
     prepared = prepare(sql, parameters, udfs=source.udf_resolver())
+    resume_filter = body.get("resumeFilter") if isinstance(body, dict) else None
+    if isinstance(resume_filter, dict):
+        prepared.compiled.resume_filter = resume_filter
     compiled_at = time.perf_counter()
-    targets, single_scope = _resolve_targets(prepared, headers, source)
+    targets, _ = _resolve_targets(prepared, headers, source)
     page_size = _page_size(headers)
     scanned = _Counter()
     readers = [_target_reader(prepared, target, source, scanned) for target in targets]
@@ -98,8 +109,6 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
     if prepared.compiled.is_streamable:
         items, continuation = _streamed_page(prepared, readers, decode(token, "s"), page_size)
     else:
-        if not single_scope:  # guarded by _resolve_targets; kept as an invariant check
-            raise _not_servable()
         items, continuation = _whole_query_page(prepared, readers[0], decode(token, "o"), page_size)
     finished = time.perf_counter()
     extra = _metrics_headers(headers, prepared, scanned.count, items, compiled_at - started,
@@ -134,11 +143,14 @@ def _page_size(headers: Mapping[str, str]) -> Optional[int]:
     try:
         size = int(raw)
     except ValueError:
-        raise bad_request(f"Invalid value '{raw}' for header {HEADER_MAX_ITEM_COUNT}.") from None
+        size = -2
     if size == -1:
-        return None  # "as many as fit": the whole result
-    if size <= 0:
-        raise bad_request(f"Invalid value '{raw}' for header {HEADER_MAX_ITEM_COUNT}.")
+        return None  # "dynamic page size": the whole result
+    if size == 0:
+        return DEFAULT_PAGE_SIZE
+    if size < 0:
+        raise bad_request(f"The input PageSize {raw} is invalid. Ensure to pass a valid page size which must be a "
+                          f"positive integer or -1 for a dynamic page size.")
     return size
 
 
@@ -158,32 +170,50 @@ def _resolve_targets(prepared: PreparedQuery, headers: Mapping[str, str], source
     definition = source.partition_key_definition
     if not definition:
         return [_Target()], True
+    window = _epk_window(headers)
     raw_key = headers.get(HEADER_PARTITION_KEY)
     if raw_key:
         return [_Target(epk=source.effective_partition_key(parse_partition_key_header(raw_key)))], True
+    ranges = sorted(source.partition_key_ranges(), key=lambda entry: entry["minInclusive"])
     range_id = headers.get(HEADER_RANGE_ID)
-    ranges = source.partition_key_ranges()
     if range_id:
         range_id = range_id.split(",")[-1].strip()
         if not any(entry["id"] == range_id for entry in ranges):
             raise CosmosError(410, "Gone", f"The requested partition key range '{range_id}' is gone (it was "
                                            f"split or merged).", substatus=1002)
-        return [_Target(range_id=range_id)], True
+        return [_Target(range_id=range_id, epk_window=window)], True
     pinned = pinned_partition_key(prepared.syntax, definition, prepared.context.parameters)
     if pinned is not None:
         return [_Target(epk=source.effective_partition_key(pinned))], True
-    if len(ranges) == 1:
-        return [_Target(range_id=ranges[0]["id"])], True
+    if window is not None:
+        overlapping = [entry for entry in ranges
+                       if entry["minInclusive"] < window[1] and window[0] < entry["maxExclusive"]]
+        if len(overlapping) == 1:
+            return [_Target(range_id=overlapping[0]["id"], epk_window=window)], True
+        ranges = overlapping
     if not _is_true(headers.get(HEADER_CROSS_PARTITION)):
         raise bad_request(CROSS_PARTITION_REQUIRED_MESSAGE)
     if not prepared.compiled.is_streamable:
-        raise _not_servable()
-    ordered = sorted(ranges, key=lambda entry: entry["minInclusive"])
-    return [_Target(range_id=entry["id"]) for entry in ordered], False
+        from .planner import build_query_plan, needs_client_aggregation_of_non_values
+        if needs_client_aggregation_of_non_values(prepared):
+            raise bad_request(NON_VALUE_AGGREGATE_MESSAGE)
+        raise _not_servable(build_query_plan(prepared, source))
+    return [_Target(range_id=entry["id"], epk_window=window) for entry in ranges], False
 
 
-def _not_servable() -> CosmosError:
-    return bad_request(NOT_SERVABLE_MESSAGE, SUBSTATUS_CROSS_PARTITION_QUERY_NOT_SERVABLE)
+def _epk_window(headers: Mapping[str, str]) -> Optional[tuple]:
+    start, end = headers.get(HEADER_START_EPK), headers.get(HEADER_END_EPK)
+    if start is None and end is None:
+        return None
+    return (start or "", end if end else "FF")
+
+
+def _not_servable(plan: Dict[str, Any]) -> CosmosError:
+    error = bad_request(NOT_SERVABLE_MESSAGE, SUBSTATUS_CROSS_PARTITION_QUERY_NOT_SERVABLE)
+    # The service puts the query plan in the error body as "additionalErrorInfo" (JSON text), so a client can
+    # skip the separate plan request; the HTTP layer renders this attribute when present.
+    error.additional_error_info = json.dumps(plan, separators=(",", ":"))
+    return error
 
 
 class _Counter:
@@ -202,8 +232,30 @@ def _target_reader(prepared: PreparedQuery, target: _Target, source: QuerySource
     ids = pinned_ids(prepared.syntax, prepared.context.parameters)
     lookup = getattr(source, OPTIONAL_ID_LOOKUP, None)
     if ids is not None and lookup is not None:
-        return lambda: scanned.counted(lookup(ids, range_id=target.range_id, epk=target.epk))
-    return lambda: scanned.counted(source.documents(range_id=target.range_id, epk=target.epk))
+        def read():
+            return lookup(ids, range_id=target.range_id, epk=target.epk)
+    else:
+        def read():
+            return source.documents(range_id=target.range_id, epk=target.epk)
+    if target.epk_window is None:
+        return lambda: scanned.counted(read())
+    low, high = target.epk_window
+    paths = [path.strip("/").split("/") for path in (source.partition_key_definition or {}).get("paths", [])]
+
+    def in_window(document: Dict[str, Any]) -> bool:
+        epk = source.effective_partition_key([_component(document, path) for path in paths])
+        return low <= epk < high
+    return lambda: (document for document in scanned.counted(read()) if in_window(document))
+
+
+def _component(document: Dict[str, Any], path: List[str]) -> Any:
+    """A document's partition-key component at ``path``; ``{}`` (the wire form of "undefined") if absent."""
+    value: Any = document
+    for segment in path:
+        if not isinstance(value, dict) or segment not in value:
+            return {}
+        value = value[segment]
+    return value
 
 
 # -------------------------------------------------------------------------------------------- paging

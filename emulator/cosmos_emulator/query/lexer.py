@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List
 
-from .errors import syntax_error
+from .errors import invalid_token, syntax_error
 
 # Keywords matched regardless of case.
 CASE_INSENSITIVE_KEYWORDS = frozenset({
@@ -102,18 +102,13 @@ def tokenize(sql: str) -> List[Token]:
                 index += len(operator)
                 break
         else:
-            raise syntax_error(sql, start, f"unexpected character '{char}'")
+            raise invalid_token(sql, start)
     tokens.append(Token("EOF", None, length, ""))
     return tokens
 
 
 def _scan_number(sql: str, index: int) -> int:
     length = len(sql)
-    if sql.startswith(("0x", "0X"), index):
-        index += 2
-        while index < length and sql[index] in "0123456789abcdefABCDEF":
-            index += 1
-        return index
     while index < length and sql[index].isdigit():
         index += 1
     if index < length and sql[index] == ".":
@@ -132,14 +127,14 @@ def _scan_number(sql: str, index: int) -> int:
 
 
 def _number_value(text: str):
-    if text[:2].lower() == "0x":
-        return int(text, 16)
     if any(marker in text for marker in ".eE"):
         value = float(text)
         if value.is_integer() and abs(value) < 2 ** 53:
             return int(value)
         return value
-    return int(text)
+    value = int(text)
+    # Integers the service cannot hold in 64 bits become doubles.
+    return value if -2 ** 63 <= value < 2 ** 63 else float(value)
 
 
 def _scan_string(sql: str, index: int):

@@ -103,6 +103,9 @@ def number_result(value: float):
         if math.isnan(value) or math.isinf(value):
             return UNDEFINED
         return normalize_number(value)
+    if not -2 ** 63 <= value < 2 ** 63:
+        # Integer arithmetic is exact within 64 bits; beyond that the service works in doubles.
+        return float(value)
     return value
 
 

@@ -75,10 +75,19 @@ def test_parameters():
                [{"name": "@state", "value": "WA"}, {"name": "@min", "value": 1}]) == ["AndersenFamily"]
 
 
-def test_missing_parameter_is_an_error():
-    with pytest.raises(CosmosError) as error:
-        run("SELECT * FROM c WHERE c.id = @nope")
-    assert error.value.status == 400 and "@nope" in error.value.message
+def test_unbound_parameter_is_undefined():
+    # The service treats a parameter the request does not bind (or binds without a value) as undefined.
+    assert run("SELECT VALUE c.id FROM c WHERE c.id = @nope") == []
+    assert run("SELECT VALUE IS_DEFINED(@nope)") == [False]
+    assert run("SELECT VALUE IS_DEFINED(@p)", [{"name": "@p"}]) == [False]
+    assert run("SELECT VALUE IS_NULL(@p)", [{"name": "@p", "value": None}]) == [True]
+
+
+def test_parameter_names_are_validated():
+    for parameters in ([{"name": "p", "value": 1}], [{"name": "@p", "value": 1}, {"name": "@p", "value": 2}]):
+        with pytest.raises(CosmosError) as error:
+            run("SELECT 1", parameters)
+        assert error.value.status == 400
 
 
 def test_top_and_order_by():

@@ -99,13 +99,23 @@ def test_whole_query_paging_in_one_partition():
     assert sum(pages, []) == sorted((n for n in range(100) if n % 7 == 2), reverse=True)
 
 
-def test_cross_partition_non_streamable_query_answers_1004():
+def test_cross_partition_non_streamable_query_answers_1004_with_the_plan():
     for sql in ("SELECT * FROM c ORDER BY c.n", "SELECT TOP 1 * FROM c", "SELECT VALUE COUNT(1) FROM c",
-                "SELECT DISTINCT c.pk FROM c", "SELECT * FROM c OFFSET 1 LIMIT 1",
-                "SELECT c.pk, COUNT(1) AS n FROM c GROUP BY c.pk"):
+                "SELECT DISTINCT c.pk FROM c", "SELECT * FROM c OFFSET 1 LIMIT 1"):
+        for range_count in (4, 1):  # the service refuses these even on a single-range container
+            with pytest.raises(CosmosError) as error:
+                query(make_source(range_count=range_count), sql, x_ms_documentdb_query_enablecrosspartition="true")
+            assert (error.value.status, error.value.substatus) == (400, 1004), sql
+            plan = json.loads(error.value.additional_error_info)
+            assert plan["partitionedQueryExecutionInfoVersion"] == 2 and "queryInfo" in plan, sql
+
+
+def test_cross_partition_group_by_and_non_value_aggregates_are_refused_without_a_plan():
+    for sql in ("SELECT c.pk, COUNT(1) AS n FROM c GROUP BY c.pk", "SELECT COUNT(1) AS n FROM c"):
         with pytest.raises(CosmosError) as error:
             query(make_source(), sql, x_ms_documentdb_query_enablecrosspartition="true")
-        assert (error.value.status, error.value.substatus) == (400, 1004), sql
+        assert error.value.status == 400 and error.value.substatus is None, sql
+        assert "only supports 'VALUE <AggregateFunc>'" in error.value.message
 
 
 def test_cross_partition_without_header_is_rejected():
@@ -122,9 +132,26 @@ def test_filter_pinning_the_partition_key_needs_no_header():
     assert result.items == sorted((n for n in range(40) if n % 7 == 4), reverse=True)
 
 
-def test_single_range_container_serves_everything():
-    source = make_source(range_count=1)
-    assert query(source, "SELECT VALUE MAX(c.n) FROM c").items == [39]
+def test_single_range_container_still_needs_the_cross_partition_header():
+    with pytest.raises(CosmosError) as error:
+        query(make_source(range_count=1), "SELECT VALUE c.n FROM c")
+    assert error.value.status == 400
+    result = query(make_source(range_count=1), "SELECT VALUE c.n FROM c",
+                   x_ms_documentdb_query_enablecrosspartition="true")
+    assert sorted(result.items) == list(range(40))
+
+
+def test_default_and_dynamic_page_sizes():
+    source = make_source(1500, range_count=1)
+    assert len(query(source, "SELECT * FROM c", x_ms_documentdb_query_enablecrosspartition="true").items) == 1000
+    assert len(query(source, "SELECT * FROM c", x_ms_documentdb_query_enablecrosspartition="true",
+                     x_ms_max_item_count="0").items) == 1000
+    assert len(query(source, "SELECT * FROM c", x_ms_documentdb_query_enablecrosspartition="true",
+                     x_ms_max_item_count="-1").items) == 1500
+    with pytest.raises(CosmosError) as error:
+        query(source, "SELECT * FROM c", x_ms_documentdb_query_enablecrosspartition="true",
+              x_ms_max_item_count="abc")
+    assert "The input PageSize abc is invalid" in error.value.message
 
 
 def test_non_partitioned_feed():
@@ -134,11 +161,13 @@ def test_non_partitioned_feed():
 
 def test_continuation_survives_inserts_and_deletes_before_the_position():
     source = make_source(20, range_count=1)
-    first = query(source, "SELECT VALUE c.id FROM c", x_ms_max_item_count="5")
+    first = query(source, "SELECT VALUE c.id FROM c", x_ms_max_item_count="5",
+                  x_ms_documentdb_query_enablecrosspartition="true")
     assert first.items == ["d000", "d001", "d002", "d003", "d004"]
     source.remove("d001")
     source.add({"id": "new", "pk": "p0", "n": 99})
-    second = query(source, "SELECT VALUE c.id FROM c", x_ms_max_item_count="5", x_ms_continuation=first.continuation)
+    second = query(source, "SELECT VALUE c.id FROM c", x_ms_max_item_count="5", x_ms_continuation=first.continuation,
+                   x_ms_documentdb_query_enablecrosspartition="true")
     assert second.items == ["d005", "d006", "d007", "d008", "d009"]
 
 

@@ -41,9 +41,13 @@ def vector_distance(first, second, brute_force=False, options=UNDEFINED):
 
 def order_by_similarity(expression: n.Node) -> bool:
     """Whether ORDER BY on ``expression`` must list larger scores first: VectorDistance with a similarity
-    function (cosine, dot product) sorts most similar first; Euclidean distance sorts nearest first."""
-    if not (isinstance(expression, n.FunctionCall) and not expression.is_udf
-            and expression.name.upper() == "VECTORDISTANCE"):
+    function (cosine, dot product) and FullTextScore sort best match first; Euclidean distance sorts nearest
+    first."""
+    if not (isinstance(expression, n.FunctionCall) and not expression.is_udf):
+        return False
+    if expression.name.upper() == "FULLTEXTSCORE":
+        return True
+    if expression.name.upper() != "VECTORDISTANCE":
         return False
     if len(expression.arguments) >= 4 and isinstance(expression.arguments[3], n.ObjectConstructor):
         for key, value in expression.arguments[3].properties:
