@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 from .. import partitioning
 from .. import rid as rids
 from ..errors import bad_request, conflict, method_not_allowed
 from ..storage import Account, Collection, Database, initial_partitions
-from ..wire import Request, Response, metadata_charge
+from ..wire import Request, Response, dumps, metadata_charge
 from . import offers, unique_keys
 from .common import (COLLECTION_QUOTA, check_if_match, not_modified, not_modified_since, paged_feed,
                      resolve_collection, resolve_database, resource_answer, strip_system_properties,
@@ -56,8 +56,7 @@ def handle(account: Account, request: Request) -> Response:
 
 def headers_for(collection: Collection) -> Dict[str, str]:
     """Quota/usage and content-path headers the gateway puts on container answers."""
-    documents = collection.item_count()
-    size_kb = sum(len(str(item.body)) for item in collection.iter_items()) // 1024
+    documents, size_kb = _usage(collection)
     children = collection.children
     return {
         "x-ms-resource-quota": COLLECTION_QUOTA,
@@ -68,6 +67,17 @@ def headers_for(collection: Collection) -> Dict[str, str]:
         "x-ms-content-path": collection.database.rid,
         "x-ms-cosmos-physical-partition-count": str(len(collection.partitions)),
     }
+
+
+def _usage(collection: Collection) -> Tuple[int, int]:
+    """(item count, stored KB), recomputed only when a partition has changed since last asked."""
+    version = tuple((p.range_id, p.lsn, p.item_count()) for p in collection.partitions)
+    cached = collection.usage_cache
+    if cached is None or cached[0] != version:
+        size = sum(len(dumps(item.body)) for item in collection.iter_items())
+        cached = (version, collection.item_count(), size // 1024)
+        collection.usage_cache = cached
+    return cached[1], cached[2]
 
 
 def normalize_indexing_policy(policy: Any) -> Dict[str, Any]:

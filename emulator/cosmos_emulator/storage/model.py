@@ -41,6 +41,8 @@ class Collection:
         self.next_range_id = 0
         # Bumped whenever the range layout changes; it is the etag of the /pkranges feed.
         self.ranges_version = 1
+        # (partition versions, item count, KB) for the usage headers, recomputed after changes.
+        self.usage_cache: Optional[Tuple[Any, int, int]] = None
 
     @property
     def id(self) -> str:
