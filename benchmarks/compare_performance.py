@@ -36,6 +36,7 @@ from urllib.parse import urlparse
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE_VERSION = "4.17.1"
+REFERENCE_PYTHON = os.path.join(REPO_ROOT, ".venv-ref", "bin", "python")
 POINT_DOCS = 100
 QUERY_DOCS = 1000
 QUERY_PAGE_SIZE = 100
@@ -176,20 +177,28 @@ def _worker_main(phase: str, config_json: str) -> int:
 
 # ----------------------------------------------------------------------------- driver side
 
+def _environment_for(python: str) -> Dict[str, str]:
+    env = dict(os.environ, PYTHONWARNINGS="ignore")  # 4.x warns on every unverified https request
+    if python == REFERENCE_PYTHON:
+        # A PYTHONPATH pointing at this repo's python/ would shadow the reference package.
+        env.pop("PYTHONPATH", None)
+    return env
+
+
 def _package_version(python: str) -> Optional[str]:
     probe = subprocess.run([python, "-c", "import azure.cosmos; print(azure.cosmos.__version__)"],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=_environment_for(python))
     return probe.stdout.strip() if probe.returncode == 0 else None
 
 
 def _build_profile(python: str) -> str:
     probe = subprocess.run([python, "-c", "from azure.cosmos import _rust; print(_rust.BUILD_PROFILE)"],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=_environment_for(python))
     return probe.stdout.strip() if probe.returncode == 0 else "unknown"
 
 
 def _reference_python() -> str:
-    python = os.path.join(REPO_ROOT, ".venv-ref", "bin", "python")
+    python = REFERENCE_PYTHON
     if not os.path.exists(python) or _package_version(python) != REFERENCE_VERSION:
         print(f"setting up .venv-ref with azure-cosmos {REFERENCE_VERSION} ...", file=sys.stderr)
         subprocess.run(["bash", os.path.join(REPO_ROOT, "tools", "dev.sh"), "ref-venv"], check=True)
@@ -204,9 +213,8 @@ def _loopback_kwargs(endpoint: str) -> Dict[str, Any]:
 
 
 def _run_worker(python: str, phase: str, config: Dict[str, Any]) -> str:
-    env = dict(os.environ, PYTHONWARNINGS="ignore")  # 4.x warns on every unverified https request
     result = subprocess.run([python, os.path.abspath(__file__), "--worker", phase, json.dumps(config)],
-                            capture_output=True, text=True, env=env)
+                            capture_output=True, text=True, env=_environment_for(python))
     if result.returncode != 0:
         raise SystemExit(f"{phase} with {python} failed:\n{result.stderr[-3000:]}")
     return result.stdout
