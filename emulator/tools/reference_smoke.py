@@ -101,6 +101,14 @@ def main() -> int:
     hier.create_item({"id": "h1", "a": "x", "b": 1})
     assert hier.read_item("h1", partition_key=["x", 1])["b"] == 1
     step("MultiHash create/read")
+    for index in range(6):
+        hier.create_item({"id": f"h{index + 2}", "a": "x" if index % 2 else "y", "b": index})
+    prefix = list(hier.query_items("SELECT * FROM c", partition_key=["x"]))
+    assert sorted(d["id"] for d in prefix) == ["h1", "h3", "h5", "h7"], [d["id"] for d in prefix]
+    step(f"MultiHash prefix query -> {len(prefix)}")
+    many = container.read_items([("1", "p1"), ("1", "p2"), ("bulk3", "k3"), ("nope", "p1")])
+    assert sorted(d["id"] + d["pk"] for d in many) == ["1p1", "1p2", "bulk3k3"], many
+    step(f"read_items -> {len(many)}")
     try:
         results = list(container.query_items("SELECT * FROM c WHERE c.pk = @pk",
                                              parameters=[{"name": "@pk", "value": "p1"}],
@@ -108,6 +116,17 @@ def main() -> int:
         step(f"query single partition -> {len(results)}")
         results = list(container.query_items("SELECT * FROM c", enable_cross_partition_query=True))
         step(f"query cross partition -> {len(results)}")
+        ordered = [d["n"] for d in container.query_items("SELECT c.n FROM c WHERE IS_DEFINED(c.n) ORDER BY c.n DESC",
+                                                           enable_cross_partition_query=True)]
+        assert ordered == sorted(ordered, reverse=True) and len(ordered) == 30, ordered
+        step("query cross partition ORDER BY")
+        count = list(container.query_items("SELECT VALUE COUNT(1) FROM c", enable_cross_partition_query=True))
+        assert count == [32], count
+        step("query cross partition COUNT")
+        pages = [list(page) for page in
+                 container.query_items("SELECT * FROM c", partition_key="k3", max_item_count=2).by_page()]
+        assert [len(page) for page in pages] == [2, 2], pages  # bulk3, bulk10, bulk17, bulk24
+        step(f"query paged by_page -> {len(pages)} pages")
     except exceptions.CosmosHttpResponseError as error:
         print(f"-- query not available: {error.status_code} {error.message.splitlines()[0]}")
     patched = container.patch_item("1", "p1", [{"op": "incr", "path": "/value", "value": 5},
