@@ -12,7 +12,7 @@ from aiohttp import web
 
 from .addressing import parse_path
 from .auth import Authenticator
-from .errors import CosmosError
+from .errors import CosmosError, entity_too_large
 from .resources import dispatch
 from .resources.common import is_rid_based
 from .storage import Account
@@ -44,7 +44,10 @@ class EmulatorState:
         headers = {name.lower(): value for name, value in http_request.headers.items()}
         activity_id = headers.get("x-ms-activity-id") or new_activity_id()
         try:
-            body = await http_request.read()
+            try:
+                body = await http_request.read()
+            except web.HTTPRequestEntityTooLarge:
+                raise entity_too_large() from None
             address = parse_path(http_request.raw_path)
             address.rid_based = is_rid_based(self.account, address.ids)
             self.authenticator.verify(http_request.method, address, headers)

@@ -133,3 +133,16 @@ def test_keep_alive_reuses_connection(server):
 def test_port_in_use_fails_cleanly(server):
     with pytest.raises(OSError):
         EmulatorServer(port=server.port).start()
+
+
+def test_body_over_read_limit_is_413_not_500(monkeypatch):
+    from cosmos_emulator import app
+    monkeypatch.setattr(app, "CLIENT_MAX_SIZE", 3 * 1024 * 1024)
+    with EmulatorServer(port=0) as small:
+        http = CosmosHttp(small.endpoint, small.key)
+        http.create_database("d")
+        http.create_container("d", "c", {"paths": ["/pk"]})
+        reply = http.request("POST", "/dbs/d/colls/c/docs", {"id": "x", "pk": "a", "b": "x" * (4 * 1024 * 1024)},
+                             partition_key=["a"])
+        assert reply.status == 413 and reply.json["code"] == "RequestEntityTooLarge"
+        http.close()
