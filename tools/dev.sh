@@ -38,6 +38,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 quietly() {
     local name="$1"; shift
     local log="$LOG_DIR/$name.log"
+    mkdir -p "$LOG_DIR"
     if ! "$@" >"$log" 2>&1; then
         printf 'error: %s failed; last lines of %s:\n' "$name" "$log" >&2
         tail -n 40 "$log" >&2
