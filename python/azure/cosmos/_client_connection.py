@@ -21,6 +21,7 @@ from ._native import engine_module
 from ._request_options import ClientDefaults, documented_names, reject_unknown
 from ._serialization import load_json
 from .documents import ConnectionPolicy
+from .exceptions import CosmosClientTimeoutError
 
 ResponseHook = Optional[Callable[[Mapping[str, Any], Any], None]]
 
@@ -180,17 +181,30 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
             self._engine = engine_module().Engine.connect(self._engine_options)
         return self._engine
 
-    async def connect_async(self) -> Any:
+    async def connect_async(self, timeout: Optional[float] = None) -> Any:
         """Connect (reads the account) unless already connected; concurrent callers share one connect.
 
+        :param timeout: The calling operation's ``timeout`` in seconds, which bounds the connect too.
+        :type timeout: float or None
         :returns: The engine.
+        :raises ~azure.cosmos.exceptions.CosmosClientTimeoutError: ``timeout`` ran out while connecting.
         """
-        if self._engine is None:
-            if self._connecting is None:
-                self._connecting = asyncio.Lock()
-            async with self._connecting:
-                if self._engine is None:
-                    self._engine = await engine_module().Engine.connect_async(self._engine_options)
+        if self._engine is not None:
+            return self._engine
+        if timeout is None:
+            return await self._connect_once()
+        try:
+            # Cancelling the connect drops the engine's future, so nothing is left running.
+            return await asyncio.wait_for(self._connect_once(), timeout)
+        except asyncio.TimeoutError:
+            raise CosmosClientTimeoutError() from None
+
+    async def _connect_once(self) -> Any:
+        if self._connecting is None:
+            self._connecting = asyncio.Lock()
+        async with self._connecting:
+            if self._engine is None:
+                self._engine = await engine_module().Engine.connect_async(self._engine_options)
         return self._engine
 
     @property

@@ -23,18 +23,24 @@ from azure.core import MatchConditions
 
 from .http_constants import HttpHeaders
 
-# Keywords azure-core's pipeline consumed in 4.x on every call: accepted everywhere.
-# `read_timeout`/`connection_timeout` are per-client settings of the engine, so a
-# per-call value is accepted but the client's value applies.
-_PIPELINE_KEYWORDS = frozenset(
-    {"timeout", "read_timeout", "connection_timeout", "logging_enable", "tracing_options", "tracing_attributes"}
+# Accepted by every method, documented or not, because 4.x accepts them everywhere: the
+# request options its `build_options` reads on every call, and the keywords azure-core's
+# pipeline consumes. `read_timeout`/`connection_timeout` are per-client settings of the
+# engine, so a per-call value is accepted but the client's value applies.
+_ALWAYS_ACCEPTED = frozenset(
+    {
+        "session_token", "initial_headers", "priority", "throughput_bucket", "excluded_locations",
+        "availability_strategy", "retry_write", "etag", "match_condition", "if_match", "if_none_match",
+        "pre_trigger_include", "post_trigger_include", "no_response", "max_item_count", "response_hook",
+        "timeout", "read_timeout", "connection_timeout", "logging_enable", "tracing_options", "tracing_attributes",
+    }
 )
 _DOCUMENTED = re.compile(r":(?:keyword|param)(?:\s+[^:\s]+)*\s+(\w+)\s*:")
 
 
 def documented_names(func: Callable[..., Any]) -> frozenset:
     """Names a callable documents (``:keyword x:``/``:param x:``) or declares, plus the
-    pipeline keywords every 4.x call accepts.
+    keywords every 4.x call accepts.
 
     :param func: A function, method or class (its docstring and signature are read).
     :returns: The accepted keyword names.
@@ -44,7 +50,7 @@ def documented_names(func: Callable[..., Any]) -> frozenset:
     for parameter in inspect.signature(func).parameters.values():
         if parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
             names.add(parameter.name)
-    return frozenset(names | _PIPELINE_KEYWORDS)
+    return frozenset(names | _ALWAYS_ACCEPTED)
 
 
 def reject_unknown(qualname: str, known: frozenset, kwargs: Mapping[str, Any]) -> None:

@@ -177,8 +177,9 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
 
         :param str id: The database id (name).
         :param bool populate_query_metrics: Deprecated and ignored (with a warning).
-        :param offer_throughput: Throughput to provision for the database (RU/s, or autoscale settings).
-        :type offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword offer_throughput: Throughput to provision for the database (RU/s, or autoscale settings); also
+            accepted as the third positional argument, as in 4.x.
+        :paramtype offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
         :keyword dict[str, str] initial_headers: Extra headers to send with the request.
         :keyword response_hook: Called with the response headers and the database properties.
         :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
@@ -235,8 +236,9 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
 
         :param str id: The database id (name).
         :param bool populate_query_metrics: Deprecated and ignored (with a warning).
-        :param offer_throughput: Throughput to provision if the database is created.
-        :type offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword offer_throughput: Throughput to provision if the database is created; also accepted as the third
+            positional argument, as in 4.x.
+        :paramtype offer_throughput: Union[int, ~azure.cosmos.ThroughputProperties]
         :keyword dict[str, str] initial_headers: Extra headers to send with the requests.
         :keyword response_hook: Called with the response headers and the database properties.
         :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]

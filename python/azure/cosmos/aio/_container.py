@@ -61,8 +61,9 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
     def __repr__(self) -> str:
         return "<ContainerProxy [{}]>".format(self.container_link)[:1024]
 
-    async def _engine(self) -> Any:
-        return await self.client_connection.connect_async()
+    async def _engine(self, options: Optional[Mapping[str, Any]] = None) -> Any:
+        # The operation's timeout also bounds the account read of a client not connected yet.
+        return await self.client_connection.connect_async((options or {}).get("timeout"))
 
     async def _properties(self) -> dict:
         """The container properties, read once per client (partition-key definition)."""
@@ -124,7 +125,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             kwargs, self.client_connection.defaults,
             populate_partition_key_range_statistics=populate_partition_key_range_statistics,
             populate_quota_info=populate_quota_info, priority=priority, initial_headers=initial_headers)
-        engine = await self._engine()
+        engine = await self._engine(options)
         response = await engine.read_container_async(self._database_id, self.id, options)
         properties = self.client_connection.result(response, hook)
         self.client_connection.cache_container(self._database_id, properties)
@@ -136,10 +137,10 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
                      hook: ResponseHook) -> CosmosDict:
         sent, identifier, data = item_body(body, generate_id=generate_id,
                                            compact_utf8=self.client_connection.defaults.compact_utf8_item_writes)
+        engine = await self._engine(options)
         partition_key = _value_from_item((await self._properties()).get("partitionKey") or {}, sent)
         if item is not None:
             identifier = item_id(item)
-        engine = await self._engine()
         write = getattr(engine, operation + "_async")
         response = await write(self._database_id, self.id, partition_key, identifier, data, options)
         return self.client_connection.result(response, hook)
@@ -351,8 +352,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             max_integrated_cache_staleness_in_ms=max_integrated_cache_staleness_in_ms, priority=priority,
             throughput_bucket=throughput_bucket)
         identifier = item_id(item)
+        engine = await self._engine(options)
         partition_key_value = await self._partition_key(partition_key)
-        engine = await self._engine()
         response = await engine.read_item_async(self._database_id, self.id, partition_key_value, identifier, options)
         return self.client_connection.result(response, hook)
 
@@ -404,8 +405,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             post_trigger_include=post_trigger_include, session_token=session_token, initial_headers=initial_headers,
             etag=etag, match_condition=match_condition, priority=priority, throughput_bucket=throughput_bucket)
         identifier = item_id(item)
+        engine = await self._engine(options)
         partition_key_value = await self._partition_key(partition_key)
-        engine = await self._engine()
         response = await engine.delete_item_async(self._database_id, self.id, partition_key_value, identifier,
                                                   options)
         self.client_connection.no_result(response, hook)
@@ -416,10 +417,10 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         database_id, container_id = self._database_id, self.id
 
         async def start(continuation: Optional[str]) -> Any:
+            engine = await self._engine(options)
             partition_key = None
             if request.partition_key is not None:
                 partition_key = await self._partition_key(request.partition_key)
-            engine = await self._engine()
             return engine.query_items(database_id, container_id, request.text, request.parameters, partition_key,
                                       with_continuation(options, continuation))
 

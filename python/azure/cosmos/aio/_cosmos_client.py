@@ -142,8 +142,9 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
             **kwargs,
         )
 
-    async def _engine(self) -> Any:
-        return await self.client_connection.connect_async()
+    async def _engine(self, options: Optional[Mapping[str, Any]] = None) -> Any:
+        # The operation's timeout also bounds the account read of a client not connected yet.
+        return await self.client_connection.connect_async((options or {}).get("timeout"))
 
     # ---- databases --------------------------------------------------------------
 
@@ -198,7 +199,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         return_properties = kwargs.pop("return_properties", False)
         options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         options.update(throughput_options(offer_throughput))
-        engine = await self._engine()
+        engine = await self._engine(options)
         response = await engine.create_database_async(database_id, options)
         properties = self.client_connection.result(response, None)
         if hook:
@@ -341,7 +342,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         parameter_bytes = dump_parameters(parameters)
 
         async def start(continuation: Optional[str]) -> Any:
-            engine = await self._engine()
+            engine = await self._engine(options)
             return engine.query_databases(text, parameter_bytes, with_continuation(options, continuation))
 
         headers = CaseInsensitiveDict()
@@ -378,7 +379,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         options, _ = _request_options.build(kwargs, self.client_connection.defaults, initial_headers=initial_headers,
                                             throughput_bucket=throughput_bucket)
         database_id = resource_id(database)
-        engine = await self._engine()
+        engine = await self._engine(options)
         response = await engine.delete_database_async(database_id, options)
         self.client_connection.forget_container(database_id)
         headers = self.client_connection.record_headers(response.headers)

@@ -66,8 +66,9 @@ class DatabaseProxy:
     def __repr__(self) -> str:
         return "<DatabaseProxy [{}]>".format(self.database_link)[:1024]
 
-    async def _engine(self) -> Any:
-        return await self.client_connection.connect_async()
+    async def _engine(self, options: Optional[Mapping[str, Any]] = None) -> Any:
+        # The operation's timeout also bounds the account read of a client not connected yet.
+        return await self.client_connection.connect_async((options or {}).get("timeout"))
 
     def _container_proxy(self, properties: Mapping[str, Any]) -> ContainerProxy:
         return ContainerProxy(self.client_connection, self.database_link, properties["id"], properties=properties)
@@ -88,7 +89,7 @@ class DatabaseProxy:
         """
         options, hook = _request_options.build(kwargs, self.client_connection.defaults,
                                                initial_headers=initial_headers)
-        engine = await self._engine()
+        engine = await self._engine(options)
         response = await engine.read_database_async(self.id, options)
         self._properties = self.client_connection.result(response, hook)
         return self._properties
@@ -182,7 +183,7 @@ class DatabaseProxy:
         definition = container_definition(bound["id"], bound)
         options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         options.update(throughput_options(bound["offer_throughput"]))
-        engine = await self._engine()
+        engine = await self._engine(options)
         response = await engine.create_container_async(self.id, dump_json(definition), options)
         properties = self.client_connection.result(response, hook)
         proxy = self._container_proxy(properties)
@@ -355,7 +356,7 @@ class DatabaseProxy:
         container_id = resource_id(bound.pop("container"))
         definition = container_definition(container_id, bound)
         options, hook = _request_options.build(kwargs, self.client_connection.defaults)
-        engine = await self._engine()
+        engine = await self._engine(options)
         response = await engine.replace_container_async(self.id, container_id, dump_json(definition), options)
         properties = self.client_connection.result(response, hook)
         proxy = self._container_proxy(properties)
@@ -385,7 +386,7 @@ class DatabaseProxy:
         options, hook = _request_options.build(kwargs, self.client_connection.defaults,
                                                initial_headers=initial_headers)
         container_id = resource_id(container)
-        engine = await self._engine()
+        engine = await self._engine(options)
         try:
             response = await engine.delete_container_async(self.id, container_id, options)
         finally:
@@ -451,7 +452,7 @@ class DatabaseProxy:
         database_id = self.id
 
         async def start(continuation: Optional[str]) -> Any:
-            engine = await self._engine()
+            engine = await self._engine(options)
             return engine.query_containers(database_id, text, parameter_bytes, with_continuation(options, continuation))
 
         headers = CaseInsensitiveDict()
