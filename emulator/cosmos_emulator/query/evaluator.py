@@ -228,6 +228,10 @@ class ExpressionCompiler:
             raise semantic_error(f"Unknown operator '{operator}'.", node.position)
         if operator == "=":
             return _compile_equality(node, left, right)
+        if operator in ("<", "<=", ">", ">="):
+            fast = _compile_ordering(operator, node, left, right)
+            if fast is not None:
+                return fast
         return lambda row: implementation(left(row), right(row))
 
     def _compile_Between(self, node: n.Between, scope: Scope) -> Evaluator:
@@ -356,7 +360,7 @@ class ExpressionCompiler:
 
 # ---------------------------------------------------------------------------------------------- operations
 def _compile_equality(node: n.Binary, left: Evaluator, right: Evaluator) -> Evaluator:
-    # Comparing a property with a string constant is the most common filter; skip the generic path.
+    # Comparing a property with a string or number constant is the most common filter; skip the generic path.
     if isinstance(node.right, n.Literal) and isinstance(node.right.value, str):
         constant = node.right.value
 
@@ -366,7 +370,40 @@ def _compile_equality(node: n.Binary, left: Evaluator, right: Evaluator) -> Eval
                 return value == constant
             return UNDEFINED
         return equals_string
+    if isinstance(node.right, n.Literal) and is_number(node.right.value):
+        number = node.right.value
+
+        def equals_number(row):
+            value = left(row)
+            kind = type(value)
+            if kind is int or kind is float:
+                return value == number
+            return UNDEFINED
+        return equals_number
     return lambda row: equals(left(row), right(row))
+
+
+def _compile_ordering(operator: str, node: n.Binary, left: Evaluator, right: Evaluator) -> Optional[Evaluator]:
+    """Fast path for ``expr < constant`` (and friends) against a number or string literal."""
+    literal = node.right
+    if not isinstance(literal, n.Literal):
+        return None
+    constant = literal.value
+    if is_number(constant):
+        kinds = (int, float)
+    elif isinstance(constant, str):
+        kinds = (str,)
+    else:
+        return None
+    test = {"<": lambda a: a < constant, "<=": lambda a: a <= constant,
+            ">": lambda a: a > constant, ">=": lambda a: a >= constant}[operator]
+
+    def ordered(row):
+        value = left(row)
+        if type(value) in kinds:
+            return test(value)
+        return UNDEFINED
+    return ordered
 
 
 def _last(values):

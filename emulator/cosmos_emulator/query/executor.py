@@ -267,17 +267,32 @@ class CompiledQuery:
             return iter(rows)
         return (row for row in rows if where(row) is True)
 
-    def document_rows(self, document: Any) -> Iterator[Row]:
+    @property
+    def _whole_document_alias(self) -> Optional[str]:
+        """The alias when FROM binds whole container documents and nothing multiplies rows (the hot path:
+        one row per document, no per-row generators needed)."""
+        source = self.query.source
+        if self.top_level and isinstance(source, n.PathSource) and not source.path and not self._joins:
+            return source.alias
+        return None
+
+    def document_rows(self, document: Any) -> Iterable[Row]:
         """Rows of one container document that pass WHERE (top-level, per-document sources only)."""
+        alias = self._whole_document_alias
+        if alias is not None:
+            row = {alias: document}
+            return (row,) if self._where is None or self._where(row) is True else ()
         return self._filtered(self._source({}, document))
 
-    def stream_document(self, document: Any) -> Iterator[Any]:
+    def stream_document(self, document: Any) -> List[Any]:
         """Projected results of one container document (streamable queries only)."""
         project = self._projection
+        results = []
         for row in self.document_rows(document):
             value = project(row)
             if value is not UNDEFINED:
-                yield value
+                results.append(value)
+        return results
 
     def run(self, documents: Iterable[Any]) -> List[Any]:
         """Whole-query results over the container documents, in order."""
@@ -285,6 +300,14 @@ class CompiledQuery:
             rows: Iterable[Row] = self._filtered(({},))
         elif self._container_subquery is not None:
             rows = self._filtered(self._source({}, documents))
+        elif self._whole_document_alias is not None:
+            alias, where = self._whole_document_alias, self._where
+            rows = [{alias: document} for document in documents]
+            if where is not None:
+                rows = [row for row in rows if where(row) is True]
+            if self.is_streamable:
+                project = self._projection
+                return [value for value in map(project, rows) if value is not UNDEFINED]
         elif self.is_streamable:
             results = []
             for document in documents:
