@@ -1,0 +1,59 @@
+"""Async twin of tests/test_response_headers.py."""
+from __future__ import annotations
+
+import pytest
+from azure.core.utils import CaseInsensitiveDict
+
+from azure.cosmos import PartitionKey
+from azure.cosmos.aio import CosmosClient
+
+
+@pytest.fixture
+async def client(cosmos_server):
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        yield client
+
+
+@pytest.fixture
+async def container(client, unique_id):
+    database = await client.create_database(unique_id("db"))
+    yield await database.create_container(unique_id("c"), PartitionKey("/pk"))
+    await client.delete_database(database.id)
+
+
+async def test_point_operation_headers_async(container):
+    created = await container.create_item({"id": "a", "pk": "p"})
+    headers = created.get_response_headers()
+    assert isinstance(headers, CaseInsensitiveDict)
+    assert float(headers["x-ms-request-charge"]) > 0
+    assert headers["X-MS-ACTIVITY-ID"] == headers["x-ms-activity-id"]
+    assert headers["etag"] == created["_etag"]
+
+
+async def test_request_charge_reflects_the_work_async(cosmos_server, container):
+    cosmos_server.skip_unless("request_charge")
+    small = await container.create_item({"id": "small", "pk": "p"})
+    large = await container.create_item({"id": "large", "pk": "p", "blob": "x" * 20000})
+    assert float(large.get_response_headers()["x-ms-request-charge"]) > float(
+        small.get_response_headers()["x-ms-request-charge"])
+
+
+async def test_session_token_is_returned_async(cosmos_server, container):
+    cosmos_server.skip_unless("session_token")
+    created = await container.create_item({"id": "a", "pk": "p"})
+    token = created.get_response_headers()["x-ms-session-token"]
+    assert token
+    assert (await container.read_item("a", "p", session_token=token))["id"] == "a"
+
+
+async def test_headers_are_a_copy_async(container):
+    created = await container.create_item({"id": "a", "pk": "p"})
+    headers = created.get_response_headers()
+    headers["x-ms-request-charge"] = "changed"
+    assert created.get_response_headers()["x-ms-request-charge"] != "changed"
+
+
+async def test_last_response_headers_are_the_latest_response_async(container):
+    read = await container.read_item(await container.create_item({"id": "a", "pk": "p"}), "p")
+    assert container.client_connection.last_response_headers["x-ms-activity-id"] == \
+        read.get_response_headers()["x-ms-activity-id"]
