@@ -12,9 +12,14 @@
 // Stops on SIGTERM, SIGINT, or, when stdin is a pipe, when that pipe closes (so it never
 // outlives the test process that started it, even if that process is killed).
 //
-// The server's answers are NOT altered here: its known gaps (missing item -> 500, batch ops
-// without a per-op partitionKey -> 500, no auth check, ...) are declared as missing
-// capabilities in tests/conftest.py instead.
+// The server's behaviour is not altered: its known gaps (missing item -> 500, batch ops without
+// a per-op partitionKey -> 500, no auth check, constant RU, ...) are declared as missing
+// capabilities in tests/conftest.py instead. One wire-format correction is made, because no
+// client built on the Rust engine could use the server without it:
+//   * partition-key-range ids: the package answers GET .../pkranges with numeric ids
+//     ("id": 0); the service (and every SDK's model) has them as strings ("id": "0"). The
+//     Rust engine rejects the numeric form and cannot resolve any container's topology.
+//     Only that field of that response is rewritten (see fixPartitionKeyRangeIds).
 "use strict";
 
 const { createHttpServer, createHttpsServer } = require("@vercel/cosmosdb-server");
@@ -53,6 +58,25 @@ const server = createServer({ keepAlive: true });
 // that pause between requests. This changes connection lifetime only, not any answer.
 server.keepAliveTimeout = 120 * 1000;
 server.headersTimeout = 125 * 1000;
+
+// Runs before the package's own request handler, so the response's end() is wrapped in time.
+server.prependListener("request", (req, res) => {
+  if (/\/pkranges\/?(\?|$)/.test(req.url)) fixPartitionKeyRangeIds(res);
+});
+
+function fixPartitionKeyRangeIds(res) {
+  const end = res.end.bind(res);
+  res.end = (body, ...rest) => {
+    if (res.statusCode === 200 && typeof body === "string") {
+      const feed = JSON.parse(body);
+      for (const range of feed.PartitionKeyRanges || []) {
+        if (typeof range.id === "number") range.id = String(range.id);
+      }
+      body = JSON.stringify(feed);
+    }
+    return end(body, ...rest);
+  };
+}
 
 server.on("error", (err) => {
   process.stderr.write(`launch.js: ${err.message}\n`);
