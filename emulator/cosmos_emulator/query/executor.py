@@ -24,6 +24,7 @@ from .errors import (DUPLICATE_PROPERTY_CODE, LIMIT_VALUE_CODE, NESTED_AGGREGATE
 from .evaluator import (AGGREGATES_KEY, Evaluator, ExpressionCompiler, QueryContext, Row, Scope,
                         is_aggregate_call)
 from .formatter import format_expression
+from .functions.vector_functions import order_by_similarity
 from .values import UNDEFINED, compare_total, hash_key, is_number, order_key
 
 # Alias under which an unnamed FROM subquery is bound (not a valid identifier, so it cannot clash).
@@ -203,7 +204,7 @@ class CompiledQuery:
                                                                 "expression could not be mapped to a document path.")
         order_scope = Scope(aliases, aggregate_slots=projection_scope.aggregate_slots, clause="ORDER BY")
         self._sort_keys = [(self.expressions.compile(item.expression, order_scope),
-                            item.descending != _sorts_by_similarity(item.expression))
+                            item.descending != order_by_similarity(item.expression))
                            for item in query.order_by]
         self.distinct = select.distinct
         self.top = self._count(select.top, TOP_VALUE_CODE,
@@ -564,7 +565,3 @@ def _contains_call(node: n.Node) -> bool:
     return any(isinstance(inner, (n.FunctionCall, n.Subquery)) for inner in n.walk(node))
 
 
-def _sorts_by_similarity(expression: n.Node) -> bool:
-    """``ORDER BY VectorDistance(...)`` lists the most similar first, i.e. reversed for similarity scores."""
-    from .functions.vector_functions import order_by_similarity
-    return order_by_similarity(expression)

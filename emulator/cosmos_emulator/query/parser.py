@@ -55,14 +55,6 @@ def parse_query(sql: str) -> n.Query:
     return query
 
 
-def parse_expression(sql: str) -> n.Node:
-    """Parse a standalone scalar expression (used by tests and the planner)."""
-    parser = _Parser(sql)
-    expression = parser.expression()
-    parser.expect_eof()
-    return expression
-
-
 class _Parser:
     def __init__(self, sql: str):
         self.sql = sql

@@ -5,12 +5,7 @@ users, offers, ...); the gateway (:mod:`.gateway`) only talks to storage through
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, List, Optional
-
-try:  # Python >= 3.8
-    from typing import Protocol, runtime_checkable
-except ImportError:  # pragma: no cover
-    from typing_extensions import Protocol, runtime_checkable  # type: ignore
+from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, runtime_checkable
 
 # Resolves ``udf.<name>`` to a callable that takes the evaluated argument list and returns the result.
 # Returns ``None`` when the container has no UDF with that id. Arguments that are undefined are passed as

@@ -65,10 +65,6 @@ def is_object(value: Any) -> bool:
     return isinstance(value, dict)
 
 
-def is_defined(value: Any) -> bool:
-    return value is not UNDEFINED
-
-
 def is_primitive(value: Any) -> bool:
     return value is None or is_boolean(value) or is_number(value) or is_string(value)
 
@@ -201,8 +197,3 @@ def strip_undefined(value: Any) -> Any:
     if isinstance(value, list):
         return [strip_undefined(item) for item in value if item is not UNDEFINED]
     return value
-
-
-def to_json_text(value: Any) -> str:
-    """JSON text of a value the way ``ToString`` and string concatenation render it."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

@@ -134,3 +134,12 @@ def test_unknown_identifier_is_a_semantic_error():
         run("SELECT * FROM c WHERE d.id = 1")
     assert error.value.status == 400
     assert "Identifier 'd' could not be resolved" in error.value.message
+
+
+def test_requires_client_pipeline():
+    for sql in ("SELECT * FROM c", "SELECT c.id FROM c WHERE c.age > 1", "SELECT c.id, t FROM c JOIN t IN c.tags"):
+        assert prepare(sql).requires_client_pipeline is False, sql
+    for sql in ("SELECT * FROM c ORDER BY c.id", "SELECT TOP 1 * FROM c", "SELECT DISTINCT c.pk FROM c",
+                "SELECT * FROM c OFFSET 0 LIMIT 1", "SELECT VALUE COUNT(1) FROM c",
+                "SELECT c.pk FROM c GROUP BY c.pk"):
+        assert prepare(sql).requires_client_pipeline is True, sql
