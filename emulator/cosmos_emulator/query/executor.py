@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from . import nodes as n
 from .aggregates import compute_aggregate
@@ -214,6 +214,11 @@ class CompiledQuery:
         self.limit = self._count(query.limit, LIMIT_VALUE_CODE,
                                  "The LIMIT count value exceeds the maximum allowed value.")
         self.resume_filter: Optional[Dict[str, Any]] = None
+        # When FROM binds whole container documents and nothing multiplies rows, one row per document is
+        # built directly (the hot path of most queries).
+        source = query.source
+        self._whole_document_alias = (source.alias if self.top_level and isinstance(source, n.PathSource)
+                                      and not source.path and not self._joins else None)
 
     def _count(self, node: Optional[n.Node], code: str, message: str) -> Optional[int]:
         """TOP/OFFSET/LIMIT operand: a literal or a bound parameter holding an unsigned 32-bit integer."""
@@ -268,15 +273,6 @@ class CompiledQuery:
             return iter(rows)
         return (row for row in rows if where(row) is True)
 
-    @property
-    def _whole_document_alias(self) -> Optional[str]:
-        """The alias when FROM binds whole container documents and nothing multiplies rows (the hot path:
-        one row per document, no per-row generators needed)."""
-        source = self.query.source
-        if self.top_level and isinstance(source, n.PathSource) and not source.path and not self._joins:
-            return source.alias
-        return None
-
     def document_rows(self, document: Any) -> Iterable[Row]:
         """Rows of one container document that pass WHERE (top-level, per-document sources only)."""
         alias = self._whole_document_alias
@@ -285,9 +281,16 @@ class CompiledQuery:
             return (row,) if self._where is None or self._where(row) is True else ()
         return self._filtered(self._source({}, document))
 
-    def stream_document(self, document: Any) -> List[Any]:
+    def stream_document(self, document: Any) -> Sequence[Any]:
         """Projected results of one container document (streamable queries only)."""
         project = self._projection
+        alias = self._whole_document_alias
+        if alias is not None:
+            row = {alias: document}
+            if self._where is not None and self._where(row) is not True:
+                return ()
+            value = project(row)
+            return () if value is UNDEFINED else (value,)
         results = []
         for row in self.document_rows(document):
             value = project(row)
