@@ -12,6 +12,13 @@ def client(cosmos_server):
         yield client
 
 
+def _stored_ids(container, partition_key):
+    # Filtering on the partition key in the query itself keeps this a single-partition query on every server.
+    return [i["id"] for i in container.query_items("SELECT * FROM c WHERE c.pk = @pk",
+                                                   parameters=[{"name": "@pk", "value": partition_key}],
+                                                   partition_key=partition_key)]
+
+
 @pytest.fixture
 def container(client, unique_id):
     database = client.create_database(unique_id("db"))
@@ -30,7 +37,7 @@ def test_non_serialisable_body_is_a_type_error_and_nothing_is_sent(container):
         with pytest.raises(TypeError):
             container.replace_item("a", bad)
     assert container.client_connection.last_response_headers["x-ms-activity-id"] == last
-    assert list(container.read_all_items()) == []
+    assert _stored_ids(container, "p") == []
 
 
 def test_body_that_is_not_a_dict_is_a_type_error(container):
@@ -46,7 +53,7 @@ def test_item_without_id_is_rejected_by_the_service(container):
     assert caught.value.status_code == 400
     with pytest.raises(exceptions.CosmosHttpResponseError):
         container.upsert_item({"pk": "p"})
-    assert list(container.read_all_items()) == []
+    assert _stored_ids(container, "p") == []
 
 
 def test_id_validation_matches_4x(container):
@@ -74,7 +81,7 @@ def test_unknown_keyword_is_a_type_error_naming_it(container):
         container.query_items("SELECT * FROM c", not_an_option=1)
     with pytest.raises(TypeError, match="'not_an_option'"):
         container.read(not_an_option=1)
-    assert list(container.read_all_items()) == []
+    assert _stored_ids(container, "p") == []
 
 
 def test_keywords_4x_accepts_everywhere_are_accepted(container):

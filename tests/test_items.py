@@ -7,6 +7,13 @@ from azure.core import MatchConditions
 from azure.cosmos import CosmosClient, CosmosDict, PartitionKey, exceptions
 
 
+def _skip_unless_minimal_responses(server):
+    # Not (yet) a capability declared in tests/conftest.py; the facade report asks for it.
+    if server.name.startswith("vercel"):
+        pytest.skip(f"server {server.name} lacks capability 'minimal_response': @vercel/cosmosdb-server ignores "
+                    "'Prefer: return=minimal' and always returns the written item")
+
+
 @pytest.fixture
 def client(cosmos_server):
     with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
@@ -109,14 +116,16 @@ def test_etag_without_match_condition_is_rejected(container):
         container.upsert_item({"id": "a", "pk": "p"}, etag="x")
 
 
-def test_no_response_returns_empty_dict_with_headers(container):
+def test_no_response_returns_empty_dict_with_headers(cosmos_server, container):
+    _skip_unless_minimal_responses(cosmos_server)
     result = container.create_item({"id": "a", "pk": "p"}, no_response=True)
     assert result == {}
     assert "x-ms-request-charge" in result.get_response_headers()
     assert container.read_item("a", "p")["id"] == "a"
 
 
-def test_client_level_no_response_on_write(cosmos_server, container, unique_id):
+def test_client_level_no_response_on_write(cosmos_server, container):
+    _skip_unless_minimal_responses(cosmos_server)
     with CosmosClient(cosmos_server.endpoint, cosmos_server.key, no_response_on_write=True,
                       **cosmos_server.connection_kwargs) as quiet:
         proxy = quiet.get_database_client(container.database_link[4:]).get_container_client(container.id)
@@ -136,7 +145,7 @@ def test_non_ascii_text_round_trips(container):
     text = "é ✓ 😀 \u00a0 日本語 \\ \" \n"
     container.create_item({"id": "u", "pk": "p", "text": text})
     assert container.read_item("u", "p")["text"] == text
-    assert [i["text"] for i in container.query_items("SELECT * FROM c WHERE c.text = @t",
+    assert [i["text"] for i in container.query_items("SELECT * FROM c WHERE c.pk = 'p' AND c.text = @t",
                                                      parameters=[{"name": "@t", "value": text}],
                                                      partition_key="p")] == [text]
 

@@ -102,10 +102,13 @@ def test_value_taken_from_the_item_as_4x_does():
 def test_scalar_values_round_trip(database, unique_id, value):
     container = database.create_container(unique_id("c"), PartitionKey("/pk"))
     container.create_item({"id": "item", "pk": value})
+    container.create_item({"id": "other", "pk": "another partition"})
     assert container.read_item("item", value)["pk"] == value
-    assert [i["id"] for i in container.query_items("SELECT * FROM c", partition_key=value)] == ["item"]
+    stored = "SELECT * FROM c WHERE c.pk = @pk"
+    parameters = [{"name": "@pk", "value": value}]
+    assert [i["id"] for i in container.query_items(stored, parameters=parameters, partition_key=value)] == ["item"]
     container.delete_item("item", value)
-    assert list(container.read_all_items()) == []
+    assert list(container.query_items(stored, parameters=parameters, partition_key=value)) == []
 
 
 def test_null_and_missing_values(cosmos_server, database, unique_id):

@@ -9,6 +9,18 @@ ITEMS_PER_PARTITION = 7
 PARTITIONS = ("red", "green", "blue")
 
 
+def _skip_unless_partition_scoped_queries(server):
+    # Not (yet) a capability declared in tests/conftest.py; the facade report asks for it.
+    if server.name.startswith("vercel"):
+        pytest.skip(f"server {server.name} lacks capability 'partition_scoped_query': @vercel/cosmosdb-server "
+                    "never filters a query by the x-ms-documentdb-partitionkey header")
+
+
+def _skip_unless_cross_partition_queries(server):
+    # The engine runs every query without a partition key from a query plan, per partition-key range.
+    server.skip_unless("query_plan")
+
+
 @pytest.fixture(scope="module")
 def client(cosmos_server):
     with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
@@ -31,12 +43,20 @@ def _ids(items):
 
 
 def test_parameterised_query_in_one_partition(container):
-    found = container.query_items("SELECT * FROM c WHERE c.n >= @min ORDER BY c.n",
-                                  parameters=[{"name": "@min", "value": 5}], partition_key="green")
+    found = container.query_items("SELECT * FROM c WHERE c.color = @color AND c.n >= @min ORDER BY c.n",
+                                  parameters=[{"name": "@color", "value": "green"}, {"name": "@min", "value": 5}],
+                                  partition_key="green")
     assert _ids(found) == ["green-5", "green-6"]
 
 
-def test_cross_partition_query(container):
+def test_partition_key_scopes_the_query(cosmos_server, container):
+    _skip_unless_partition_scoped_queries(cosmos_server)
+    found = container.query_items("SELECT * FROM c WHERE c.n >= 5", partition_key="green")
+    assert sorted(_ids(found)) == ["green-5", "green-6"]
+
+
+def test_cross_partition_query(cosmos_server, container):
+    _skip_unless_cross_partition_queries(cosmos_server)
     everything = list(container.query_items("SELECT * FROM c", enable_cross_partition_query=True))
     assert sorted(_ids(everything)) == sorted(f"{c}-{n}" for c in PARTITIONS for n in range(ITEMS_PER_PARTITION))
     # Without a partition key the query spans the container, flag or not.
@@ -44,12 +64,13 @@ def test_cross_partition_query(container):
 
 
 def test_legacy_positional_form(container):
-    found = container.query_items("SELECT * FROM c WHERE c.n = @n", [{"name": "@n", "value": 3}], "blue", None, 10)
+    found = container.query_items("SELECT * FROM c WHERE c.color = @c AND c.n = @n",
+                                  [{"name": "@c", "value": "blue"}, {"name": "@n", "value": 3}], "blue", None, 10)
     assert _ids(found) == ["blue-3"]
 
 
 def test_query_given_as_dict(container):
-    found = container.query_items({"query": "SELECT * FROM c WHERE c.n = @n",
+    found = container.query_items({"query": "SELECT * FROM c WHERE c.color = 'red' AND c.n = @n",
                                    "parameters": [{"name": "@n", "value": 1}]}, partition_key="red")
     assert _ids(found) == ["red-1"]
 
@@ -60,24 +81,26 @@ def test_positional_and_keyword_together_is_a_value_error(container):
 
 
 def test_value_query_and_aggregate(container):
-    assert list(container.query_items("SELECT VALUE c.n FROM c WHERE c.n < 3 ORDER BY c.n",
+    assert list(container.query_items("SELECT VALUE c.n FROM c WHERE c.color = 'red' AND c.n < 3 ORDER BY c.n",
                                       partition_key="red")) == [0, 1, 2]
-    assert list(container.query_items("SELECT VALUE COUNT(1) FROM c", partition_key="red")) == [ITEMS_PER_PARTITION]
+    assert list(container.query_items("SELECT VALUE COUNT(1) FROM c WHERE c.color = 'red'",
+                                      partition_key="red")) == [ITEMS_PER_PARTITION]
 
 
 def test_empty_result(container):
-    assert list(container.query_items("SELECT * FROM c WHERE c.n = -1", partition_key="red")) == []
+    assert list(container.query_items("SELECT * FROM c WHERE c.color = 'red' AND c.n = -1",
+                                      partition_key="red")) == []
 
 
 def test_pages_respect_max_item_count(container):
-    pages = [list(page) for page in container.query_items("SELECT * FROM c", partition_key="red",
-                                                          max_item_count=3).by_page()]
+    pages = [list(page) for page in container.query_items("SELECT * FROM c WHERE c.color = 'red'",
+                                                          partition_key="red", max_item_count=3).by_page()]
     assert [len(page) for page in pages] == [3, 3, 1]
     assert sorted(_ids(item for page in pages for item in page)) == sorted(f"red-{n}" for n in range(7))
 
 
 def test_by_page_resumes_exactly_after_the_page(container):
-    query = "SELECT * FROM c ORDER BY c.n"
+    query = "SELECT * FROM c WHERE c.color = 'blue' ORDER BY c.n"
     first_pages = container.query_items(query, partition_key="blue", max_item_count=2).by_page()
     first = list(next(first_pages))
     token = first_pages.continuation_token
@@ -89,11 +112,12 @@ def test_by_page_resumes_exactly_after_the_page(container):
     assert resumed.continuation_token is None
 
 
-def test_cross_partition_pages_resume_without_loss_or_repeat(container):
-    query = "SELECT * FROM c"
+def test_cross_partition_pages_resume_without_loss_or_repeat(cosmos_server, container):
+    _skip_unless_cross_partition_queries(cosmos_server)
     seen, token = [], None
     while True:
-        pages = container.query_items(query, enable_cross_partition_query=True, max_item_count=4).by_page(token)
+        pages = container.query_items("SELECT * FROM c", enable_cross_partition_query=True,
+                                      max_item_count=4).by_page(token)
         page = next(pages, None)
         if page is None:
             break
@@ -104,13 +128,14 @@ def test_cross_partition_pages_resume_without_loss_or_repeat(container):
     assert sorted(seen) == sorted(f"{c}-{n}" for c in PARTITIONS for n in range(ITEMS_PER_PARTITION))
 
 
-def test_read_all_items(container):
+def test_read_all_items(cosmos_server, container):
+    _skip_unless_cross_partition_queries(cosmos_server)
     assert len(list(container.read_all_items())) == len(PARTITIONS) * ITEMS_PER_PARTITION
     assert all(len(list(page)) <= 5 for page in container.read_all_items(max_item_count=5).by_page())
 
 
 def test_response_headers_are_the_latest_page(container):
-    paged = container.query_items("SELECT * FROM c", partition_key="red", max_item_count=3)
+    paged = container.query_items("SELECT * FROM c WHERE c.color = 'red'", partition_key="red", max_item_count=3)
     assert len(paged.get_response_headers()) == 0  # nothing fetched yet
     pages = paged.by_page()
     next(pages)
@@ -123,16 +148,20 @@ def test_response_headers_are_the_latest_page(container):
 
 def test_response_hook_runs_once_per_page(container):
     calls = []
-    pages = container.query_items("SELECT * FROM c", partition_key="green", max_item_count=3,
+    pages = container.query_items("SELECT * FROM c WHERE c.color = 'green'", partition_key="green", max_item_count=3,
                                   response_hook=lambda headers, page: calls.append((headers["x-ms-item-count"],
                                                                                     page["_count"])))
     assert len(list(pages)) == ITEMS_PER_PARTITION
     assert calls == [("3", 3), ("3", 3), ("1", 1)]
 
 
-def test_query_metrics_are_returned_when_asked(container):
-    paged = container.query_items("SELECT * FROM c", partition_key="red", populate_query_metrics=True)
+def test_query_metrics_are_returned_when_asked(cosmos_server, container):
+    paged = container.query_items("SELECT * FROM c WHERE c.color = 'red'", partition_key="red",
+                                  populate_query_metrics=True)
     list(paged)
+    if cosmos_server.name.startswith("vercel"):
+        pytest.skip(f"server {cosmos_server.name} lacks capability 'query_metrics': @vercel/cosmosdb-server "
+                    "sends no x-ms-documentdb-query-metrics header")
     assert "x-ms-documentdb-query-metrics" in paged.get_response_headers()
 
 

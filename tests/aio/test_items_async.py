@@ -8,6 +8,13 @@ from azure.cosmos import CosmosDict, PartitionKey, exceptions
 from azure.cosmos.aio import CosmosClient
 
 
+def _skip_unless_minimal_responses(server):
+    # Not (yet) a capability declared in tests/conftest.py; the facade report asks for it.
+    if server.name.startswith("vercel"):
+        pytest.skip(f"server {server.name} lacks capability 'minimal_response': @vercel/cosmosdb-server ignores "
+                    "'Prefer: return=minimal' and always returns the written item")
+
+
 @pytest.fixture
 async def client(cosmos_server):
     async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
@@ -110,14 +117,16 @@ async def test_etag_without_match_condition_is_rejected_async(container):
         await container.upsert_item({"id": "a", "pk": "p"}, etag="x")
 
 
-async def test_no_response_returns_empty_dict_with_headers_async(container):
+async def test_no_response_returns_empty_dict_with_headers_async(cosmos_server, container):
+    _skip_unless_minimal_responses(cosmos_server)
     result = await container.create_item({"id": "a", "pk": "p"}, no_response=True)
     assert result == {}
     assert "x-ms-request-charge" in result.get_response_headers()
     assert (await container.read_item("a", "p"))["id"] == "a"
 
 
-async def test_client_level_no_response_on_write_async(cosmos_server, container, unique_id):
+async def test_client_level_no_response_on_write_async(cosmos_server, container):
+    _skip_unless_minimal_responses(cosmos_server)
     async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, no_response_on_write=True,
                             **cosmos_server.connection_kwargs) as quiet:
         proxy = quiet.get_database_client(container.database_link[4:]).get_container_client(container.id)
@@ -137,7 +146,7 @@ async def test_non_ascii_text_round_trips_async(container):
     text = "é ✓ 😀 \u00a0 日本語 \\ \" \n"
     await container.create_item({"id": "u", "pk": "p", "text": text})
     assert (await container.read_item("u", "p"))["text"] == text
-    assert [i["text"] async for i in container.query_items("SELECT * FROM c WHERE c.text = @t",
+    assert [i["text"] async for i in container.query_items("SELECT * FROM c WHERE c.pk = 'p' AND c.text = @t",
                                                            parameters=[{"name": "@t", "value": text}],
                                                            partition_key="p")] == [text]
 

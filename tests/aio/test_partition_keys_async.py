@@ -29,10 +29,13 @@ async def _ids(paged):
 async def test_scalar_values_round_trip_async(database, unique_id, value):
     container = await database.create_container(unique_id("c"), PartitionKey("/pk"))
     await container.create_item({"id": "item", "pk": value})
+    await container.create_item({"id": "other", "pk": "another partition"})
     assert (await container.read_item("item", value))["pk"] == value
-    assert await _ids(container.query_items("SELECT * FROM c", partition_key=value)) == ["item"]
+    stored = "SELECT * FROM c WHERE c.pk = @pk"
+    parameters = [{"name": "@pk", "value": value}]
+    assert await _ids(container.query_items(stored, parameters=parameters, partition_key=value)) == ["item"]
     await container.delete_item("item", value)
-    assert await _ids(container.read_all_items()) == []
+    assert await _ids(container.query_items(stored, parameters=parameters, partition_key=value)) == []
 
 
 async def test_null_and_missing_values_async(cosmos_server, database, unique_id):

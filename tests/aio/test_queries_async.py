@@ -10,6 +10,18 @@ ITEMS_PER_PARTITION = 7
 PARTITIONS = ("red", "green", "blue")
 
 
+def _skip_unless_partition_scoped_queries(server):
+    # Not (yet) a capability declared in tests/conftest.py; the facade report asks for it.
+    if server.name.startswith("vercel"):
+        pytest.skip(f"server {server.name} lacks capability 'partition_scoped_query': @vercel/cosmosdb-server "
+                    "never filters a query by the x-ms-documentdb-partitionkey header")
+
+
+def _skip_unless_cross_partition_queries(server):
+    # The engine runs every query without a partition key from a query plan, per partition-key range.
+    server.skip_unless("query_plan")
+
+
 @pytest.fixture
 async def client(cosmos_server):
     async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
@@ -36,12 +48,20 @@ async def _pages(paged_by_page):
 
 
 async def test_parameterised_query_in_one_partition_async(container):
-    found = container.query_items("SELECT * FROM c WHERE c.n >= @min ORDER BY c.n",
-                                  parameters=[{"name": "@min", "value": 5}], partition_key="green")
+    found = container.query_items("SELECT * FROM c WHERE c.color = @color AND c.n >= @min ORDER BY c.n",
+                                  parameters=[{"name": "@color", "value": "green"}, {"name": "@min", "value": 5}],
+                                  partition_key="green")
     assert await _ids(found) == ["green-5", "green-6"]
 
 
-async def test_cross_partition_query_async(container):
+async def test_partition_key_scopes_the_query_async(cosmos_server, container):
+    _skip_unless_partition_scoped_queries(cosmos_server)
+    found = container.query_items("SELECT * FROM c WHERE c.n >= 5", partition_key="green")
+    assert sorted(await _ids(found)) == ["green-5", "green-6"]
+
+
+async def test_cross_partition_query_async(cosmos_server, container):
+    _skip_unless_cross_partition_queries(cosmos_server)
     everything = await _ids(container.query_items("SELECT * FROM c"))
     assert sorted(everything) == sorted(f"{c}-{n}" for c in PARTITIONS for n in range(ITEMS_PER_PARTITION))
 
@@ -52,31 +72,39 @@ async def test_only_the_query_is_positional_async(container):
         container.query_items("SELECT * FROM c", [{"name": "@n", "value": 1}])
 
 
+async def test_positional_and_keyword_together_is_a_value_error_async(container):
+    with pytest.raises(ValueError):
+        container.query_items("SELECT * FROM c", query="SELECT * FROM c")
+
+
 async def test_query_given_as_dict_async(container):
-    found = container.query_items({"query": "SELECT * FROM c WHERE c.n = @n",
+    found = container.query_items({"query": "SELECT * FROM c WHERE c.color = 'red' AND c.n = @n",
                                    "parameters": [{"name": "@n", "value": 1}]}, partition_key="red")
     assert await _ids(found) == ["red-1"]
 
 
 async def test_value_query_and_aggregate_async(container):
-    values = [v async for v in container.query_items("SELECT VALUE c.n FROM c WHERE c.n < 3 ORDER BY c.n",
-                                                     partition_key="red")]
+    values = [v async for v in container.query_items(
+        "SELECT VALUE c.n FROM c WHERE c.color = 'red' AND c.n < 3 ORDER BY c.n", partition_key="red")]
     assert values == [0, 1, 2]
-    counts = [v async for v in container.query_items("SELECT VALUE COUNT(1) FROM c", partition_key="red")]
+    counts = [v async for v in container.query_items("SELECT VALUE COUNT(1) FROM c WHERE c.color = 'red'",
+                                                     partition_key="red")]
     assert counts == [ITEMS_PER_PARTITION]
 
 
 async def test_empty_result_async(container):
-    assert await _ids(container.query_items("SELECT * FROM c WHERE c.n = -1", partition_key="red")) == []
+    assert await _ids(container.query_items("SELECT * FROM c WHERE c.color = 'red' AND c.n = -1",
+                                            partition_key="red")) == []
 
 
 async def test_pages_respect_max_item_count_async(container):
-    pages = await _pages(container.query_items("SELECT * FROM c", partition_key="red", max_item_count=3).by_page())
+    pages = await _pages(container.query_items("SELECT * FROM c WHERE c.color = 'red'", partition_key="red",
+                                               max_item_count=3).by_page())
     assert [len(page) for page in pages] == [3, 3, 1]
 
 
 async def test_by_page_resumes_exactly_after_the_page_async(container):
-    query = "SELECT * FROM c ORDER BY c.n"
+    query = "SELECT * FROM c WHERE c.color = 'blue' ORDER BY c.n"
     first_pages = container.query_items(query, partition_key="blue", max_item_count=2).by_page()
     first = [item["id"] async for item in await first_pages.__anext__()]
     token = first_pages.continuation_token
@@ -88,7 +116,8 @@ async def test_by_page_resumes_exactly_after_the_page_async(container):
     assert resumed.continuation_token is None
 
 
-async def test_cross_partition_pages_resume_without_loss_or_repeat_async(container):
+async def test_cross_partition_pages_resume_without_loss_or_repeat_async(cosmos_server, container):
+    _skip_unless_cross_partition_queries(cosmos_server)
     seen, token = [], None
     while True:
         pages = container.query_items("SELECT * FROM c", max_item_count=4).by_page(token)
@@ -103,13 +132,14 @@ async def test_cross_partition_pages_resume_without_loss_or_repeat_async(contain
     assert sorted(seen) == sorted(f"{c}-{n}" for c in PARTITIONS for n in range(ITEMS_PER_PARTITION))
 
 
-async def test_read_all_items_async(container):
+async def test_read_all_items_async(cosmos_server, container):
+    _skip_unless_cross_partition_queries(cosmos_server)
     assert len(await _ids(container.read_all_items())) == len(PARTITIONS) * ITEMS_PER_PARTITION
     assert all(len(page) <= 5 for page in await _pages(container.read_all_items(max_item_count=5).by_page()))
 
 
 async def test_response_headers_are_the_latest_page_async(container):
-    paged = container.query_items("SELECT * FROM c", partition_key="red", max_item_count=3)
+    paged = container.query_items("SELECT * FROM c WHERE c.color = 'red'", partition_key="red", max_item_count=3)
     assert len(paged.get_response_headers()) == 0
     pages = paged.by_page()
     await pages.__anext__()
@@ -122,16 +152,20 @@ async def test_response_headers_are_the_latest_page_async(container):
 
 async def test_response_hook_runs_once_per_page_async(container):
     calls = []
-    paged = container.query_items("SELECT * FROM c", partition_key="green", max_item_count=3,
+    paged = container.query_items("SELECT * FROM c WHERE c.color = 'green'", partition_key="green", max_item_count=3,
                                   response_hook=lambda headers, page: calls.append((headers["x-ms-item-count"],
                                                                                     page["_count"])))
     assert len(await _ids(paged)) == ITEMS_PER_PARTITION
     assert calls == [("3", 3), ("3", 3), ("1", 1)]
 
 
-async def test_query_metrics_are_returned_when_asked_async(container):
-    paged = container.query_items("SELECT * FROM c", partition_key="red", populate_query_metrics=True)
+async def test_query_metrics_are_returned_when_asked_async(cosmos_server, container):
+    paged = container.query_items("SELECT * FROM c WHERE c.color = 'red'", partition_key="red",
+                                  populate_query_metrics=True)
     await _ids(paged)
+    if cosmos_server.name.startswith("vercel"):
+        pytest.skip(f"server {cosmos_server.name} lacks capability 'query_metrics': @vercel/cosmosdb-server "
+                    "sends no x-ms-documentdb-query-metrics header")
     assert "x-ms-documentdb-query-metrics" in paged.get_response_headers()
 
 
