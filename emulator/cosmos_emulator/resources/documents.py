@@ -17,6 +17,7 @@ from ..errors import (SUBSTATUS_COLLECTION_RID_MISMATCH, CosmosError, bad_reques
 from ..storage import Account, Collection, PhysicalPartition, StoredItem
 from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps, feed_body, format_charge,
                     read_charge, session_token, session_tokens, write_charge)
+from . import batch
 from .common import not_modified, not_modified_since, resolve_collection, resource_answer
 from .items import ItemResult, ItemStore
 from .query_bridge import CollectionQuerySource, epk_bounds_from, is_query_request, run_query
@@ -52,6 +53,8 @@ def handle(account: Account, request: Request) -> Response:
             source = CollectionQuerySource(collection, query_udf_resolver(account, collection),
                                            epk_bounds_from(request))
             return run_query(request, source, "Documents", collection.rid, content_headers(collection))
+        if batch.is_batch_request(request):
+            return batch.handle(account, collection, request)
         if request.method == "POST":
             upsert = request.flag("x-ms-documentdb-is-upsert")
             return write_item(account, collection, request, upsert=upsert)

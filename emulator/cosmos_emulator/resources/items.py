@@ -61,6 +61,12 @@ class ItemStore:
         self.account = account
         self.collection = collection
         self.range_id = range_id
+        # Set by a transactional batch: every write it makes commits at this one partition LSN,
+        # as the service commits a batch.
+        self.fixed_lsn: Optional[int] = None
+
+    def next_lsn(self, partition: PhysicalPartition) -> int:
+        return self.fixed_lsn if self.fixed_lsn is not None else partition.lsn + 1
 
     # ------------------------------------------------------------------------------------------
     def locate(self, components: List[Any]) -> Tuple[str, PhysicalPartition]:
@@ -137,8 +143,20 @@ class ItemStore:
         if existing is None:
             raise not_found()
         require_etag(if_match, existing.body["_etag"])
-        self.account.delete_item(self.collection, partition, existing, partition.lsn + 1)
+        self.account.delete_item(self.collection, partition, existing, self.next_lsn(partition))
         return ItemResult(204, existing, partition)
+
+    def reap_expired(self, partition: PhysicalPartition) -> int:
+        """Remove the items of ``partition`` whose time to live has run out, as the service's
+        background expiry does (each removal is a change the full-fidelity feed reports).
+
+        :returns: how many items were removed.
+        """
+        now = self.collection.now()
+        expired = [item for item in partition.iter_items() if self.collection.is_expired(item, now)]
+        for item in expired:
+            self.account.delete_item(self.collection, partition, item, self.next_lsn(partition), ttl_expired=True)
+        return len(expired)
 
     def patch(self, components: List[Any], item_id: str, operations: Any, condition: Any = None,
               if_match: Optional[str] = None) -> ItemResult:
@@ -163,7 +181,9 @@ class ItemStore:
             validator(self.account, self.collection, stored.body, existing)
         expired = partition.get(epk, item_id) if existing is None else None
         if expired is not None:
-            self.account.delete_item(self.collection, partition, expired, partition.lsn)
+            self.account.delete_item(self.collection, partition, expired, self.next_lsn(partition),
+                                     ttl_expired=True)
+        stored.lsn = self.next_lsn(partition)
         self.account.put_item(self.collection, partition, stored)
         return stored
 
@@ -185,4 +205,4 @@ class ItemStore:
         document["_etag"] = self.account.etag()
         document["_attachments"] = "attachments/"
         document["_ts"] = self.account.now()
-        return StoredItem(document, epk, partitioning.components_to_json(components), partition.lsn + 1)
+        return StoredItem(document, epk, partitioning.components_to_json(components), self.next_lsn(partition))

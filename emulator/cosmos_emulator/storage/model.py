@@ -15,7 +15,11 @@ import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from .. import partitioning, rid as rids
-from .partition import PhysicalPartition, StoredItem
+from .partition import ChangeRecord, PhysicalPartition, StoredItem
+
+# Upper bound of the change history kept per physical partition, whatever the retention window,
+# so a long-running emulator's memory stays bounded.
+MAX_CHANGES_PER_PARTITION = 100_000
 
 
 def new_etag(counter: Iterator[int]) -> str:
@@ -108,6 +112,18 @@ class Collection:
     def iter_items(self) -> Iterator[StoredItem]:
         for partition in self.partitions:
             yield from partition.iter_items()
+
+    @property
+    def change_retention_minutes(self) -> Optional[int]:
+        """The retention window of the all-versions-and-deletes change feed (the container's
+        ``changeFeedPolicy.retentionDuration``, minutes), or None when the container has none."""
+        policy = self.properties.get("changeFeedPolicy")
+        if not isinstance(policy, dict):
+            return None
+        minutes = policy.get("retentionDuration")
+        if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+            return minutes
+        return None
 
 
 class Database:
@@ -260,24 +276,33 @@ class Account:
         record = {"t": "item.put", "coll": collection.rid, "range": partition.range_id,
                   **item.to_record()}
         partition.put(item)
+        change = _log_put(collection, partition, item, previous)
 
         def undo() -> None:
             partition.restore(key, previous)
             partition.lsn = previous_lsn
+            _unlog(partition, change)
         self._emit(record, undo)
 
     def delete_item(self, collection: Collection, partition: PhysicalPartition, item: StoredItem,
-                    lsn: int) -> None:
+                    lsn: int, *, ttl_expired: bool = False) -> None:
+        """Remove ``item`` at partition LSN ``lsn``; ``ttl_expired`` marks a removal by time to live
+        (the all-versions-and-deletes change feed reports it)."""
         key = (item.epk, item.id)
         previous_lsn = partition.lsn
+        now = self.now()
         record = {"t": "item.del", "coll": collection.rid, "range": partition.range_id,
-                  "epk": item.epk, "id": item.id, "lsn": lsn}
+                  "epk": item.epk, "id": item.id, "lsn": lsn, "ts": now}
+        if ttl_expired:
+            record["ttl"] = True
         partition.remove(*key)
         partition.lsn = max(partition.lsn, lsn)
+        change = _log_delete(collection, partition, item, lsn, now, ttl_expired)
 
         def undo() -> None:
             partition.restore(key, item)
             partition.lsn = previous_lsn
+            _unlog(partition, change)
         self._emit(record, undo)
 
     def put_child(self, collection: Collection, kind: str, resource: Dict[str, Any]) -> None:
@@ -441,7 +466,9 @@ class Account:
         body = record["item"]
         item = StoredItem(body, record["epk"], record["pk"], record["lsn"])
         partition = collection.partition_for_epk(item.epk)
+        previous = partition.get(item.epk, item.id)
         partition.put(item)
+        _log_put(collection, partition, item, previous, replay=True)
         ordinal = _ordinal_of(body.get("_rid", ""), 8, 16, "little") & ((1 << 60) - 1)
         collection.next_child_ordinal = max(collection.next_child_ordinal, ordinal + 1)
 
@@ -450,8 +477,19 @@ class Account:
         if collection is None:
             return
         partition = collection.partition_for_epk(record["epk"])
-        partition.remove(record["epk"], record["id"])
+        removed = partition.remove(record["epk"], record["id"])
         partition.lsn = max(partition.lsn, record["lsn"])
+        if removed is not None:
+            _log_delete(collection, partition, removed, record["lsn"], record.get("ts", 0), record.get("ttl", False),
+                        replay=True)
+
+    def _apply_chg_set(self, record: Dict[str, Any]) -> None:
+        collection = self.collections_by_rid.get(record["coll"])
+        if collection is None:
+            return
+        partition = collection.partition_by_id(record["range"])
+        if partition is not None:
+            partition.changes = [ChangeRecord.from_record(entry) for entry in record["changes"]]
 
     def _apply_child_put(self, record: Dict[str, Any]) -> None:
         collection = self.collections_by_rid.get(record["coll"])
@@ -509,11 +547,17 @@ class Account:
         if collection is None:
             return
         items = list(collection.iter_items())
+        changes = sorted((change for partition in collection.partitions for change in partition.changes),
+                         key=lambda change: change.lsn)
         collection.partitions = [PhysicalPartition.from_record(r) for r in record["ranges"]]
         collection.next_range_id = 1 + max((int(p.range_id) for p in collection.partitions), default=-1)
         collection.ranges_version += 1
         for item in items:
             collection.partition_for_epk(item.epk).put(item)
+        # Children keep the history of the keys they now own, so a feed continued from the
+        # parent's LSN on a child misses nothing.
+        for change in changes:
+            collection.partition_for_epk(change.epk).changes.append(change)
 
     # ----------------------------------------------------------------------------------------
     # Snapshot
@@ -538,6 +582,9 @@ class Account:
                     for item in partition.iter_items():
                         yield {"t": "item.put", "coll": collection.rid, "range": partition.range_id,
                                **item.to_record()}
+                    if partition.changes:
+                        yield {"t": "chg.set", "coll": collection.rid, "range": partition.range_id,
+                               "changes": [change.to_record() for change in partition.changes]}
         for offer in list(self.offers.values()):
             yield {"t": "offer.put", "offer": offer}
 
@@ -554,6 +601,57 @@ def _split_point(collection: Collection, parent: PhysicalPartition) -> str:
                                         or partitioning.definition_version(definition) == 2):
         high = "4" + "0" * 31  # v2 hashes have their top two bits cleared
     return partitioning.midpoint(parent.min_inclusive, high)
+
+
+def _log_put(collection: Collection, partition: PhysicalPartition, item: StoredItem,
+             previous: Optional[StoredItem], replay: bool = False) -> Optional[ChangeRecord]:
+    if collection.change_retention_minutes is None:
+        return None
+    kind = "create" if previous is None else "replace"
+    if replay and _already_logged(partition, item.lsn, item.id, kind):
+        return None
+    change = ChangeRecord(item.lsn, kind, item.epk, item.id,
+                          item.partition_key, item.body, previous.body if previous is not None else None,
+                          previous.lsn if previous is not None else 0, int(item.body.get("_ts", 0)))
+    _append_change(partition, change)
+    return change
+
+
+def _log_delete(collection: Collection, partition: PhysicalPartition, item: StoredItem, lsn: int, crts: int,
+                ttl_expired: bool, replay: bool = False) -> Optional[ChangeRecord]:
+    if collection.change_retention_minutes is None:
+        return None
+    if replay and _already_logged(partition, lsn, item.id, "delete"):
+        return None
+    change = ChangeRecord(lsn, "delete", item.epk, item.id, item.partition_key, None, item.body, item.lsn,
+                          int(crts), ttl_expired)
+    _append_change(partition, change)
+    return change
+
+
+def _already_logged(partition: PhysicalPartition, lsn: int, item_id: str, kind: str) -> bool:
+    """Journal lines replayed over a snapshot that already holds their history must not log twice."""
+    if not partition.changes or partition.changes[-1].lsn < lsn:
+        return False
+    if partition.changes[-1].lsn > lsn:
+        return True
+    return any(change.lsn == lsn and change.item_id == item_id and change.kind == kind
+               for change in partition.changes[-200:])
+
+
+def _append_change(partition: PhysicalPartition, change: ChangeRecord) -> None:
+    partition.changes.append(change)
+    if len(partition.changes) > MAX_CHANGES_PER_PARTITION:
+        del partition.changes[:len(partition.changes) - MAX_CHANGES_PER_PARTITION]
+
+
+def _unlog(partition: PhysicalPartition, change: Optional[ChangeRecord]) -> None:
+    if change is None:
+        return
+    if partition.changes and partition.changes[-1] is change:
+        partition.changes.pop()
+    else:
+        partition.changes = [entry for entry in partition.changes if entry is not change]
 
 
 def _no_undo(what: str) -> Callable[[], None]:

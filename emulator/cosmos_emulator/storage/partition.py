@@ -29,6 +29,49 @@ class StoredItem:
         return {"epk": self.epk, "pk": self.partition_key, "lsn": self.lsn, "item": self.body}
 
 
+class ChangeRecord:
+    """One entry of a partition's change history (the all-versions-and-deletes change feed).
+
+    :param lsn: the partition LSN of the change (items written by one batch share it).
+    :param kind: ``"create"``, ``"replace"`` or ``"delete"``.
+    :param epk: effective partition key of the item's logical partition.
+    :param item_id: the item's id.
+    :param partition_key: JSON form of the item's partition key components.
+    :param current: the item after the change (None for a delete).
+    :param previous: the item before the change (None for a create).
+    :param previous_lsn: LSN of the previous version (0 when there was none).
+    :param crts: the change's conflict-resolution timestamp (epoch seconds).
+    :param ttl_expired: True when time to live removed the item.
+    """
+
+    __slots__ = ("lsn", "kind", "epk", "item_id", "partition_key", "current", "previous", "previous_lsn",
+                 "crts", "ttl_expired")
+
+    def __init__(self, lsn: int, kind: str, epk: str, item_id: str, partition_key: List[Any],
+                 current: Optional[Dict[str, Any]], previous: Optional[Dict[str, Any]], previous_lsn: int,
+                 crts: int, ttl_expired: bool = False):
+        self.lsn = lsn
+        self.kind = kind
+        self.epk = epk
+        self.item_id = item_id
+        self.partition_key = partition_key
+        self.current = current
+        self.previous = previous
+        self.previous_lsn = previous_lsn
+        self.crts = crts
+        self.ttl_expired = ttl_expired
+
+    def to_record(self) -> Dict[str, Any]:
+        return {"lsn": self.lsn, "kind": self.kind, "epk": self.epk, "id": self.item_id,
+                "pk": self.partition_key, "cur": self.current, "prev": self.previous,
+                "plsn": self.previous_lsn, "crts": self.crts, "ttl": self.ttl_expired}
+
+    @classmethod
+    def from_record(cls, record: Dict[str, Any]) -> "ChangeRecord":
+        return cls(record["lsn"], record["kind"], record["epk"], record["id"], record["pk"], record.get("cur"),
+                   record.get("prev"), record.get("plsn", 0), record.get("crts", 0), record.get("ttl", False))
+
+
 class PhysicalPartition:
     """A partition key range ``[min_inclusive, max_exclusive)`` with its own LSN counter.
 
@@ -46,6 +89,9 @@ class PhysicalPartition:
         self.rid = rid
         self.items: Dict[Tuple[str, str], StoredItem] = {}
         self.by_logical_partition: Dict[str, Dict[str, StoredItem]] = {}
+        # Change history in LSN order, kept only for containers with a change feed policy
+        # (the all-versions-and-deletes feed reads it).
+        self.changes: List[ChangeRecord] = []
 
     def holds(self, epk: str) -> bool:
         return self.min_inclusive <= epk < self.max_exclusive
