@@ -52,6 +52,11 @@ async def test_from_connection_string_async(cosmos_server):
         assert isinstance([d async for d in client.list_databases()], list)
 
 
+async def test_connection_string_without_endpoint_is_rejected_async():
+    with pytest.raises(ValueError):
+        CosmosClient.from_connection_string("AccountKey=abc;")
+
+
 async def test_repr_names_the_endpoint_async(cosmos_server):
     async with _client(cosmos_server) as client:
         assert repr(client) == f"<CosmosClient [{cosmos_server.endpoint}]>"

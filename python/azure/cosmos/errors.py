@@ -6,13 +6,22 @@
 """
 import warnings
 
-from .exceptions import (  # noqa: F401  (re-exported names)
+from .exceptions import (
     CosmosAccessConditionFailedError,
     CosmosBatchOperationError,
     CosmosClientTimeoutError,
     CosmosHttpResponseError,
     CosmosResourceExistsError,
     CosmosResourceNotFoundError,
+)
+
+__all__ = (
+    "CosmosAccessConditionFailedError",
+    "CosmosBatchOperationError",
+    "CosmosClientTimeoutError",
+    "CosmosHttpResponseError",
+    "CosmosResourceExistsError",
+    "CosmosResourceNotFoundError",
 )
 
 warnings.warn(
