@@ -75,7 +75,8 @@ class Authenticator:
         fields = _parse_authorization(unquote(raw))
         auth_type = fields.get("type", "").lower()
         signature = fields.get("sig")
-        if not auth_type or not signature or fields.get("ver") != "1.0":
+        version = fields.get("ver")
+        if not auth_type or not signature or not (version == "1.0" or (version == "1" and auth_type == "resource")):
             raise unauthorized("The authorization token is not in the expected format "
                                "'type=<master|resource|aad>&ver=1.0&sig=<signature>'.")
         self._check_date(headers, now)

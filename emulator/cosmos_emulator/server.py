@@ -12,6 +12,7 @@ from aiohttp import web
 
 from .app import EmulatorState, build_application
 from .auth import Authenticator
+from .resource_tokens import ResourceTokenIssuer
 from .storage import Account, DataDirectory
 from .tls import ensure_self_signed, server_context
 
@@ -53,7 +54,11 @@ class EmulatorServer:
         self.data_dir = data_dir
         self.key = key
         self.account = Account(partition_count=partitions)
-        self.state = EmulatorState(self.account, Authenticator(key))
+        authenticator = Authenticator(key)
+        tokens = ResourceTokenIssuer(self.account, key)
+        self.account.services["tokens"] = tokens
+        authenticator.resource_token_verifier = tokens.verify
+        self.state = EmulatorState(self.account, authenticator)
         self._data: Optional[DataDirectory] = None
         self._runner: Optional[web.AppRunner] = None
         self._thread: Optional[threading.Thread] = None

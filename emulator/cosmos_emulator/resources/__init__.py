@@ -10,7 +10,7 @@ from typing import Callable, Dict
 from ..errors import bad_request
 from ..storage import Account
 from ..wire import Request, Response, dumps, feed_body, format_charge
-from . import account, collections, databases, documents, items, offers, pkranges, unique_keys
+from . import account, collections, databases, documents, items, offers, pkranges, unique_keys, users
 from .common import resolve_collection
 
 Handler = Callable[[Account, Request], Response]
@@ -36,6 +36,8 @@ ROUTES: Dict[str, Handler] = {
     "pkranges": pkranges.handle,
     "offers": offers.handle,
     "conflicts": _conflicts,
+    "users": users.handle_users,
+    "permissions": users.handle_permissions,
 }
 
 

@@ -155,6 +155,7 @@ def strip_system_properties(body: Dict[str, Any], keep: Tuple[str, ...] = ()) ->
 
 
 _SYSTEM_KEYS = frozenset({"_rid", "_self", "_etag", "_ts", "_attachments", "_colls", "_users", "_docs",
-                          "_sprocs", "_triggers", "_udfs", "_conflicts", "_permissions", "_lsn"})
+                          "_sprocs", "_triggers", "_udfs", "_conflicts", "_permissions", "_lsn",
+                          "_token"})
 
 Handler = Callable[[Account, Request], Response]

@@ -16,9 +16,10 @@ from .query_bridge import ListQuerySource, is_query_request, run_query
 def usage_headers(account: Account) -> Dict[str, str]:
     collections = sum(len(database.collections) for database in account.databases.values())
     users = sum(len(database.users) for database in account.databases.values())
+    from .users import permission_usage
     return {"x-ms-resource-quota": DATABASE_QUOTA,
             "x-ms-resource-usage": f"databases={len(account.databases)};collections={collections};"
-                                   f"users={users};permissions=0;clientEncryptionKeys=0;"}
+                                   f"users={users};permissions={permission_usage(account)};clientEncryptionKeys=0;"}
 
 
 def handle(account: Account, request: Request) -> Response:

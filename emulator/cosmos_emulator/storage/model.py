@@ -137,6 +137,12 @@ class Database:
         self.users: Dict[str, Dict[str, Any]] = {}
         self.permissions: Dict[str, Dict[str, Dict[str, Any]]] = {}
         self.next_user_ordinal = 1
+        self.next_permission_ordinal = 1
+
+    def allocate_permission_ordinal(self) -> int:
+        ordinal = self.next_permission_ordinal
+        self.next_permission_ordinal += 1
+        return ordinal
 
     @property
     def id(self) -> str:
@@ -181,6 +187,9 @@ class Account:
         self.etags = itertools.count(1)
         # Source of "now" for _ts and time to live; tests may substitute a controllable clock.
         self.clock: Callable[[], float] = time.time
+        # Run-time collaborators the resource handlers reach through the account (never persisted):
+        # "tokens" (resource token issuer), "scripts" (JavaScript engine).
+        self.services: Dict[str, Any] = {}
         self._transaction: Optional[Transaction] = None
 
     # ----------------------------------------------------------------------------------------
@@ -531,6 +540,8 @@ class Account:
             database.next_user_ordinal = max(database.next_user_ordinal, ordinal + 1)
         else:
             database.permissions.setdefault(record["user"], {})[resource["id"]] = resource
+            ordinal = _ordinal_of(resource.get("_rid", ""), 8, 16, "little") & ((1 << 60) - 1)
+            database.next_permission_ordinal = max(database.next_permission_ordinal, ordinal + 1)
 
     def _apply_user_del(self, record: Dict[str, Any]) -> None:
         database = self.databases_by_rid.get(record["db"])
