@@ -13,7 +13,7 @@ use crate::databases::{encode_with_system_properties, resource_response};
 use crate::engine::{query_with_parameters, with_timeout, EngineCore, PyEngine};
 use crate::errors::{client_error, cosmos_error_to_py};
 use crate::options::RequestOptions;
-use crate::query::{feed_source, PyPager};
+use crate::query::{feed_source, PyPager, Resume};
 use crate::response::PyResponse;
 use crate::runtime::{block_on, into_awaitable};
 
@@ -148,17 +148,17 @@ impl PyEngine {
     fn query_containers(&self, database: String, query: String, parameters: &Bound<'_, PyBytes>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyPager> {
         let (core, options) = prepare(self, options)?;
         let query = query_with_parameters(query, parameters.as_bytes())?;
-        let op = crate::query::query_options(&options)?;
+        let op = crate::query::metadata_feed_operation_options(&options)?;
         let timeout = options.timeout;
         let start = Box::pin(async move {
-            let container_options = QueryContainersOptions::default().with_operation_options(op.operation.clone());
+            let container_options = QueryContainersOptions::default().with_operation_options(op);
             let items = core
                 .client
                 .database_client(database.as_str())
                 .query_containers(query, Some(container_options))
                 .await
                 .map_err(cosmos_error_to_py)?;
-            Ok(feed_source(items.into_pages(), encode_containers))
+            Ok(feed_source(items.into_pages(), encode_containers, Resume::ServiceHeader))
         });
         Ok(PyPager::new(start, timeout))
     }

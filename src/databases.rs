@@ -9,7 +9,7 @@ use pyo3::types::{PyBytes, PyDict};
 use crate::engine::{query_with_parameters, with_timeout, EngineCore, PyEngine};
 use crate::errors::cosmos_error_to_py;
 use crate::options::RequestOptions;
-use crate::query::{feed_source, PyPager};
+use crate::query::{feed_source, PyPager, Resume};
 use crate::response::{join_json_array, sdk_header_pairs, PyResponse};
 use crate::runtime::{block_on, into_awaitable};
 
@@ -161,12 +161,12 @@ impl PyEngine {
     fn query_databases(&self, query: String, parameters: &Bound<'_, PyBytes>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyPager> {
         let (core, options) = prepare(self, options)?;
         let query = query_with_parameters(query, parameters.as_bytes())?;
-        let op = crate::query::query_options(&options)?;
+        let op = crate::query::metadata_feed_operation_options(&options)?;
         let timeout = options.timeout;
         let start = Box::pin(async move {
-            let db_options = QueryDatabasesOptions::default().with_operation_options(op.operation.clone());
+            let db_options = QueryDatabasesOptions::default().with_operation_options(op);
             let items = core.client.query_databases(query, Some(db_options)).await.map_err(cosmos_error_to_py)?;
-            Ok(feed_source(items.into_pages(), encode_databases))
+            Ok(feed_source(items.into_pages(), encode_databases, Resume::ServiceHeader))
         });
         Ok(PyPager::new(start, timeout))
     }

@@ -213,13 +213,13 @@ impl PyEngine {
     #[staticmethod]
     fn connect(py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
         let options = ClientOptions::from_dict(options)?;
-        block_on(py, async move { connect(options).await.map(PyEngine::new) })
+        block_on(py, with_timeout(options.timeout, async move { connect(options).await.map(PyEngine::new) }))
     }
 
     #[staticmethod]
     fn connect_async<'py>(py: Python<'py>, options: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
         let options = ClientOptions::from_dict(options)?;
-        into_awaitable(py, async move { connect(options).await.map(PyEngine::new) })
+        into_awaitable(py, with_timeout(options.timeout, async move { connect(options).await.map(PyEngine::new) }))
     }
 
     #[getter]

@@ -198,7 +198,7 @@ impl PyEngine {
                 .query_items::<Box<RawValue>>(query, scope, Some(query_options))
                 .await
                 .map_err(cosmos_error_to_py)?;
-            Ok(crate::query::feed_source(items.into_pages(), crate::query::encode_raw))
+            Ok(crate::query::feed_source(items.into_pages(), crate::query::encode_raw, crate::query::Resume::EngineToken))
         });
         Ok(crate::query::PyPager::new(start, timeout))
     }

@@ -211,6 +211,8 @@ pub struct ClientOptions {
     pub connection_verify: bool,
     pub connection_timeout: Option<Duration>,
     pub request_timeout: Option<Duration>,
+    /// Budget for the connect step itself (account read), like 4.x's `timeout`.
+    pub timeout: Option<Duration>,
 }
 
 const CLIENT_KEYS: &[&str] = &[
@@ -223,6 +225,7 @@ const CLIENT_KEYS: &[&str] = &[
     "connection_verify",
     "connection_timeout",
     "request_timeout",
+    "timeout",
 ];
 
 impl ClientOptions {
@@ -241,6 +244,7 @@ impl ClientOptions {
             connection_verify: get(dict, "connection_verify")?.unwrap_or(true),
             connection_timeout: seconds(get(dict, "connection_timeout")?),
             request_timeout: seconds(get(dict, "request_timeout")?),
+            timeout: seconds(get(dict, "timeout")?),
         })
     }
 }

@@ -34,9 +34,20 @@ pub trait PageSource: Send {
     fn next_page(&mut self) -> BoxFuture<'_, PyResult<Option<PyPage>>>;
 }
 
+/// Where a page's resume token comes from.
+#[derive(Clone, Copy)]
+pub enum Resume {
+    /// The engine's own opaque token (item queries: also cross-partition).
+    EngineToken,
+    /// The service's `x-ms-continuation` (database/container feeds, which the
+    /// engine cannot resume; the service's token is what 4.x hands out there).
+    ServiceHeader,
+}
+
 struct FeedPages<T: Send + 'static> {
     pages: QueryPageIterator<T>,
     encode: EncodePage<T>,
+    resume: Resume,
 }
 
 impl<T: Send + DeserializeOwned + 'static> PageSource for FeedPages<T> {
@@ -45,15 +56,19 @@ impl<T: Send + DeserializeOwned + 'static> PageSource for FeedPages<T> {
             let Some(page) = self.pages.next().await else { return Ok(None) };
             let page = page.map_err(cosmos_error_to_py)?;
             let headers = sdk_header_pairs(page.headers());
+            let service_token = page.headers().continuation().map(str::to_owned);
             let items = (self.encode)(page.into_items())?;
             // The token resumes right after the page just returned; like 4.x, there
             // is none once the feed is drained.
-            let continuation = self
-                .pages
-                .to_continuation_token()
-                .ok()
-                .map(|t| t.as_str().to_owned())
-                .filter(|token| !is_drained(token));
+            let continuation = match self.resume {
+                Resume::EngineToken => self
+                    .pages
+                    .to_continuation_token()
+                    .ok()
+                    .map(|t| t.as_str().to_owned())
+                    .filter(|token| !is_drained(token)),
+                Resume::ServiceHeader => service_token,
+            };
             Ok(Some(PyPage::new(headers, items, continuation)))
         })
     }
@@ -83,14 +98,33 @@ pub type StartFeed = BoxFuture<'static, PyResult<Box<dyn PageSource>>>;
 pub fn feed_source<T: Send + DeserializeOwned + 'static>(
     pages: QueryPageIterator<T>,
     encode: EncodePage<T>,
+    resume: Resume,
 ) -> Box<dyn PageSource> {
-    Box::new(FeedPages { pages, encode })
+    Box::new(FeedPages { pages, encode, resume })
 }
 
 enum PagerState {
     NotStarted(StartFeed),
     Running(Box<dyn PageSource>),
     Done,
+}
+
+/// Operation options for a database or container query.
+///
+/// azure_data_cosmos 1.0.0 gives these feeds no page-size option (their options
+/// carry only `OperationOptions`), so the page size travels as the protocol
+/// header itself, and so does a resume token (the service's own, see [`Resume`]).
+pub fn metadata_feed_operation_options(
+    options: &RequestOptions,
+) -> PyResult<azure_data_cosmos::options::OperationOptions> {
+    let mut headers = Vec::new();
+    if options.max_item_count().is_some() {
+        headers.push(("x-ms-max-item-count", options.max_item_count.unwrap_or_default().to_string()));
+    }
+    if let Some(token) = &options.continuation {
+        headers.push(("x-ms-continuation", token.clone()));
+    }
+    options.operation_options(&headers)
 }
 
 /// The query options shared by every feed kind.

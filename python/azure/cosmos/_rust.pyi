@@ -45,6 +45,7 @@ class ClientOptions(TypedDict, total=False):
     connection_verify: bool
     connection_timeout: float  # seconds
     request_timeout: float  # seconds, per HTTP attempt
+    timeout: float  # seconds, budget for connecting (the account read)
 
 class RequestOptions(TypedDict, total=False):
     session_token: str
