@@ -14,15 +14,23 @@
 //
 // The server's behaviour is not altered: its known gaps (missing item -> 500, batch ops without
 // a per-op partitionKey -> 500, no auth check, constant RU, ...) are declared as missing
-// capabilities in tests/conftest.py instead. One wire-format correction is made, because no
-// client built on the Rust engine could use the server without it:
+// capabilities in tests/conftest.py instead. Two wire-format corrections are made, because a
+// client built on the Rust engine fails on the package's forms:
 //   * partition-key-range ids: the package answers GET .../pkranges with numeric ids
 //     ("id": 0); the service (and every SDK's model) has them as strings ("id": "0"). The
 //     Rust engine rejects the numeric form and cannot resolve any container's topology.
 //     Only that field of that response is rewritten (see fixPartitionKeyRangeIds).
+//   * resource ids: the package writes _rid values in standard base64, with '/'; the service's
+//     RIDs use '-' in its place (a '/' would split the resource path). The engine parses
+//     container RIDs and rejects one with '/'. The package's encoder is made to emit '-', and
+//     its decoder to accept every '-' (it replaced only the first).
 "use strict";
 
 const { createHttpServer, createHttpsServer } = require("@vercel/cosmosdb-server");
+const ResourceId = require("@vercel/cosmosdb-server/lib/account/resource-id").default;
+
+ResourceId.toBase64String = (buffer) => buffer.toString("base64").replace(/\//g, "-");
+ResourceId.fromBase64String = (text) => Buffer.from(text.replace(/-/g, "/"), "base64");
 
 function parseArgs(argv) {
   const options = { port: 0, host: "127.0.0.1", tls: true };
