@@ -653,7 +653,9 @@ def _already_logged(partition: PhysicalPartition, lsn: int, item_id: str, kind: 
 def _append_change(partition: PhysicalPartition, change: ChangeRecord) -> None:
     partition.changes.append(change)
     if len(partition.changes) > MAX_CHANGES_PER_PARTITION:
-        del partition.changes[:len(partition.changes) - MAX_CHANGES_PER_PARTITION]
+        dropped = len(partition.changes) - MAX_CHANGES_PER_PARTITION
+        partition.changes_floor = max(partition.changes_floor, partition.changes[dropped - 1].lsn)
+        del partition.changes[:dropped]
 
 
 def _unlog(partition: PhysicalPartition, change: Optional[ChangeRecord]) -> None:

@@ -92,6 +92,8 @@ class PhysicalPartition:
         # Change history in LSN order, kept only for containers with a change feed policy
         # (the all-versions-and-deletes feed reads it).
         self.changes: List[ChangeRecord] = []
+        # LSN of the newest change dropped from ``changes`` (retention): continuations before it are stale.
+        self.changes_floor = 0
 
     def holds(self, epk: str) -> bool:
         return self.min_inclusive <= epk < self.max_exclusive
