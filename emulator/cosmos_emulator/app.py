@@ -5,14 +5,17 @@ respect to other requests without locks.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Awaitable, Callable, List, Optional
 
 from aiohttp import web
 
+from . import admin
 from .addressing import parse_path
 from .auth import Authenticator
 from .errors import CosmosError, entity_too_large
+from .faults import FaultInjector, FaultRule
 from .resources import dispatch
 from .resources.common import is_rid_based
 from .storage import Account
@@ -39,10 +42,16 @@ class EmulatorState:
         self.account = account
         self.authenticator = authenticator
         self.request_filters: List[RequestFilter] = []
+        self.faults = FaultInjector()
+        # How injected latency waits (replaceable in tests).
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def handle(self, http_request: web.Request) -> web.StreamResponse:
+        if admin.is_admin_path(http_request.path):
+            return await admin.handle(self, http_request)
         headers = {name.lower(): value for name, value in http_request.headers.items()}
         activity_id = headers.get("x-ms-activity-id") or new_activity_id()
+        fault: Optional[FaultRule] = None
         try:
             try:
                 body = await http_request.read()
@@ -61,10 +70,16 @@ class EmulatorState:
                 query=dict(http_request.query),
             )
             response: Optional[Response] = None
+            fault = self.faults.match(request)
+            if fault is not None:
+                if fault.delay_ms:
+                    await self.sleep(fault.delay_ms / 1000.0)
+                if fault.status is not None:
+                    response = fault.answer(activity_id)
             for request_filter in self.request_filters:
-                response = await request_filter(request)
                 if response is not None:
                     break
+                response = await request_filter(request)
             if response is None:
                 response = dispatch(self.account, request)
         except CosmosError as error:
@@ -73,7 +88,30 @@ class EmulatorState:
             logger.exception("internal error handling %s %s", http_request.method, http_request.path)
             response = error_response(CosmosError(500, "InternalServerError", f"Internal error: {error!r}"),
                                       activity_id)
+        if fault is not None and fault.drop_connection:
+            return await _drop_midway(http_request, response, activity_id)
         return _to_http(response, activity_id)
+
+
+async def _drop_midway(http_request: web.Request, response: Response, activity_id: str) -> web.StreamResponse:
+    """Send the status line, the headers and half the body, then cut the connection (an injected
+    network failure after the server did the work)."""
+    body = response.body or b""
+    transport = http_request.transport
+    if len(body) < 2 or transport is None:
+        # Nothing worth halving: cut the connection before the status line.
+        if transport is not None:
+            transport.abort()
+        return web.Response(status=response.status)
+    headers = standard_headers(activity_id)
+    headers.update(response.headers)
+    headers.setdefault("content-type", "application/json")
+    stream = web.StreamResponse(status=response.status, headers=headers)
+    stream.content_length = len(body)
+    await stream.prepare(http_request)
+    await stream.write(body[:len(body) // 2])
+    transport.abort()
+    return stream
 
 
 def _to_http(response: Response, activity_id: str) -> web.Response:

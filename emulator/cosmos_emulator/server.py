@@ -12,6 +12,7 @@ from aiohttp import web
 
 from .app import EmulatorState, build_application
 from .auth import Authenticator
+from .faults import FaultInjector
 from .resource_tokens import ResourceTokenIssuer
 from .storage import Account, DataDirectory
 from .tls import ensure_self_signed, server_context
@@ -172,6 +173,12 @@ class EmulatorServer:
         async def run() -> T:
             return function(*args)
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result()
+
+    @property
+    def faults(self) -> FaultInjector:
+        """The fault rules in force (off until one is added): ``server.faults.inject(status=429,
+        operation="read", count=2)``, ``server.faults.clear()``; see :mod:`cosmos_emulator.faults`."""
+        return self.state.faults
 
     def split_partition(self, database_id: str, container_id: str, range_id: str) -> List[str]:
         """Split a physical partition of a container at run time; returns the new range ids."""

@@ -240,29 +240,37 @@ def admin(arguments, path: str, body=None, method: str = "POST"):
 def check_faults(client: CosmosClient, database, step: Steps, arguments) -> None:
     container = database.create_container("faulty", PartitionKey("/pk"))
     container.create_item({"id": "a", "pk": "p"})
-    admin(arguments, "/_emulator/faults", {"operation": "read", "resourceType": "docs", "status": 429,
-                                           "retryAfterMs": 10, "count": 2})
+    admin(arguments, "/_emulator/faults", method="DELETE")
+    rule = admin(arguments, "/_emulator/faults", {"operation": "read", "resourceType": "docs", "status": 429,
+                                                  "retryAfterMs": 10, "count": 2})
     started = time.time()
     assert container.read_item("a", "p")["id"] == "a"
     state = admin(arguments, "/_emulator/faults", method="GET")
-    assert state["rules"][0]["hits"] == 2, state
+    assert [r["hits"] for r in state["rules"] if r["id"] == rule["id"]] == [2], state
     step(f"429 x2 with x-ms-retry-after-ms: client retried and succeeded ({time.time() - started:.2f}s)")
     admin(arguments, "/_emulator/faults", {"operation": "create", "status": 503, "count": 1})
     container.create_item({"id": "b", "pk": "p"})
-    step("503 once on create: client retried (or not) — create landed")
+    step("503 once on create: client retried, create landed")
     admin(arguments, "/_emulator/faults", {"operation": "read", "status": 404, "subStatus": 1002, "count": 1})
     assert container.read_item("a", "p")["id"] == "a"
     step("404/1002 once on read: client retried")
     admin(arguments, "/_emulator/faults", {"operation": "read", "status": 410, "subStatus": 1002, "count": 1})
+    # 4.17.1 refreshes its routing map on a point operation's 410/1002 but does not retry it.
+    expect_error(lambda: container.read_item("a", "p"), 410, "410/1002 on a point read", sub_status=1002)
     assert container.read_item("a", "p")["id"] == "a"
-    step("410/1002 once on read: client refreshed routing and retried")
+    step("410/1002 once on read: surfaced once (4.17.1 does not retry point ops), next read fine")
+    admin(arguments, "/_emulator/faults", {"operation": "query", "resourceType": "docs", "status": 410,
+                                           "subStatus": 1002, "count": 1})
+    assert len(list(container.query_items("SELECT * FROM c", enable_cross_partition_query=True))) == 2
+    step("410/1002 once on a query page: client refreshed routing and retried")
     admin(arguments, "/_emulator/faults", {"operation": "read", "status": 408, "count": 100})
     expect_error(lambda: container.read_item("a", "p"), 408, "408 every time")
     admin(arguments, "/_emulator/faults", method="DELETE")
     step("408 on every read -> surfaced as 408; faults cleared")
     admin(arguments, "/_emulator/faults", {"operation": "read", "status": 449, "count": 1})
+    expect_error(lambda: container.read_item("a", "p"), 449, "449 on a read")
     assert container.read_item("a", "p")["id"] == "a"
-    step("449 once: client retried")
+    step("449 once on read: surfaced (4.17.1 has no RetryWith policy), next read fine")
     admin(arguments, "/_emulator/faults", {"operation": "read", "dropConnection": True, "count": 1})
     assert container.read_item("a", "p")["id"] == "a"
     step("connection dropped mid-response once: client retried the read")
