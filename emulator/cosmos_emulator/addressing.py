@@ -51,13 +51,20 @@ class Address:
         """The full link of the addressed resource (``dbs/db1/colls/c1``), no slashes around."""
         return "/".join(f"{kind}/{value}" for kind, value in self.ids)
 
+    @property
+    def signing_resource_type(self) -> str:
+        """The resource type that goes into the master-key string to sign: container operations
+        (``colls/{c}/operations/partitionkeydelete``) are signed as the container."""
+        return "colls" if self.resource_type == "operations" else self.resource_type
+
     def signing_link(self) -> str:
         """The resource link that goes into the master-key string to sign."""
-        if not self.ids:
+        ids = self.ids[:-1] if self.resource_type == "operations" else self.ids
+        if not ids:
             return ""
         if self.rid_based:
-            return self.ids[-1][1].lower()
-        return self.name_link
+            return ids[-1][1].lower()
+        return "/".join(f"{kind}/{value}" for kind, value in ids)
 
     @property
     def target_id(self) -> Optional[str]:

@@ -55,7 +55,7 @@ class Authenticator:
         x_date = headers.get("x-ms-date", "")
         http_date = "" if x_date else headers.get("date", "")
         return "{}\n{}\n{}\n{}\n{}\n".format(
-            method.lower(), address.resource_type.lower(), address.signing_link(),
+            method.lower(), address.signing_resource_type.lower(), address.signing_link(),
             x_date.lower(), http_date.lower())
 
     def signature(self, payload: str) -> str:

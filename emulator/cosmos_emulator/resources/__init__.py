@@ -10,7 +10,8 @@ from typing import Callable, Dict
 from ..errors import bad_request
 from ..storage import Account
 from ..wire import Request, Response, dumps, feed_body, format_charge
-from . import account, collections, databases, documents, items, offers, pkranges, unique_keys, users
+from . import (account, collections, container_operations, databases, documents, items, offers, pkranges,
+               unique_keys, users)
 from .common import resolve_collection
 
 Handler = Callable[[Account, Request], Response]
@@ -38,6 +39,7 @@ ROUTES: Dict[str, Handler] = {
     "conflicts": _conflicts,
     "users": users.handle_users,
     "permissions": users.handle_permissions,
+    "operations": container_operations.handle,
 }
 
 
