@@ -108,3 +108,11 @@ def test_resource_tokens_are_not_supported_yet(cosmos_server):
 def test_compact_utf8_option_must_be_a_bool(refused_endpoint, key):
     with pytest.raises(TypeError):
         CosmosClient(refused_endpoint, key, enable_compact_utf8_item_writes="yes")
+
+
+def test_keywords_the_engine_does_not_apply_are_announced(cosmos_server):
+    with pytest.warns(UserWarning, match="retry_total"):
+        client = CosmosClient(cosmos_server.endpoint, cosmos_server.key, retry_total=3,
+                              **cosmos_server.connection_kwargs)
+    with client:
+        assert isinstance(list(client.list_databases()), list)

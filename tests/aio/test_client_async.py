@@ -120,3 +120,11 @@ async def test_resource_tokens_are_not_supported_yet_async(cosmos_server):
 async def test_compact_utf8_option_must_be_a_bool_async(refused_endpoint, key):
     with pytest.raises(TypeError):
         CosmosClient(refused_endpoint, key, enable_compact_utf8_item_writes="yes")
+
+
+async def test_keywords_the_engine_does_not_apply_are_announced_async(cosmos_server):
+    with pytest.warns(UserWarning, match="retry_total"):
+        client = CosmosClient(cosmos_server.endpoint, cosmos_server.key, retry_total=3,
+                              **cosmos_server.connection_kwargs)
+    async with client:
+        assert isinstance([d async for d in client.list_databases()], list)

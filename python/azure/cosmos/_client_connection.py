@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import warnings
 from typing import Any, Callable, Mapping, Optional
 from urllib.parse import urlparse
 
@@ -34,6 +35,35 @@ _UNDOCUMENTED_CLIENT_KEYWORDS = frozenset(
         "user_agent", "user_agent_overwrite", "raw_response_hook", "logging_enable",
     }
 )
+
+
+# Keywords 4.x applies and the engine has no equivalent for. They are accepted so that
+# existing code runs unchanged, and said out loud (a warning) rather than silently dropped.
+_NOT_APPLIED_CLIENT_KEYWORDS = (
+    "proxy_config", "ssl_config", "connection_cert", "retry_total", "retry_backoff_max",
+    "retry_fixed_interval", "retry_read", "retry_connect", "retry_status", "retry_on_status_codes",
+    "retry_backoff_factor", "retry_write", "enable_diagnostics_logging", "logger", "availability_strategy",
+    "availability_strategy_executor", "retry_throttle_total", "retry_throttle_backoff_max", "retry_mode",
+    "retry_options", "connection_retry_policy", "transport", "proxies", "raw_response_hook", "logging_enable",
+)
+
+
+def _warn_not_applied(kwargs: dict) -> None:
+    for name in _NOT_APPLIED_CLIENT_KEYWORDS:
+        if kwargs.get(name) is not None:
+            warnings.warn(
+                f"azure-cosmos 5 accepts '{name}' for compatibility but does not apply it: "
+                "the Rust engine's own Cosmos DB transport and retry policy are used",
+                UserWarning,
+                stacklevel=4,
+            )
+    if kwargs.get("enable_endpoint_discovery") is False:
+        warnings.warn(
+            "azure-cosmos 5 always routes by the regions the account advertises; "
+            "enable_endpoint_discovery=False is not applied",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _is_loopback(url: str) -> bool:
@@ -101,6 +131,7 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
         documented_names(client_class) | documented_names(client_class.__init__) | _UNDOCUMENTED_CLIENT_KEYWORDS,
         kwargs,
     )
+    _warn_not_applied(kwargs)
     policy: ConnectionPolicy = kwargs.get("connection_policy") or ConnectionPolicy()
     options: dict = {"endpoint": url, "key": _master_key(credential)}
     if consistency_level is not None:
