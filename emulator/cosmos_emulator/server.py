@@ -114,6 +114,9 @@ class EmulatorServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        engine = self.account.services.pop("scripts", None)
+        if engine is not None:
+            engine.close()
         if self._data is not None:
             self._data.close()
             self._data = None

@@ -329,6 +329,35 @@ def check_scripts(client: CosmosClient, database, step: Steps, arguments) -> Non
         values = list(container.query_items("SELECT VALUE udf.double(2) FROM c WHERE c.id = 't'", partition_key="p"))
         assert values == [4], values
         step("UDF in a query")
+        scripts.create_stored_procedure({"id": "writeThenFail", "body": """function (id, fail) {
+            var c = getContext().getCollection();
+            c.createDocument(c.getSelfLink(), {id: id, pk: 'p'}, function (err) {
+                if (err) throw err;
+                console.log('wrote ' + id);
+                if (fail) throw new Error('refused');
+                getContext().getResponse().setBody({written: id});
+            });
+        }"""})
+        answer = scripts.execute_stored_procedure("writeThenFail", partition_key="p", params=["ok1", False],
+                                                  enable_script_logging=True)
+        assert answer == {"written": "ok1"}, answer
+        log = container.client_connection.last_response_headers.get("x-ms-documentdb-script-log-results")
+        assert log == "wrote%20ok1", log
+        assert container.read_item("ok1", "p")["id"] == "ok1"
+        step("stored procedure with params writes; script log header returned")
+        error = expect_error(lambda: scripts.execute_stored_procedure("writeThenFail", partition_key="p",
+                                                                      params=["ko1", True]), 400, "throwing sproc")
+        assert "refused" in error.message
+        expect_error(lambda: container.read_item("ko1", "p"), 404, "write of a failed sproc")
+        step("stored procedure that throws -> 400 and its write is rolled back")
+        scripts.create_trigger({"id": "veto", "body": "function () { throw new Error('vetoed'); }",
+                                "triggerType": "Post", "triggerOperation": "All"})
+        expect_error(lambda: container.create_item({"id": "v", "pk": "p"}, post_trigger_include="veto"), 400,
+                     "post-trigger veto")
+        expect_error(lambda: container.read_item("v", "p"), 404, "write vetoed by post-trigger")
+        step("post-trigger that throws -> 400 and the write is rolled back")
+        scripts.delete_trigger("veto")
+        scripts.delete_stored_procedure("writeThenFail")
     except exceptions.CosmosHttpResponseError as error:
         print(f"-- script execution not available: {error.status_code} {error.message.splitlines()[0]}")
     scripts.delete_stored_procedure("hello")

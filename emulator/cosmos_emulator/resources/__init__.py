@@ -11,7 +11,7 @@ from ..errors import bad_request
 from ..storage import Account
 from ..wire import Request, Response, dumps, feed_body, format_charge
 from . import (account, collections, container_operations, databases, documents, items, offers, pkranges,
-               unique_keys, users)
+               script_execution, script_resources, unique_keys, users)
 from .common import resolve_collection
 
 Handler = Callable[[Account, Request], Response]
@@ -28,6 +28,7 @@ def _conflicts(account_state: Account, request: Request) -> Response:
 
 
 items.write_validators.append(unique_keys.check_unique_keys)
+documents.udf_resolver_factory = script_execution.udf_resolver_for
 
 ROUTES: Dict[str, Handler] = {
     "": account.handle,
@@ -40,6 +41,9 @@ ROUTES: Dict[str, Handler] = {
     "users": users.handle_users,
     "permissions": users.handle_permissions,
     "operations": container_operations.handle,
+    "sprocs": script_resources.handle,
+    "triggers": script_resources.handle,
+    "udfs": script_resources.handle,
 }
 
 

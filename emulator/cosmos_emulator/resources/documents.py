@@ -17,7 +17,7 @@ from ..errors import (SUBSTATUS_COLLECTION_RID_MISMATCH, CosmosError, bad_reques
 from ..storage import Account, Collection, PhysicalPartition, StoredItem
 from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps, feed_body, format_charge,
                     read_charge, session_token, session_tokens, write_charge)
-from . import batch
+from . import batch, script_execution
 from .common import not_modified, not_modified_since, resolve_collection, resource_answer
 from .items import ItemResult, ItemStore
 from .query_bridge import CollectionQuerySource, epk_bounds_from, is_query_request, run_query
@@ -163,10 +163,15 @@ def write_item(account: Account, collection: Collection, request: Request, *, up
     body = request.json_object_body()
     components = header_partition_key(collection, request, required=False)
     store = _store(account, collection, request)
-    if replace_id is not None:
-        result = store.replace(components, replace_id, body, request.header("if-match"))
-    else:
-        result = store.create(components, body, upsert=upsert, if_match=request.header("if-match"))
+    if_match = request.header("if-match")
+
+    def perform(document: Optional[Dict[str, Any]]) -> ItemResult:
+        if replace_id is not None:
+            return store.replace(components, replace_id, document or {}, if_match)
+        return store.create(components, document or {}, upsert=upsert, if_match=if_match)
+    operation = "replace" if replace_id is not None else ("upsert" if upsert else "create")
+    result = script_execution.run_with_triggers(account, collection, request, store, operation, components, body,
+                                                perform)
     return _written(request, result, collection)
 
 
@@ -174,14 +179,20 @@ def patch_item(account: Account, collection: Collection, request: Request, item_
     """Apply patch operations to one item, all or nothing (see :mod:`.patch`)."""
     body = request.json_object_body()
     components = header_partition_key(collection, request, required=True) or []
-    result = _store(account, collection, request).patch(components, item_id, body.get("operations"),
-                                                        body.get("condition"), request.header("if-match"))
+    store = _store(account, collection, request)
+    result = script_execution.run_with_triggers(
+        account, collection, request, store, "replace", components, None,
+        lambda _: store.patch(components, item_id, body.get("operations"), body.get("condition"),
+                              request.header("if-match")))
     return _written(request, result, collection)
 
 
 def delete_item(account: Account, collection: Collection, request: Request, item_id: str) -> Response:
     components = header_partition_key(collection, request, required=True) or []
-    result = _store(account, collection, request).delete(components, item_id, request.header("if-match"))
+    store = _store(account, collection, request)
+    result = script_execution.run_with_triggers(
+        account, collection, request, store, "delete", components, None,
+        lambda _: store.delete(components, item_id, request.header("if-match")))
     size = len(dumps(result.item.body))
     return resource_answer(request, 204, None, delete_charge(size), item_headers(collection, result.partition))
 
