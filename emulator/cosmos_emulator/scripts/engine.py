@@ -78,7 +78,9 @@ class ScriptEngine:
         headers = dict(request_headers or {})
         if enable_logging:
             headers["x-ms-documentdb-script-enable-logging"] = "true"
-        setup = {"kind": "sproc", "requestBody": params, "requestHeaders": headers, "logEnabled": enable_logging}
+        setup = {"kind": "sproc", "requestHeaders": headers, "logEnabled": enable_logging}
+        if params is not None:
+            setup["requestBody"] = params
         done = self._execute(body, setup, _json(params), collection)
         text = done["responseBody"]
         return ScriptResult(text, None if text is None else orjson.loads(text), done["log"])
@@ -105,11 +107,15 @@ class ScriptEngine:
         operation_type = TRIGGER_OPERATIONS.get(str(operation).lower())
         if operation_type is None:
             raise ValueError(f"unknown trigger operation {operation!r}")
-        setup: Dict[str, Any] = {"kind": kind, "requestBody": request_doc, "operationType": operation_type,
+        # A missing body (a delete's) is undefined to the script, not null.
+        setup: Dict[str, Any] = {"kind": kind, "operationType": operation_type,
                                  "requestHeaders": dict(request_headers or {})}
+        if request_doc is not None:
+            setup["requestBody"] = request_doc
         if kind == "post":
             headers = dict(response_headers or {})
-            setup["responseBody"] = response_doc
+            if response_doc is not None:
+                setup["responseBody"] = response_doc
             setup["responseHeaders"] = headers
             if "x-ms-resource-quota" in headers:
                 setup["maxResourceQuota"] = headers["x-ms-resource-quota"]
@@ -137,7 +143,7 @@ class ScriptEngine:
                 answer = self._host.eval_nested(code)
             except ScriptOutOfMemory:
                 raise out_of_memory_failure(udf=True) from None
-            return self._udf_answer(answer, UNDEFINED)
+            return self._udf_answer(answer, body, UNDEFINED)
 
         async def job() -> Any:
             await self._host.ensure_healthy()
@@ -149,7 +155,7 @@ class ScriptEngine:
             except ScriptOutOfMemory:
                 raise out_of_memory_failure(udf=True) from None
 
-        return self._udf_answer(self._host.run(job), UNDEFINED)
+        return self._udf_answer(self._host.run(job), body, UNDEFINED)
 
     def udf_resolver(self, udf_bodies: Mapping[str, str]) -> Callable[[str], Optional[Callable[[List[Any]], Any]]]:
         """A query-engine ``UdfResolver`` over a container's UDFs (``{udf id: body}``)."""
@@ -176,14 +182,17 @@ class ScriptEngine:
         return (f"{RUNTIME}.udf({key}, {body_literal}, {_literal(_json(values))}, "
                 f"{_json(undefined_positions)})")
 
-    @staticmethod
-    def _udf_answer(answer: str, undefined: Any) -> Any:
+    def _udf_answer(self, answer: str, body: str, undefined: Any) -> Any:
         tag, payload = answer[:1], answer[1:]
         if tag == "u":
             return undefined
         if tag == "j":
             return orjson.loads(payload)
-        raise script_failure(orjson.loads(payload), udf=True)
+        described = orjson.loads(payload)
+        if described.get("compile"):
+            # Not stored on the JavaScript side: the next call must send the body again.
+            self._udf_keys.pop(body, None)
+        raise script_failure(described, udf=True)
 
     # ------------------------------------------------------------------------------ validation
     def validate(self, body: str) -> None:

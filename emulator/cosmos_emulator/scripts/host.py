@@ -6,9 +6,10 @@ that owns every context; callers on other threads hand it whole jobs (a complete
 one UDF call) and block until they finish, one job at a time. Code already running inside a job — a
 UDF called by a query that a stored procedure issued — evaluates directly on that thread.
 
-The thread lives as long as the process: mini-racer crashes (SIGSEGV in ``mr_init_context``) when a
-context is created on a thread other than the one that created the first, unless that one is the main
-thread, so all contexts are created on this one thread and it is never replaced.
+The thread lives as long as the process: mini-racer crashes (SIGSEGV in ``mr_init_context``) when V8
+was initialized on a thread other than the main one and a context is then created on yet another
+thread. So V8 is initialized when this module is imported on the main thread (the usual case), and
+all contexts are created on this one thread, which is never replaced.
 
 After V8 reports its heap limit reached, a context is unusable; its host replaces it (a new context
 with the runtime installed again) before the next job.
@@ -19,7 +20,7 @@ import asyncio
 import threading
 from typing import Any, Awaitable, Callable, Optional, TypeVar
 
-from py_mini_racer import JSOOMException, JSTimeoutException, MiniRacer
+from py_mini_racer import JSOOMException, JSTimeoutException, MiniRacer, init_mini_racer
 
 from .runtime_collection import COLLECTION_SOURCE
 from .runtime_kernel import KERNEL_SOURCE
@@ -27,6 +28,9 @@ from .runtime_kernel import KERNEL_SOURCE
 T = TypeVar("T")
 
 RUNTIME = "__cosmosEmulatorRuntime.api"
+
+if threading.current_thread() is threading.main_thread():
+    init_mini_racer(ignore_duplicate_init=True)
 
 
 class ScriptTimeout(Exception):

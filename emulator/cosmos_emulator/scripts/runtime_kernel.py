@@ -67,6 +67,7 @@ KERNEL_SOURCE = r"""
         return error;
     }
     ScriptError.prototype = NativeError.prototype;
+    defineProperty(ScriptError, "name", {value: "Error", configurable: true});
     Object.setPrototypeOf(ScriptError, NativeError);
     defineProperty(NativeError.prototype, "constructor",
                    {value: ScriptError, writable: true, configurable: true, enumerable: false});
