@@ -9,6 +9,8 @@ from ..storage import Account, Collection, Database
 from ..wire import Request, Response, dumps, feed_body, format_charge, read_charge
 
 MAX_ID_LENGTH = 255
+# Item ids may be longer than the names of databases, containers and scripts.
+MAX_DOCUMENT_ID_BYTES = 1023
 _FORBIDDEN_ID_CHARACTERS = "/\\?#"
 
 # Resource quota the gateway reports on master resources; generous fixed limits.
@@ -18,18 +20,21 @@ COLLECTION_QUOTA = ("functions=25;storedProcedures=100;triggers=25;documentSize=
 
 
 def validate_id(value: Any, *, what: str = "resource") -> str:
-    """The service's id rules: a non-empty string of at most 255 characters, none of ``/\\?#``,
-    not ending with a space.
+    """The service's id rules: a non-empty string of at most 255 characters (1023 UTF-8 bytes for
+    an item, ``what="document"``), none of ``/\\?#``, not ending with a space.
 
     :raises CosmosError: 400 otherwise.
     """
     if not isinstance(value, str):
         raise bad_request(errors_message(
             "The input content is invalid because the required properties - 'id; ' - are missing"))
-    if value == "" or len(value) > MAX_ID_LENGTH or value.endswith(" "):
+    too_long = (len(value.encode("utf-8")) > MAX_DOCUMENT_ID_BYTES if what == "document"
+                else len(value) > MAX_ID_LENGTH)
+    if value == "" or too_long or value.endswith(" "):
+        limit = f"{MAX_DOCUMENT_ID_BYTES} bytes" if what == "document" else f"'{MAX_ID_LENGTH}' characters"
         raise bad_request(errors_message(
             f"The input name '{value}' is invalid. Ensure to provide a unique non-empty string "
-            f"less than '{MAX_ID_LENGTH}' characters."))
+            f"less than {limit}."))
     if any(character in value for character in _FORBIDDEN_ID_CHARACTERS):
         raise bad_request(errors_message(
             f"The input name '{value}' is invalid. Ensure to provide a unique non-empty string "
