@@ -1,0 +1,91 @@
+"""Conformance: databases, containers, throughput (offers) and the conflicts feed, driven by azure-cosmos 4.17.1.
+
+Each expected table is what the Cosmos DB service answers; the scenarios are in ``reference/scenarios_resources.py``.
+"""
+from __future__ import annotations
+
+SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts"]
+
+
+def test_databases(conformance):
+    assert conformance.run("resources.databases") == {
+        "create": 201,
+        "create the same id again": 409,
+        "read: id": True,
+        "read: system properties": SYSTEM_PROPERTIES,
+        "listed by list_databases": True,
+        "query_databases by id": True,
+        "create_database_if_not_exists on an existing one": 200,
+        "delete": 204,
+        "read after delete": 404,
+        "delete again": 404,
+    }
+
+
+def test_containers(conformance):
+    assert conformance.run("resources.containers") == {
+        "create": 201,
+        "create the same id again": 409,
+        "read: partitionKey": {"paths": ["/pk"], "kind": "Hash", "version": 2},
+        "read: system properties": SYSTEM_PROPERTIES,
+        "listed by list_containers": True,
+        "query_containers by id": True,
+        "create_container_if_not_exists on an existing one": 200,
+        "delete": 204,
+        "read after delete": 404,
+        "delete again": 404,
+        "create in a missing database": 404,
+    }
+
+
+def test_items_of_a_deleted_container(conformance):
+    assert conformance.run("resources.container_items_after_delete", needs=["missing_item_404"]) == {
+        "create an item in a deleted container": 404,
+        "read an item of a deleted container": 404,
+        "re-created container is empty": True,
+    }
+
+
+def test_container_replace_keeps_items(conformance):
+    assert conformance.run("resources.container_replace", needs=["replace_container_keeps_items"]) == {
+        "replace (default ttl and indexing policy)": 200,
+        "read after replace: defaultTtl": 3600,
+        "read after replace: included paths": ["/n/?"],
+        "items kept": ["0", "1", "2", "3", "4"],
+        "item still readable": 3,
+        "replace changing the partition key path": 400,
+        "replace a missing container": 404,
+    }
+
+
+def test_manual_throughput(conformance):
+    assert conformance.run("resources.offers_manual", needs=["offers"]) == {
+        "container throughput after create": 400,
+        "replace container throughput": 1000,
+        "container throughput after replace": 1000,
+        "replace below the minimum (300)": 400,
+        "replace with no multiple of 100 (450)": 400,
+        "database throughput after create": 1000,
+        "replace database throughput": 2000,
+        "database throughput after replace": 2000,
+        "container sharing the database's throughput: offers of its own": 0,
+        "dedicated container in a shared database": 500,
+    }
+
+
+def test_autoscale_throughput(conformance):
+    assert conformance.run("resources.offers_autoscale", needs=["offers"]) == {
+        "container autoscale max after create": 4000,
+        "replace autoscale max": 5000,
+        "container autoscale max after replace": 5000,
+        "autoscale max below 1000": 400,
+        "database autoscale max after create": 6000,
+    }
+
+
+def test_conflicts_feed_is_empty_on_a_single_region_account(conformance):
+    assert conformance.run("resources.conflicts", needs=["conflicts"]) == {
+        "list_conflicts": [],
+        "query_conflicts": [],
+        "get_conflict of a missing one": 404,
+    }
