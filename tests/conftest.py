@@ -10,7 +10,7 @@ Fixtures (see notes/TEST_FIXTURES.md for the contract):
 
 Which servers run: ``AZURE_COSMOS_TEST_SERVERS=emulator,vercel`` (comma separated; known:
 ``emulator``, ``emulator-https``, ``vercel``, ``vercel-http``; default: :data:`DEFAULT_SERVERS`,
-all but ``vercel-http``). A server that cannot start on this
+all four). A server that cannot start on this
 machine (package not installed, no node) skips its tests with the reason; one that is installed
 but fails to start is an error, not a skip.
 
@@ -139,10 +139,7 @@ class ServerInfo:
             pytest.skip(f"server {self.name} lacks capability {capability!r}: {self.missing[capability]}")
 
 
-# vercel-http runs only when asked for: its account document advertises https:// for its
-# plain-http port, so only a client that can turn endpoint discovery off can use it at all
-# (4.x can; the v5 engine currently follows the advertised scheme and fails on every request).
-DEFAULT_SERVERS = ("emulator", "emulator-https", "vercel")
+DEFAULT_SERVERS = ("emulator", "emulator-https", "vercel", "vercel-http")
 
 
 def _selected_servers() -> List[str]:

@@ -57,10 +57,6 @@ def connection_kwargs_for(name: str) -> Dict[str, object]:
     # expired in 2021). The v5 engine accepts either only with connection_verify=False, and
     # then only for loopback hosts; for 4.x the flag matters for https only.
     kwargs: Dict[str, object] = {"connection_verify": False}
-    if name == "vercel-http":
-        # Its account document always advertises https://host:port/; following it would
-        # switch the client to TLS on a plain-HTTP port.
-        kwargs["enable_endpoint_discovery"] = False
     return kwargs
 
 

@@ -14,8 +14,13 @@
 //
 // The server's behaviour is not altered: its known gaps (missing item -> 500, batch ops without
 // a per-op partitionKey -> 500, no auth check, constant RU, ...) are declared as missing
-// capabilities in tests/conftest.py instead. Two wire-format corrections are made, because a
+// capabilities in tests/conftest.py instead. Three wire-format corrections are made, because a
 // client built on the Rust engine fails on the package's forms:
+//   * the account document (GET /): the package always advertises https://host:port/ as its
+//     read and write locations, also when it serves plain http. The service advertises the
+//     endpoint that is actually served; the engine routes by these locations (it has no
+//     "endpoint discovery off"), so over http it would switch to TLS on a plain-HTTP port.
+//     The scheme of those locations is set to the one this server speaks.
 //   * partition-key-range ids: the package answers GET .../pkranges with numeric ids
 //     ("id": 0); the service (and every SDK's model) has them as strings ("id": "0"). The
 //     Rust engine rejects the numeric form and cannot resolve any container's topology.
@@ -70,7 +75,23 @@ server.headersTimeout = 125 * 1000;
 // Runs before the package's own request handler, so the response's end() is wrapped in time.
 server.prependListener("request", (req, res) => {
   if (/\/pkranges\/?(\?|$)/.test(req.url)) fixPartitionKeyRangeIds(res);
+  if (!options.tls && req.method === "GET" && /^\/?(\?|$)/.test(req.url)) fixAdvertisedScheme(res);
 });
+
+function fixAdvertisedScheme(res) {
+  const end = res.end.bind(res);
+  res.end = (body, ...rest) => {
+    if (res.statusCode === 200 && typeof body === "string") {
+      const account = JSON.parse(body);
+      for (const location of [...(account.writableLocations || []), ...(account.readableLocations || [])]) {
+        location.databaseAccountEndpoint = location.databaseAccountEndpoint.replace(/^https:/, "http:");
+      }
+      body = JSON.stringify(account);
+      res.setHeader("content-length", Buffer.byteLength(body));
+    }
+    return end(body, ...rest);
+  };
+}
 
 function fixPartitionKeyRangeIds(res) {
   const end = res.end.bind(res);
