@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import orjson
 
-from ..errors import CosmosError, bad_request
+from ..errors import bad_request
 from .host import RUNTIME, JsHost, ScriptOutOfMemory, ScriptTimeout
 from .operations import execute_operation
 from .protocol import OPTIONAL_ALT_LINK, ScriptCollection, ScriptResult

@@ -29,6 +29,10 @@ T = TypeVar("T")
 
 RUNTIME = "__cosmosEmulatorRuntime.api"
 
+# mini-racer 0.13+ stops an evaluation by cancelling it on the context's event loop; 0.12 (the last
+# release for Python 3.9) evaluates synchronously and applies the timeout itself.
+AWAITABLE_EVAL = hasattr(MiniRacer, "eval_cancelable")
+
 if threading.current_thread() is threading.main_thread():
     init_mini_racer(ignore_duplicate_init=True)
 
@@ -96,7 +100,7 @@ class JsHost:
             return asyncio.run_coroutine_threadsafe(job(), self._v8.loop).result()
 
     async def _create_context(self) -> None:
-        # Created on the host loop, so mini-racer binds the context to it.
+        # Created on the host loop, so mini-racer (0.13+) binds the context to it.
         racer = MiniRacer()
         racer.set_hard_memory_limit(self._memory_limit)
         racer.eval(KERNEL_SOURCE)
@@ -125,6 +129,8 @@ class JsHost:
             raise ScriptTimeout()
         racer = self._racer
         try:
+            if not AWAITABLE_EVAL:
+                return racer.eval(code, timeout_sec=timeout)
             if timeout is None:
                 return await racer.eval_cancelable(code)
             return await asyncio.wait_for(racer.eval_cancelable(code), timeout)
@@ -137,7 +143,7 @@ class JsHost:
     def eval_nested(self, code: str) -> Any:
         """Evaluate ``code`` synchronously from code already running on the host thread.
 
-        There is no deadline here: mini-racer can only cancel evaluations it awaits.
+        There is no deadline here: mini-racer (0.13+) can only cancel evaluations it awaits.
         """
         try:
             return self._racer.eval(code)

@@ -119,10 +119,12 @@ KERNEL_SOURCE = r"""
         return kept.length ? "\n" + kept.join("\n") : "";
     }
 
+    // The error a failed operation hands to its callback; `number` and `body` are plain (enumerable)
+    // properties, as the host sets them on the error object it creates.
     function operationError(status, body) {
         var error = new NativeError(body);
-        setNumber(error, status);
-        defineProperty(error, "body", {value: body, writable: true, configurable: true, enumerable: false});
+        error.number = status;
+        error.body = body;
         return error;
     }
 
