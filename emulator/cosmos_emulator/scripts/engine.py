@@ -9,6 +9,7 @@ raises, it must roll back the writes the execution made.
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional
@@ -25,13 +26,14 @@ TRIGGER_OPERATIONS = {"create": "Create", "replace": "Replace", "upsert": "Upser
 # Share of the time budget after which new operations are refused (``accepted == false``), leaving
 # the script time to return a continuation as the service's samples do.
 SOFT_DEADLINE_SHARE = 0.8
+# Distinct UDF bodies kept compiled; past this many the cache starts over.
+MAX_CACHED_UDFS = 1024
 
 
 def _json(value: Any) -> str:
     try:
         return orjson.dumps(value).decode()
     except TypeError:  # integers beyond 64 bits
-        import json
         return json.dumps(value, separators=(",", ":"))
 
 
@@ -175,11 +177,15 @@ class ScriptEngine:
             self._udf_generation = self._host.generation
         key = self._udf_keys.get(body)
         body_literal = "null"
+        prefix = ""
         if key is None:
+            if len(self._udf_keys) >= MAX_CACHED_UDFS:
+                self._udf_keys.clear()
+                prefix = f"{RUNTIME}.forgetUdfs(); "
             key = len(self._udf_keys) + 1
             self._udf_keys[body] = key
             body_literal = _literal(body)
-        return (f"{RUNTIME}.udf({key}, {body_literal}, {_literal(_json(values))}, "
+        return (f"{prefix}{RUNTIME}.udf({key}, {body_literal}, {_literal(_json(values))}, "
                 f"{_json(undefined_positions)})")
 
     def _udf_answer(self, answer: str, body: str, undefined: Any) -> Any:

@@ -66,7 +66,7 @@ def document_reference(link: str, self_link: str, alt_link: Optional[str] = None
     if trimmed.startswith(base + "/docs/"):
         return "rid", last
     if alt_link and trimmed.startswith(alt_link.rstrip("/") + "/docs/"):
-        return "id", urllib.parse.unquote(last)
+        return "id", last
     raise ValueError(f"not a document link of this container: {link!r}")
 
 

@@ -117,3 +117,11 @@ def test_runaway_udf_is_stopped_with_408(short_engine):
         short_engine.call_udf("function() { while (true) {} }", [])
     assert failure.value.status == 408
     assert short_engine.call_udf(TAX, [100]) == 5
+
+
+def test_udf_cache_starts_over_when_full(engine, monkeypatch):
+    from cosmos_emulator.scripts import engine as engine_module
+    monkeypatch.setattr(engine_module, "MAX_CACHED_UDFS", 2)
+    bodies = [f"function(x) {{ return x + {n}; }}" for n in range(5)]
+    assert [engine.call_udf(body, [10]) for body in bodies] == [10, 11, 12, 13, 14]
+    assert [engine.call_udf(body, [0]) for body in bodies] == [0, 1, 2, 3, 4]
