@@ -191,3 +191,28 @@ def test_token_signature_is_bound_to_the_account_key(http, secured, tmp_path):
         assert client.request("GET", "/", auth=as_token(token)).status == 401
         client.close()
     assert json.loads(json.dumps(token))
+
+
+def test_users_permissions_and_their_tokens_survive_a_restart(tmp_path):
+    from cosmos_emulator import EmulatorServer
+    from cosmos_http import CosmosHttp
+    data_dir = str(tmp_path / "data")
+    with EmulatorServer(port=0, data_dir=data_dir) as server:
+        client = CosmosHttp(server.endpoint, server.key)
+        assert client.create_database("db").status == 201
+        assert client.create_container("db", "c", {"paths": ["/pk"], "kind": "Hash", "version": 2}).status == 201
+        assert client.request("POST", "/dbs/db/users", {"id": "bob"}).status == 201
+        first = client.request("POST", "/dbs/db/users/bob/permissions",
+                               {"id": "p1", "permissionMode": "Read", "resource": "dbs/db/colls/c"})
+        assert first.status == 201
+        token = first.json["_token"]
+        client.close()
+    with EmulatorServer(port=0, data_dir=data_dir) as server:
+        client = CosmosHttp(server.endpoint, server.key)
+        permission = client.request("GET", "/dbs/db/users/bob/permissions/p1").json
+        assert permission["_rid"] == first.json["_rid"] and permission["permissionMode"] == "Read"
+        assert client.request("GET", "/dbs/db/colls/c", auth=as_token(token)).status == 200
+        second = client.request("POST", "/dbs/db/users/bob/permissions",
+                                {"id": "p2", "permissionMode": "All", "resource": "dbs/db/colls/c"})
+        assert second.status == 201 and second.json["_rid"] != first.json["_rid"]
+        client.close()

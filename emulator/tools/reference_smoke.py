@@ -168,8 +168,6 @@ def main() -> int:
     step("delete_container")
     client.delete_database(database_name)
     step("delete_database")
-    wrong = CosmosClient(arguments.endpoint, "A" * 86 + "==", connection_verify=False,
-                         enable_endpoint_discovery=not arguments.no_discovery) if False else None
     try:
         bad = CosmosClient(arguments.endpoint, WELL_KNOWN_KEY.replace("C2y6", "D2y6"), connection_verify=False,
                            enable_endpoint_discovery=not arguments.no_discovery)
