@@ -241,3 +241,22 @@ def test_all_versions_history_follows_a_split_and_survives_a_restart(tmp_path):
         assert sorted(json.dumps(c, sort_keys=True) for c in restored) == sorted(
             json.dumps(c, sort_keys=True) for c in after_split)
         client.close()
+
+
+def test_rolled_back_writes_leave_no_history(http, database):
+    path = make_container(http, database, changeFeedPolicy={"retentionDuration": 60})
+    start = feed(http, path, mode=ALL_VERSIONS, pk=["k"], etag="*")
+    write(http, path, {"id": "kept", "pk": "k"})
+    operations = [{"operationType": "Create", "resourceBody": {"id": "ghost", "pk": "k"}},
+                  {"operationType": "Replace", "id": "kept", "resourceBody": {"id": "kept", "pk": "k", "v": 9}},
+                  {"operationType": "Read", "id": "missing"}]
+    reply = http.request("POST", f"{path}/docs", raw_body=json.dumps(operations).encode(), partition_key=["k"],
+                         headers={"x-ms-cosmos-is-batch-request": "True", "x-ms-cosmos-batch-atomic": "True",
+                                  "content-type": "application/json"})
+    assert reply.status == 207
+    changes = feed(http, path, mode=ALL_VERSIONS, pk=["k"], etag=start.headers["etag"]).json["Documents"]
+    assert [(c["metadata"]["operationType"], c["current"]["id"]) for c in changes] == [("create", "kept")]
+    write(http, path, {"id": "next", "pk": "k"})
+    later = feed(http, path, mode=ALL_VERSIONS, pk=["k"], etag=start.headers["etag"]).json["Documents"]
+    lsns = [c["metadata"]["lsn"] for c in later]
+    assert [c["current"]["id"] for c in later] == ["kept", "next"] and lsns[1] == lsns[0] + 1
