@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import socket
 import tempfile
@@ -54,6 +55,7 @@ class EmulatorServer:
         self.key_file = key_file
         self.data_dir = data_dir
         self.key = key
+        _load_script_runtime()
         self.account = Account(partition_count=partitions)
         authenticator = Authenticator(key)
         tokens = ResourceTokenIssuer(self.account, key)
@@ -198,3 +200,12 @@ class EmulatorServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def _load_script_runtime() -> None:
+    """Import the JavaScript runtime now: V8 must be initialized on the main thread (where servers
+    are built), not on the server's own thread where scripts first run."""
+    try:
+        importlib.import_module("cosmos_emulator.scripts")
+    except ImportError:
+        pass
