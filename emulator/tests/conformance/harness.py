@@ -47,8 +47,9 @@ CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "clock_control": "moving the server's clock from the test (time to live, change feed from a point in time)",
     "item_size_limit": "the 2 MB item limit (413)",
     "item_id_rules": "the service's item id length limit (1023 bytes)",
-    "patch_validation": "the service's PATCH path validation (400 for missing paths and type mismatches)",
+    "patch_validation": "the service's PATCH path validation (400 for an add under a missing parent)",
     "document_attachments_property": "documents carry the _attachments system property",
+    "udf_replace": "replacing a user-defined function (queries then run the new body)",
     "composite_unique_keys": "unique keys over several paths (the combination is unique)",
     "unique_keys_on_replace_and_upsert": "unique keys enforced (409) on replace and upsert too",
 }
@@ -59,6 +60,9 @@ VERCEL_LACKS: Dict[str, str] = {
     "partition_split": "@vercel/cosmosdb-server has one fixed partition-key range and no split",
     "clock_control": "@vercel/cosmosdb-server runs in another process with the real clock",
     "item_size_limit": "@vercel/cosmosdb-server accepts items over 2 MB",
+    "patch_validation": "@vercel/cosmosdb-server answers 200 to a PATCH add under a missing parent",
+    "udf_replace": ("@vercel/cosmosdb-server loses a replaced user-defined function (queries then fail with "
+                    "'udf.double is not a function')"),
     "item_id_rules": "@vercel/cosmosdb-server accepts item ids of any length",
     "document_attachments_property": "@vercel/cosmosdb-server's documents have no _attachments property",
     "composite_unique_keys": "@vercel/cosmosdb-server checks each path of a composite unique key on its own",

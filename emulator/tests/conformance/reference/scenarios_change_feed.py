@@ -71,6 +71,9 @@ def all_versions_and_deletes(run: Run) -> None:
                                                 change_feed_policy={"retentionDuration": 10})
     token = drained_token(container, container.query_items_change_feed(mode="AllVersionsAndDeletes",
                                                                        start_time="Now"))
+    # A continuation carries its own scope, so the one-partition feed starts from a token of its own.
+    token_of_p = drained_token(container, container.query_items_change_feed(
+        mode="AllVersionsAndDeletes", start_time="Now", partition_key="p"))
     container.create_item({"id": "x", "pk": "p", "v": 1})
     container.replace_item("x", {"id": "x", "pk": "p", "v": 2})
     container.delete_item("x", "p")
@@ -86,7 +89,7 @@ def all_versions_and_deletes(run: Run) -> None:
                                                by_id[2]["metadata"].get("timeToLiveExpired")])
     run.observe("crts is an integer timestamp", all(isinstance(c["metadata"].get("crts"), int) for c in by_id))
     run.observe("one partition key", [c["metadata"]["operationType"] for c in container.query_items_change_feed(
-        mode="AllVersionsAndDeletes", continuation=token, partition_key="p")])
+        mode="AllVersionsAndDeletes", continuation=token_of_p)])
 
 
 @scenario("change_feed.partition_split")
@@ -101,7 +104,10 @@ def partition_split(run: Run) -> None:
                 == expected)
     feed_token = drained_token(container, container.query_items_change_feed(start_time="Beginning"))
     ranges_before = len(list(container.read_feed_ranges()))
-    new_ranges = run.control("split", database=database.id, container=container.id, range="0")
+    # The emulator's four initial ranges are "0".."3". The last one is split: when the first range of an ORDER BY
+    # query is gone, 4.17.1 rebuilds every producer but keeps the ones it had already queued, so it returns the
+    # other ranges' items twice whatever the server does (its own bug in _configure_partition_ranges).
+    new_ranges = run.control("split", database=database.id, container=container.id, range="3")
     run.observe("split made two ranges", len(new_ranges))
     mark = run.wire.mark()
     run.observe("ORDER BY after the split (stale routing map)",

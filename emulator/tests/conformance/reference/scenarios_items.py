@@ -241,7 +241,8 @@ def response_headers(run: Run) -> None:
     run.observe("read charge at least 1 RU", read_charge >= 1)
     run.observe("write charge above read charge", write_charge > read_charge)
     run.observe("session token as <range>:<version>#<lsn>",
-                re.fullmatch(r"[0-9]+:-?[0-9]+#[0-9]+(#[0-9]+=-?[0-9]+)*", read_headers["x-ms-session-token"])
+                re.fullmatch(r"[0-9]+:-?[0-9]+#[0-9]+(#[0-9]+=-?[0-9]+)*",
+                             read_headers.get("x-ms-session-token", ""))
                 is not None)
     pages = container.query_items("SELECT * FROM c", partition_key="p").by_page()
     list(next(pages))

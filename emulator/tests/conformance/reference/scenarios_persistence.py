@@ -1,7 +1,8 @@
 """Scenarios for durability: state written before a restart (clean or killed) is served after it.
 
 The pytest side runs ``persistence.write`` against an emulator started with ``--data-dir``, restarts
-the process, and runs ``persistence.verify`` with the values ``write`` observed (``params``).
+the process, and runs ``persistence.verify`` with the values ``write`` observed plus a ``marker`` id
+(``params``); each verification writes its marker item, which the next restart must keep too.
 The database is named by the pytest side and deliberately not deleted at the end of ``write``.
 """
 from __future__ import annotations
@@ -56,5 +57,6 @@ def verify(run: Run) -> None:
         "echo", partition_key="p0", params=["back"]))
     run.observe("change feed from the beginning", sorted(d["id"] for d in container.query_items_change_feed(
         start_time="Beginning")))
-    container.create_item({"id": "after", "pk": "p0", "email": "after@x"})
-    run.observe("writes after the restart", run.status(lambda: container.read_item("after", "p0")))
+    marker = run.params["marker"]
+    run.observe("write after the restart", run.status(
+        lambda: container.create_item({"id": marker, "pk": "p0", "email": f"{marker}@x"})))

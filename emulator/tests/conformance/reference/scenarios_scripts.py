@@ -32,20 +32,25 @@ function createMany(names, failAtEnd) {
 }
 """
 
-# Reads, queries, replaces and deletes through the short-hand API (__).
+# Finds a document with a parameterised query, reads it by its _self link, replaces it and queries again,
+# all through the short-hand API (__), logging as it goes.
 READ_MODIFY = """
 function readModify(id) {
-    __.readDocument(__.getSelfLink() + "/docs/" + id, function (error, document) {
+    var byId = {query: "SELECT * FROM c WHERE c.id = @id", parameters: [{name: "@id", value: id}]};
+    __.queryDocuments(__.getSelfLink(), byId, function (error, found) {
         if (error) { throw error; }
-        document.touched = true;
-        __.replaceDocument(document._self, document, function (error2, replaced) {
+        __.readDocument(found[0]._self, function (error2, document) {
             if (error2) { throw error2; }
-            __.queryDocuments(__.getSelfLink(), "SELECT VALUE c.id FROM c WHERE c.touched = true",
-                function (error3, found) {
-                    if (error3) { throw error3; }
-                    console.log("touched " + found.length);
-                    getContext().getResponse().setBody({touched: found});
-                });
+            document.touched = true;
+            __.replaceDocument(document._self, document, function (error3) {
+                if (error3) { throw error3; }
+                __.queryDocuments(__.getSelfLink(), "SELECT VALUE c.id FROM c WHERE c.touched = true",
+                    function (error4, touched) {
+                        if (error4) { throw error4; }
+                        console.log("touched " + touched.length);
+                        getContext().getResponse().setBody({touched: touched});
+                    });
+            });
         });
     });
 }
@@ -136,8 +141,10 @@ def triggers(run: Run) -> None:
     run.observe("item refused by the trigger", run.status(lambda: container.read_item("c", "p")))
     container.create_item({"id": "d", "pk": "p"}, post_trigger_include="audit")
     run.observe("post-trigger wrote through the collection", container.read_item("audit", "p")["last"])
-    run.observe("a missing trigger", run.status(
-        lambda: container.create_item({"id": "e", "pk": "p"}, pre_trigger_include="absent")))
+    # (Only failure is asserted: which 4xx the service gives a missing trigger is not documented.)
+    run.observe("naming a missing trigger fails the write", run.status(
+        lambda: container.create_item({"id": "e", "pk": "p"}, pre_trigger_include="absent")) >= 400)
+    run.observe("the write naming a missing trigger did not happen", run.status(lambda: container.read_item("e", "p")))
     run.observe("replace trigger", run.status(lambda: scripts.replace_trigger(
         "refuse", {"id": "refuse", "body": STAMP, "triggerType": "Pre", "triggerOperation": "Create"})))
     run.observe("replaced trigger runs the new body",
@@ -157,13 +164,13 @@ def user_defined_functions(run: Run) -> None:
     run.observe("list", ids(scripts.list_user_defined_functions()))
     run.observe("query", ids(scripts.query_user_defined_functions("SELECT * FROM u WHERE u.id = 'double'")))
     run.observe("used in a query", sorted(container.query_items(
-        "SELECT VALUE udf.double(c.n) FROM c", partition_key="p")))
+        "SELECT VALUE udf.double(c.n) FROM c WHERE c.pk = 'p'", partition_key="p")))
     run.observe("used in a filter", sorted(container.query_items(
-        "SELECT VALUE c.id FROM c WHERE udf.double(c.n) > 3", partition_key="p")))
+        "SELECT VALUE c.id FROM c WHERE c.pk = 'p' AND udf.double(c.n) > 3", partition_key="p")))
     run.observe("replace", run.status(lambda: scripts.replace_user_defined_function(
         "double", {"id": "double", "body": "function double(x) { return x * 3; }"})))
-    run.observe("query after replace", sorted(container.query_items(
-        "SELECT VALUE udf.double(c.n) FROM c", partition_key="p")))
+    run.observe("query after replace", run.attempt(lambda: sorted(container.query_items(
+        "SELECT VALUE udf.double(c.n) FROM c WHERE c.pk = 'p'", partition_key="p"))))
     run.observe("delete", run.status(lambda: scripts.delete_user_defined_function("double")))
     run.observe("query with the deleted function", run.status(lambda: list(container.query_items(
-        "SELECT VALUE udf.double(c.n) FROM c", partition_key="p"))))
+        "SELECT VALUE udf.double(c.n) FROM c WHERE c.pk = 'p'", partition_key="p"))))
