@@ -50,6 +50,7 @@ CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "patch_validation": "the service's PATCH path validation (400 for an add under a missing parent)",
     "document_attachments_property": "documents carry the _attachments system property",
     "udf_replace": "replacing a user-defined function (queries then run the new body)",
+    "replace_changes_id": "a replace addressed to an item's id whose body carries a new id renames the item",
     "composite_unique_keys": "unique keys over several paths (the combination is unique)",
     "unique_keys_on_replace_and_upsert": "unique keys enforced (409) on replace and upsert too",
 }
@@ -61,6 +62,7 @@ VERCEL_LACKS: Dict[str, str] = {
     "clock_control": "@vercel/cosmosdb-server runs in another process with the real clock",
     "item_size_limit": "@vercel/cosmosdb-server accepts items over 2 MB",
     "patch_validation": "@vercel/cosmosdb-server answers 200 to a PATCH add under a missing parent",
+    "replace_changes_id": "@vercel/cosmosdb-server looks a replaced item up by the body's id (404 when it changes)",
     "udf_replace": ("@vercel/cosmosdb-server loses a replaced user-defined function (queries then fail with "
                     "'udf.double is not a function')"),
     "item_id_rules": "@vercel/cosmosdb-server accepts item ids of any length",

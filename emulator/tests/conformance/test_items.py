@@ -177,3 +177,24 @@ def test_unique_keys(conformance):
     }, unless={"composite_unique_keys": ["same first name, other last name", "items"],
                "unique_keys_on_replace_and_upsert": ["replace into a duplicate email",
                                                      "upsert a new id with a duplicate email"]})
+
+
+def test_feed_ranges(conformance):
+    assert conformance.run("items.feed_ranges", needs=["partition_scoped_query", "change_feed"]) == {
+        "queries per feed range: every item once": True,
+        "query by the feed range of one partition key": ["3"],
+        "change feed by the feed range of one partition key": ["3"],
+    }
+
+
+def test_replace_can_change_the_id(conformance):
+    # Only the partition key of an item is immutable: a replace addressed to the current id may carry a new
+    # id in its body (Azure/azure-cosmos-dotnet-v3 #870, #1375: "ReplaceItemAsync allows updating the id value").
+    assert conformance.run("items.replace_changes_the_id", needs=["replace_changes_id"]) == {
+        "replace with a new id in the body": 200,
+        "ids after the rename": ["b", "c"],
+        "read under the new id": 2,
+        "read under the old id": 404,
+        "rename onto an existing id": 409,
+        "values after the refused rename": [["b", 2], ["c", 3]],
+    }

@@ -89,3 +89,11 @@ def test_conflicts_feed_is_empty_on_a_single_region_account(conformance):
         "query_conflicts": [],
         "get_conflict of a missing one": 404,
     }
+
+
+def test_feeds_are_paged_by_max_item_count(conformance):
+    conformance.check(conformance.run("resources.feed_paging"), {
+        "containers paged by 2: page sizes": [2, 2, 1],
+        "containers paged by 2: each once": ["c0", "c1", "c2", "c3", "c4"],
+        "users paged by 2: page sizes": [2, 2, 1],
+    }, unless={"users": ["users paged by 2: page sizes"]})

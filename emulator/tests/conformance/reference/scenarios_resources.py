@@ -142,3 +142,20 @@ def conflicts(run: Run) -> None:
     run.observe("list_conflicts", list(container.list_conflicts()))
     run.observe("query_conflicts", list(container.query_conflicts("SELECT * FROM c", partition_key="a")))
     run.observe("get_conflict of a missing one", run.status(lambda: container.get_conflict("nope", "a")))
+
+
+@scenario("resources.feed_paging")
+def feed_paging(run: Run) -> None:
+    database = run.database()
+    for index in range(5):
+        database.create_container(f"c{index}", PartitionKey("/pk"))
+    pages = [ids(page) for page in database.list_containers(max_item_count=2).by_page()]
+    run.observe("containers paged by 2: page sizes", [len(page) for page in pages])
+    run.observe("containers paged by 2: each once", sorted(i for page in pages for i in page))
+
+    def user_pages():
+        for index in range(5):
+            database.create_user({"id": f"u{index}"})
+        return [len(list(page)) for page in database.list_users(max_item_count=2).by_page()]
+
+    run.observe("users paged by 2: page sizes", run.attempt(user_pages))
