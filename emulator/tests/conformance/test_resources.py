@@ -97,3 +97,14 @@ def test_feeds_are_paged_by_max_item_count(conformance):
         "containers paged by 2: each once": ["c0", "c1", "c2", "c3", "c4"],
         "users paged by 2: page sizes": [2, 2, 1],
     }, unless={"users": ["users paged by 2: page sizes"]})
+
+
+def test_account_document(conformance):
+    # The account's locations must name the scheme, host and port the client used, or a client with endpoint
+    # discovery on would move to another address.
+    conformance.check(conformance.run("resources.account"), {
+        "writable locations point at the endpoint used": [True],
+        "readable locations point at the endpoint used": [True],
+        "default consistency": "Session",
+        "one write region": False,
+    })

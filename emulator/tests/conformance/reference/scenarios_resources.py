@@ -159,3 +159,15 @@ def feed_paging(run: Run) -> None:
         return [len(list(page)) for page in database.list_users(max_item_count=2).by_page()]
 
     run.observe("users paged by 2: page sizes", run.attempt(user_pages))
+
+
+@scenario("resources.account")
+def account(run: Run) -> None:
+    properties = run.client.get_database_account()
+    used = run.endpoint.rstrip("/")
+    run.observe("writable locations point at the endpoint used",
+                [location["databaseAccountEndpoint"].rstrip("/") == used for location in properties.WritableLocations])
+    run.observe("readable locations point at the endpoint used",
+                [location["databaseAccountEndpoint"].rstrip("/") == used for location in properties.ReadableLocations])
+    run.observe("default consistency", (properties.ConsistencyPolicy or {}).get("defaultConsistencyLevel"))
+    run.observe("one write region", properties._EnableMultipleWritableLocations)
