@@ -53,3 +53,10 @@ def test_partition_split_under_a_stale_client(conformance):
         "change feed continues across the split": [f"d{index}" for index in range(40, 50)],
         "feed ranges: one more": 1,
     }
+
+
+def test_expiry_shows_in_all_versions_and_deletes(conformance):
+    assert conformance.run("change_feed.expiry_in_all_versions", needs=["change_feed", "ttl", "clock_control"]) == {
+        "an expiry is a delete marked timeToLiveExpired": [["create", None, "short"], ["create", None, "kept"],
+                                                          ["delete", True, "short"]],
+    }

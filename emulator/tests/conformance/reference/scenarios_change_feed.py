@@ -92,6 +92,21 @@ def all_versions_and_deletes(run: Run) -> None:
         mode="AllVersionsAndDeletes", continuation=token_of_p)])
 
 
+@scenario("change_feed.expiry_in_all_versions")
+def expiry_in_all_versions(run: Run) -> None:
+    container = run.database().create_container("expiring", PartitionKey("/pk"), default_ttl=-1,
+                                                change_feed_policy={"retentionDuration": 10})
+    token = drained_token(container, container.query_items_change_feed(mode="AllVersionsAndDeletes",
+                                                                       start_time="Now"))
+    container.create_item({"id": "short", "pk": "p", "ttl": 5})
+    container.create_item({"id": "kept", "pk": "p"})
+    run.control("advance_clock", seconds=7)
+    run.observe("an expiry is a delete marked timeToLiveExpired", [
+        [change["metadata"]["operationType"], change["metadata"].get("timeToLiveExpired"),
+         (change.get("current") or {}).get("id") or change["metadata"].get("id")]
+        for change in container.query_items_change_feed(mode="AllVersionsAndDeletes", continuation=token)])
+
+
 @scenario("change_feed.partition_split")
 def partition_split(run: Run) -> None:
     database = run.database()
