@@ -22,10 +22,14 @@ turn into a silent skip.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import os
 import socket
+import ssl
 import sys
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List
@@ -64,6 +68,7 @@ CAPABILITIES: Dict[str, str] = {
     "replace_container_keeps_items": "replacing a container keeps its items",
     "database_replace": "replacing a database resource",
     "multiple_partition_key_ranges": "more than one partition-key range",
+    "faults": "fault injection at run time (the emulator's /_emulator/faults admin endpoint)",
 }
 
 _VERCEL_MISSING: Dict[str, str] = {
@@ -90,11 +95,12 @@ _VERCEL_MISSING: Dict[str, str] = {
     "replace_container_keeps_items": "@vercel/cosmosdb-server re-creates a replaced container empty",
     "database_replace": "@vercel/cosmosdb-server has no database replace",
     "multiple_partition_key_ranges": "@vercel/cosmosdb-server always has a single partition-key range",
+    "faults": "@vercel/cosmosdb-server has no fault injection",
 }
 
 # What each server lacks, with the reason a skip reports. (tools/vercel-server/launch.js fixes
-# one wire-format detail of @vercel/cosmosdb-server, string partition-key-range ids, and nothing
-# else: every behaviour gap stays visible here.) Our emulator is meant to have every
+# three wire-format details of @vercel/cosmosdb-server, documented there, and nothing else:
+# every behaviour gap stays visible here.) Our emulator is meant to have every
 # capability: a gap there is a bug to fix, so it must show up as a failing test, not a skip.
 MISSING_CAPABILITIES: Dict[str, Dict[str, str]] = {
     "emulator": {},
@@ -129,6 +135,33 @@ class ServerInfo:
         if capability not in CAPABILITIES:
             raise ValueError(f"unknown server capability {capability!r}; known: {', '.join(sorted(CAPABILITIES))}")
         return capability not in self.missing
+
+    @contextlib.contextmanager
+    def fault(self, **rule: object) -> Iterator[None]:
+        """Injects a fault rule for the duration of a ``with`` block (servers with ``faults``).
+
+        :param rule: the rule as the emulator's ``POST /_emulator/faults`` takes it, e.g.
+            ``operation="read", resourceType="docs", delayMs=5000``.
+        """
+        self.skip_unless("faults")
+        created = self._admin("POST", "_emulator/faults", rule)
+        try:
+            yield
+        finally:
+            self._admin("DELETE", f"_emulator/faults/{created['id']}", None)
+
+    def _admin(self, method: str, path: str, body: object) -> dict:
+        request = urllib.request.Request(
+            self.endpoint + path,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"x-ms-emulator-key": self.key, "content-type": "application/json"},
+        )
+        # Loopback server with a self-signed certificate.
+        context = ssl._create_unverified_context()  # noqa: S323
+        with urllib.request.urlopen(request, context=context, timeout=30) as response:
+            text = response.read()
+        return json.loads(text) if text else {}
 
     def skip_unless(self, capability: str) -> None:
         """Skip the calling test, naming the missing capability, if the server lacks it.

@@ -150,3 +150,18 @@ def test_other_kinds():
 
 def test_timeout_default_message_is_4x():
     assert str(exceptions.CosmosClientTimeoutError()) == "The request failed to complete within the given timeout."
+
+
+def test_timeout_keyword_raises_client_timeout_error(cosmos_server, container):
+    container.upsert_item({"id": "slow", "pk": "p"})
+    # The server holds the read far longer than the budget: only the timeout can end the call.
+    with cosmos_server.fault(operation="read", resourceType="docs", delayMs=20000):
+        with pytest.raises(exceptions.CosmosClientTimeoutError):
+            container.read_item("slow", "p", timeout=0.5)
+    assert container.read_item("slow", "p")["id"] == "slow"
+
+
+def test_timeout_keyword_bounds_connecting(blackhole_server, key):
+    # The server accepts the connection and never answers the account read.
+    with pytest.raises(exceptions.CosmosClientTimeoutError):
+        CosmosClient(blackhole_server, key, timeout=0.5)

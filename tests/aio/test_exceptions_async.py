@@ -87,3 +87,19 @@ async def test_refused_connection_is_service_request_error_async(refused_endpoin
             await client.create_database("never-created")
     finally:
         await client.close()
+
+
+async def test_timeout_keyword_raises_client_timeout_error_on_reads_async(cosmos_server, container):
+    await container.upsert_item({"id": "slow", "pk": "p"})
+    # The server holds the read far longer than the budget: only the timeout can end the call.
+    with cosmos_server.fault(operation="read", resourceType="docs", delayMs=20000):
+        with pytest.raises(exceptions.CosmosClientTimeoutError):
+            await container.read_item("slow", "p", timeout=0.5)
+    assert (await container.read_item("slow", "p"))["id"] == "slow"
+
+
+async def test_timeout_keyword_bounds_connecting_async(blackhole_server, key):
+    # The server accepts the connection and never answers the account read.
+    with pytest.raises(exceptions.CosmosClientTimeoutError):
+        async with CosmosClient(blackhole_server, key, timeout=0.5):
+            pass

@@ -147,6 +147,9 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
         options["connection_timeout"] = kwargs["request_timeout"] / 1000.0
     elif "connection_policy" in kwargs:
         options["connection_timeout"] = float(policy.RequestTimeout)
+    if kwargs.get("timeout") is not None:
+        # The client's absolute timeout also bounds connecting (the account read).
+        options["timeout"] = float(kwargs["timeout"])
     if "read_timeout" in kwargs:
         options["request_timeout"] = float(kwargs["read_timeout"])
     elif "connection_policy" in kwargs:
