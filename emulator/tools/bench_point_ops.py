@@ -9,6 +9,7 @@ whichever comes first.
 
     .venv/bin/python emulator/tools/bench_point_ops.py                 # starts its own emulator (http)
     .venv/bin/python emulator/tools/bench_point_ops.py --tls --connections 2
+    .venv/bin/python emulator/tools/bench_point_ops.py --data-dir /tmp/bench-data      # durable writes
     .venv/bin/python emulator/tools/bench_point_ops.py --endpoint http://127.0.0.1:8081/ [--server-pid PID]
     .venv-ref/bin/python emulator/tools/bench_point_ops.py --client sdk --endpoint http://127.0.0.1:8081/
 
@@ -207,12 +208,13 @@ def run_phase(arguments: argparse.Namespace, phase: str, database: str, containe
 
 
 # ---------------------------------------------------------------------------------------------------
-def start_own_server(tls: bool):
+def start_own_server(tls: bool, data_dir: Optional[str]):
     """An emulator process through the project's launcher (tools/local_servers.py)."""
     repository = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     sys.path.insert(0, os.path.join(repository, "tools"))
     import local_servers
-    return local_servers.LocalServer("emulator-https" if tls else "emulator").start()
+    extra = ["--data-dir", data_dir] if data_dir else []
+    return local_servers.LocalServer("emulator-https" if tls else "emulator", extra_args=extra).start()
 
 
 def set_up(arguments: argparse.Namespace) -> Tuple[str, str]:
@@ -241,6 +243,7 @@ def main() -> int:
     parser.add_argument("--endpoint", help="a running server (default: start an emulator for the run)")
     parser.add_argument("--key", default=WELL_KNOWN_KEY)
     parser.add_argument("--tls", action="store_true", help="start the emulator with HTTPS (own server only)")
+    parser.add_argument("--data-dir", help="start the emulator with --data-dir DIR (durable writes; own server only)")
     parser.add_argument("--server-pid", type=int, help="pid of the --endpoint server, for its CPU time per op")
     parser.add_argument("--client", choices=("raw", "sdk"), default="raw",
                         help="raw HTTP (measures the server; default) or azure-cosmos 4.x (client-bound)")
@@ -256,7 +259,7 @@ def main() -> int:
     if arguments.endpoint is None:
         if arguments.client == "sdk":
             parser.error("--client sdk needs --endpoint (run it with .venv-ref/bin/python against a running server)")
-        own_server = start_own_server(arguments.tls)
+        own_server = start_own_server(arguments.tls, arguments.data_dir)
         arguments.endpoint, server_pid = own_server.endpoint, own_server.pid
     report: Dict[str, object] = {"endpoint": arguments.endpoint, "client": arguments.client,
                                  "connections": arguments.connections, "cpus": os.cpu_count()}
