@@ -37,8 +37,8 @@ import local_servers  # noqa: E402
 from tests.conftest import CAPABILITIES as SDK_CAPABILITIES  # noqa: E402
 from tests.conftest import MISSING_CAPABILITIES as SDK_MISSING_CAPABILITIES  # noqa: E402
 
-# Capabilities only this suite asks for, with what @vercel/cosmosdb-server 1.0.1 does instead
-# (measured; see /work/shared/docs/other-emulators.md).
+# Capabilities only this suite asks for, with what @vercel/cosmosdb-server 1.0.1 does instead (measured by
+# running these scenarios against it; the general picture is in /work/shared/docs/other-emulators.md).
 CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "conflicts": "the conflicts feed of a container",
     "partition_key_delete": "delete_all_items_by_partition_key",
