@@ -1,8 +1,10 @@
 """Errors raised anywhere in the emulator and rendered the way the gateway renders them.
 
 The wire shape is ``{"code": <code>, "message": <message>}`` with the status line, plus
-``x-ms-substatus`` when the service sends one. The message gets the gateway's
-``ActivityId`` trailer appended at render time (see :mod:`cosmos_emulator.wire`).
+``x-ms-substatus`` when the service sends one, and ``"additionalErrorInfo"`` (a JSON text) when the
+service attaches details (the query plan of a cross-partition query the gateway cannot serve). The
+message gets the gateway's ``ActivityId`` trailer appended at render time (see
+:mod:`cosmos_emulator.wire`).
 """
 from __future__ import annotations
 
@@ -43,16 +45,18 @@ class CosmosError(Exception):
     :param message: the ``message`` field of the error body.
     :param substatus: value of the ``x-ms-substatus`` header, when the service sends one.
     :param headers: extra response headers (e.g. ``x-ms-retry-after-ms``).
+    :param additional_error_info: JSON text sent as the body's ``additionalErrorInfo`` field.
     """
 
     def __init__(self, status: int, code: str, message: str, substatus: Optional[int] = None,
-                 headers: Optional[Dict[str, str]] = None):
+                 headers: Optional[Dict[str, str]] = None, additional_error_info: Optional[str] = None):
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.substatus = substatus
         self.headers = dict(headers or {})
+        self.additional_error_info = additional_error_info
 
 
 def code_for_status(status: int) -> str:

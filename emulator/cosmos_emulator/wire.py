@@ -17,6 +17,7 @@ GATEWAY_VERSION = "version=2.14.0"
 SERVICE_VERSION = "version=2.14.0.0"
 SCHEMA_VERSION = "1.18"
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+INVALID_PAYLOAD_MESSAGE = "The request payload is invalid. Ensure to provide a valid request payload."
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Request:
 
     def json_body(self) -> Any:
         if not self.body:
-            raise bad_request("The request payload is invalid. Ensure to provide a valid request payload.")
+            raise bad_request(INVALID_PAYLOAD_MESSAGE)
         try:
             return orjson.loads(self.body)
         except orjson.JSONDecodeError:
@@ -55,13 +56,12 @@ class Request:
                 # orjson refuses some inputs the service accepts (e.g. lone surrogate escapes).
                 return json.loads(self.body.decode("utf-8", "surrogatepass"))
             except (ValueError, UnicodeDecodeError):
-                raise bad_request("The request payload is invalid. "
-                                  "Ensure to provide a valid request payload.") from None
+                raise bad_request(INVALID_PAYLOAD_MESSAGE) from None
 
     def json_object_body(self) -> Dict[str, Any]:
         body = self.json_body()
         if not isinstance(body, dict):
-            raise bad_request("The request payload is invalid. Ensure to provide a valid request payload.")
+            raise bad_request(INVALID_PAYLOAD_MESSAGE)
         return body
 
     def max_item_count(self, default: int = 100) -> int:
@@ -112,7 +112,10 @@ def error_response(error: CosmosError, activity_id: str) -> Response:
     headers.setdefault("x-ms-request-charge", "0" if error.status in (401, 403, 429) else "1")
     if error.substatus is not None:
         headers["x-ms-substatus"] = str(error.substatus)
-    return Response(error.status, dumps({"code": error.code, "message": message}), headers)
+    body = {"code": error.code, "message": message}
+    if error.additional_error_info is not None:
+        body["additionalErrorInfo"] = error.additional_error_info
+    return Response(error.status, dumps(body), headers)
 
 
 def standard_headers(activity_id: str) -> Dict[str, str]:

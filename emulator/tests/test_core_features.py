@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import pytest
 
@@ -184,6 +185,21 @@ def test_query_cross_partition_needs_header(http, container):
                          headers={"x-ms-documentdb-query-enablecrosspartition": "true", "x-ms-max-item-count": "100"})
     assert allowed.status == 200 and len(allowed.json["Documents"]) == 8
     assert float(allowed.headers["x-ms-request-charge"]) > 0
+
+
+@needs_query_engine
+def test_query_the_gateway_cannot_serve_answers_1004_with_the_plan_in_the_error_body(http, container):
+    put(http, container, {"id": "a", "pk": "k1", "n": 1})
+    reply = http.query(f"{container}/docs", "SELECT * FROM c ORDER BY c.n",
+                       headers={"x-ms-documentdb-query-enablecrosspartition": "true"})
+    assert (reply.status, reply.headers.get("x-ms-substatus"), reply.json["code"]) == (400, "1004", "BadRequest")
+    # Sent as JSON text inside the JSON body, as the service does.
+    assert isinstance(reply.json["additionalErrorInfo"], str)
+    plan = json.loads(reply.json["additionalErrorInfo"])
+    assert plan["partitionedQueryExecutionInfoVersion"] == 2
+    assert plan["queryInfo"]["orderBy"] == ["Ascending"]
+    other_failure = http.query(f"{container}/docs", "SELEC * FROM c", partition_key=["k1"])
+    assert other_failure.status == 400 and "additionalErrorInfo" not in other_failure.json
 
 
 @needs_query_engine

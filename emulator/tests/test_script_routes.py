@@ -157,6 +157,39 @@ def test_stored_procedure_reads_and_queries_its_partition(http, container):
     assert reply.json == {"rows": [2, 2], "read": "a"}
 
 
+@needs_runtime
+def test_stored_procedure_arguments_that_are_not_json_answer_400(http, container):
+    create_script(http, container, "sprocs", {"id": "w", "body": WRITE_THEN_MAYBE_FAIL})
+    for raw in (b"[x:4]", b"['a', false]", b"[1,"):
+        reply = http.request("POST", f"{container}/sprocs/w", raw_body=raw, partition_key=["p"],
+                             headers={"content-type": "application/json"})
+        assert (reply.status, reply.json["code"]) == (400, "BadRequest"), (raw, reply)
+        assert reply.json["message"].startswith("The request payload is invalid.")
+        assert "ActivityId:" in reply.json["message"]
+    assert read_item(http, container, "a").status == 404
+
+
+@needs_runtime
+def test_scripts_see_the_services_request_headers_but_not_the_credentials(http, container):
+    reader = ("var r = getContext().getRequest(); var seen = {}; "
+              "['authorization', 'user-agent', 'host', 'x-ms-date', 'x-ms-documentdb-partitionkey', "
+              "'x-ms-custom-tag', 'if-match'].forEach(function (name) { seen[name] = typeof r.getValue(name); });")
+    create_script(http, container, "sprocs", {"id": "headers", "body": "function () { " + reader +
+                                               " getContext().getResponse().setBody(seen); }"})
+    create_script(http, container, "triggers", {"id": "headers", "triggerType": "Pre", "triggerOperation": "All",
+                                                "body": "function () { " + reader + " var d = r.getBody(); "
+                                                        "d.seen = seen; r.setBody(d); }"})
+    sent = {"x-ms-custom-tag": "t", "user-agent": "tests", "if-match": "*"}
+    expected = {"authorization": "undefined", "user-agent": "undefined", "host": "undefined", "x-ms-date": "string",
+                "x-ms-documentdb-partitionkey": "string", "x-ms-custom-tag": "string", "if-match": "string"}
+    reply = execute(http, container, "headers", [], ["p"], **sent)
+    assert reply.status == 200 and reply.json == expected, reply
+    assert http.request("POST", f"{container}/docs", {"id": "h", "pk": "p"}, partition_key=["p"]).status == 201
+    replaced = http.request("PUT", f"{container}/docs/h", {"id": "h", "pk": "p"}, partition_key=["p"],
+                            headers=dict(sent, **{"x-ms-documentdb-pre-trigger-include": "headers"}))
+    assert replaced.status == 200 and replaced.json["seen"] == expected, replaced
+
+
 # ------------------------------------------------------------------------------------------ triggers
 @needs_runtime
 def test_pre_trigger_rewrites_the_document_and_post_trigger_can_veto(http, container):
@@ -185,6 +218,55 @@ def test_pre_trigger_rewrites_the_document_and_post_trigger_can_veto(http, conta
     replaced = http.request("PUT", f"{container}/docs/a", {"id": "a", "pk": "p"}, partition_key=["p"],
                             headers={"x-ms-documentdb-pre-trigger-include": "stamp"})
     assert replaced.status == 200 and replaced.json["stamped"] is True
+
+
+@needs_runtime
+def test_pre_trigger_setting_a_body_that_is_not_a_document_fails_the_write(http, container):
+    for index, value in enumerate(("'text'", "[1, 2]", "42", "null")):
+        trigger_id = f"bad{index}"
+        body = f"function () {{ getContext().getRequest().setBody({value}); }}"
+        create_script(http, container, "triggers", {"id": trigger_id, "triggerType": "Pre", "triggerOperation": "All",
+                                                    "body": body})
+        reply = http.request("POST", f"{container}/docs", {"id": trigger_id, "pk": "p"}, partition_key=["p"],
+                             headers={"x-ms-documentdb-pre-trigger-include": trigger_id})
+        assert (reply.status, reply.json["code"]) == (400, "BadRequest"), (value, reply)
+        assert reply.json["message"].startswith("The request payload is invalid.")
+        assert read_item(http, container, trigger_id).status == 404
+
+
+@needs_runtime
+def test_post_trigger_replaces_the_answer_not_the_stored_item(http, container):
+    create_script(http, container, "triggers", {"id": "quota", "triggerType": "Post", "triggerOperation": "All",
+                                                "body": "function () { var r = getContext().getResponse(); "
+                                                        "var d = r.getBody(); d.quota = r.getMaxResourceQuota(); "
+                                                        "d.usage = r.getResourceQuotaCurrentUsage(); r.setBody(d); }"})
+    create_script(http, container, "triggers", {"id": "summary", "triggerType": "Post", "triggerOperation": "All",
+                                                "body": "function () { var r = getContext().getResponse(); "
+                                                        "r.setBody({summary: r.getBody().id, "
+                                                        "hadQuota: typeof r.getBody().quota}); }"})
+    create_script(http, container, "triggers", {"id": "quiet", "triggerType": "Post", "triggerOperation": "All",
+                                                "body": "function () { getContext().getResponse().getBody(); }"})
+    assert http.request("POST", f"{container}/docs", {"id": "old", "pk": "p"}, partition_key=["p"]).status == 201
+    created = http.request("POST", f"{container}/docs", {"id": "a", "pk": "p", "big": 9007199254740993},
+                           partition_key=["p"], headers={"x-ms-documentdb-post-trigger-include": "quota"})
+    assert created.status == 201, created
+    assert created.json["quota"].startswith("functions=") and "collectionSize=" in created.json["quota"]
+    # The usage counts the item just written (the transaction has not committed yet).
+    assert "documentsCount=2;" in created.json["usage"] and "triggers=3;" in created.json["usage"]
+    stored = read_item(http, container, "a")
+    assert "quota" not in stored.json and stored.json["big"] == 9007199254740993
+    assert stored.json["_etag"] == created.headers["etag"]
+    chained = http.request("PUT", f"{container}/docs/a", {"id": "a", "pk": "p"}, partition_key=["p"],
+                           headers={"x-ms-documentdb-post-trigger-include": "quota,summary"})
+    assert chained.status == 200 and chained.json == {"summary": "a", "hadQuota": "string"}, chained
+    assert read_item(http, container, "a").json["_etag"] == chained.headers["etag"]
+    # A trigger that leaves the body alone leaves the answer exact, even numbers JavaScript would round.
+    untouched = http.request("POST", f"{container}/docs", {"id": "b", "pk": "p", "big": 9007199254740993},
+                             partition_key=["p"], headers={"x-ms-documentdb-post-trigger-include": "quiet"})
+    assert untouched.status == 201 and untouched.json["big"] == 9007199254740993
+    minimal = http.request("POST", f"{container}/docs", {"id": "c", "pk": "p"}, partition_key=["p"],
+                           headers={"x-ms-documentdb-post-trigger-include": "summary", "prefer": "return=minimal"})
+    assert minimal.status == 201 and minimal.raw == b""
 
 
 @needs_runtime

@@ -56,27 +56,40 @@ def handle(account: Account, request: Request) -> Response:
 
 def headers_for(collection: Collection) -> Dict[str, str]:
     """Quota/usage and content-path headers the gateway puts on container answers."""
-    documents, size_kb = _usage(collection)
+    headers = resource_quota_headers(collection)
+    headers.update({
+        "x-ms-alt-content-path": f"dbs/{collection.database.id}",
+        "x-ms-content-path": collection.database.rid,
+        "x-ms-cosmos-physical-partition-count": str(len(collection.partitions)),
+    })
+    return headers
+
+
+def resource_quota_headers(collection: Collection, *, remember: bool = True) -> Dict[str, str]:
+    """``x-ms-resource-quota`` and ``x-ms-resource-usage`` of a container.
+
+    :keyword remember: cache the usage figures; pass False inside a transaction that may still be rolled
+        back, so that figures counting its writes are never served afterwards.
+    """
+    documents, size_kb = _usage(collection, remember)
     children = collection.children
     return {
         "x-ms-resource-quota": COLLECTION_QUOTA,
         "x-ms-resource-usage": (f"functions={len(children['udfs'])};storedProcedures={len(children['sprocs'])};"
                                 f"triggers={len(children['triggers'])};documentSize={size_kb // 1024};"
                                 f"documentsSize={size_kb};documentsCount={documents};collectionSize={size_kb};"),
-        "x-ms-alt-content-path": f"dbs/{collection.database.id}",
-        "x-ms-content-path": collection.database.rid,
-        "x-ms-cosmos-physical-partition-count": str(len(collection.partitions)),
     }
 
 
-def _usage(collection: Collection) -> Tuple[int, int]:
+def _usage(collection: Collection, remember: bool = True) -> Tuple[int, int]:
     """(item count, stored KB), recomputed only when a partition has changed since last asked."""
     version = tuple((p.range_id, p.lsn, p.item_count()) for p in collection.partitions)
     cached = collection.usage_cache
     if cached is None or cached[0] != version:
         size = sum(len(dumps(item.body)) for item in collection.iter_items())
         cached = (version, collection.item_count(), size // 1024)
-        collection.usage_cache = cached
+        if remember:
+            collection.usage_cache = cached
     return cached[1], cached[2]
 
 

@@ -136,6 +136,8 @@ def _written(request: Request, result: ItemResult, collection: Collection) -> Re
     charge = write_charge(len(payload))
     if _minimal(request):
         payload = b""
+    elif result.response_body is not None:
+        payload = dumps(result.response_body)
     return resource_answer(request, result.status, result.item.body, charge, headers, payload)
 
 

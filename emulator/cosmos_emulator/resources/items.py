@@ -32,11 +32,14 @@ class ItemResult:
     :ivar status: the HTTP status the service answers with (200, 201, 204).
     :ivar item: the item's state after the operation (before it, for a delete).
     :ivar partition: the physical partition holding it.
+    :ivar response_body: what the answer carries instead of the item, when a post-trigger replaced
+        the response body (None: the item).
     """
 
     status: int
     item: StoredItem
     partition: PhysicalPartition
+    response_body: Any = None
 
 
 def require_etag(expected: Optional[str], current: Optional[str]) -> None:

@@ -10,9 +10,14 @@ on first use) runs the code; this module gives it one logical partition of a con
   ``x-ms-documentdb-script-enable-logging: true`` was sent;
 * item writes naming ``x-ms-documentdb-pre-trigger-include`` / ``-post-trigger-include`` (comma
   separated ids) run those triggers before and after the write, in the same transaction: a
-  pre-trigger may replace the document being written, a throwing trigger fails the write and undoes
+  pre-trigger may replace the document being written (with another JSON object: anything else fails
+  the write with 400), a post-trigger may replace the body of the answer (the stored item stays as
+  written) and reads the container's quota and usage, a throwing trigger fails the write and undoes
   everything;
 * queries resolve ``udf.<id>(...)`` to the container's user-defined functions.
+
+Scripts read request headers with ``getRequest().getValue(name)``; they see the service's own
+(``x-ms-*``) and the conditional ones, never the credentials or transport headers.
 
 The writes of one execution commit at a single partition LSN, like a transactional batch.
 """
@@ -20,11 +25,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional
 
-import orjson
-
 from ..errors import CosmosError, bad_request, not_found
 from ..storage import Account, Collection, StoredItem
-from ..wire import Request, Response, format_charge, write_charge
+from ..wire import INVALID_PAYLOAD_MESSAGE, Request, Response, format_charge, write_charge
+from .collections import resource_quota_headers
 from .items import MISMATCH_MESSAGE, ItemResult, ItemStore
 
 ENGINE_SERVICE = "scripts"
@@ -33,6 +37,8 @@ POST_TRIGGER_HEADER = "x-ms-documentdb-post-trigger-include"
 ENABLE_LOGGING_HEADER = "x-ms-documentdb-script-enable-logging"
 _UNAVAILABLE = ("Server-side JavaScript is not available in this emulator build "
                 "(the cosmos_emulator.scripts runtime is missing).")
+# Standard headers a script may read besides the x-ms-* ones.
+_SCRIPT_VISIBLE_HEADERS = frozenset({"if-match", "if-none-match"})
 # Which trigger operations (as defined on the trigger) fire for which request operation.
 _TRIGGER_FIRES_ON = {
     "create": ("All", "Create"),
@@ -169,19 +175,26 @@ def execute_stored_procedure(account: Account, collection: Collection, sproc: Di
         if not collection.partition_key_definition.get("systemKey"):
             raise bad_request("PartitionKey value must be supplied for this operation.")
         components = []
-    params = orjson.loads(request.body) if request.body.strip() else None
+    params = request.json_body() if request.body.strip() else None
     engine = script_engine(account)
     store = ItemStore(account, collection, (request.header(RANGE_ID_HEADER) or "").strip() or None)
     view = PartitionScriptCollection(store, components, udf_resolver_for(account, collection))
     result = _in_transaction(store, components, lambda: engine.run_stored_procedure(
         sproc["body"], params, view, enable_logging=request.flag(ENABLE_LOGGING_HEADER),
-        request_headers=request.headers))
+        request_headers=script_request_headers(request)))
     _, partition = store.locate(components)
     headers = item_headers(collection, partition)
     headers.update(result.headers())
     payload = result.response_text.encode("utf-8") if result.response_text is not None else b""
     headers["x-ms-request-charge"] = format_charge(write_charge(len(payload)))
     return Response(200, payload, headers)
+
+
+def script_request_headers(request: Request) -> Dict[str, str]:
+    """The request headers a script may read: the service's own (``x-ms-*``) and the conditional
+    ones; ``authorization`` and transport headers are not the script's business."""
+    return {name: value for name, value in request.headers.items()
+            if name.startswith("x-ms-") or name in _SCRIPT_VISIBLE_HEADERS}
 
 
 def _in_transaction(store: ItemStore, components: List[Any], action: Callable[[], Any]) -> Any:
@@ -231,16 +244,29 @@ def run_with_triggers(account: Account, collection: Collection, request: Request
 
     def execute() -> ItemResult:
         body = document
+        headers = script_request_headers(request)
         for trigger in pre:
             replaced = engine.run_trigger(trigger["body"], "pre", operation, body, None, view,
-                                          request_headers=request.headers)
-            if body is not None and isinstance(replaced, dict):
+                                          request_headers=headers)
+            if body is not None:
+                # The replacement becomes the request payload, which must still be a document.
+                if not isinstance(replaced, dict):
+                    raise bad_request(INVALID_PAYLOAD_MESSAGE)
                 body = replaced
         result = perform(body)
-        response_doc = result.item.body if operation != "delete" else None
+        if operation == "delete":
+            response_doc = None
+        else:
+            response_doc = result.item.body
         for trigger in post:
-            engine.run_trigger(trigger["body"], "post", operation, body, response_doc, view,
-                               request_headers=request.headers)
+            answered = engine.run_trigger(trigger["body"], "post", operation, body, response_doc, view,
+                                          request_headers=headers,
+                                          response_headers=resource_quota_headers(collection, remember=False))
+            # Setting the body to null (or undefined) leaves the answer as it was.
+            if response_doc is not None and answered is not None:
+                response_doc = answered
+        if response_doc is not None and response_doc is not result.item.body:
+            result.response_body = response_doc
         return result
 
     return _in_transaction(store, components, execute)

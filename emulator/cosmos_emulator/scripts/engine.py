@@ -50,13 +50,19 @@ class ScriptEngine:
     :keyword memory_limit_bytes: V8 heap limit.
     :keyword operation_budget: most collection operations one execution may queue before further ones
         are refused (``accepted == false``); None for no limit other than time.
+    :keyword wall_clock: seconds since the epoch (default :func:`time.time`). The soft deadline is
+        computed from it and the runtime compares it with JavaScript's ``Date.now()``; tests pass a
+        shifted clock to put that deadline in the past or far ahead without depending on how fast the
+        machine runs.
     """
 
     def __init__(self, *, timeout_seconds: float = 5.0, udf_timeout_seconds: float = 5.0,
-                 memory_limit_bytes: int = 256 * 1024 * 1024, operation_budget: Optional[int] = None):
+                 memory_limit_bytes: int = 256 * 1024 * 1024, operation_budget: Optional[int] = None,
+                 wall_clock: Callable[[], float] = time.time):
         self.timeout_seconds = timeout_seconds
         self.udf_timeout_seconds = udf_timeout_seconds
         self.operation_budget = operation_budget
+        self.wall_clock = wall_clock
         self._host = JsHost(memory_limit_bytes)
         self._udf_keys: Dict[str, int] = {}
         self._udf_generation = self._host.generation
@@ -101,7 +107,9 @@ class ScriptEngine:
         :keyword response_headers: for a post-trigger, headers it may read; ``x-ms-resource-quota`` and
             ``x-ms-resource-usage`` back ``getMaxResourceQuota()`` / ``getResourceQuotaCurrentUsage()``.
         :returns: a pre-trigger's request body (possibly replaced with ``setBody``), or a post-trigger's
-            response body.
+            response body; the very object passed in (``request_doc`` / ``response_doc``) when the script
+            left that body as it was, so callers can keep it exact (the JavaScript copy has lost the
+            precision of integers beyond 2**53).
         :raises CosmosError: as for stored procedures; the caller fails the operation and rolls back.
         """
         if kind not in ("pre", "post"):
@@ -124,7 +132,12 @@ class ScriptEngine:
             if "x-ms-resource-usage" in headers:
                 setup["resourceQuotaUsage"] = headers["x-ms-resource-usage"]
         done = self._execute(body, setup, None, collection)
-        text = done["requestBody"] if kind == "pre" else done["responseBody"]
+        if kind == "pre":
+            given, text, changed = request_doc, done["requestBody"], done["requestBodyChanged"]
+        else:
+            given, text, changed = response_doc, done["responseBody"], done["responseBodyChanged"]
+        if not changed:
+            return given
         return None if text is None else orjson.loads(text)
 
     # ------------------------------------------------------------------- user-defined functions
@@ -226,7 +239,7 @@ class ScriptEngine:
         alt_link = getattr(collection, OPTIONAL_ALT_LINK, None)
         setup["altLink"] = alt_link() if callable(alt_link) else None
         setup["operationBudget"] = self.operation_budget
-        setup["softDeadline"] = (time.time() + self.timeout_seconds * SOFT_DEADLINE_SHARE) * 1000
+        setup["softDeadline"] = (self.wall_clock() + self.timeout_seconds * SOFT_DEADLINE_SHARE) * 1000
         if self._host.on_host_thread():
             raise RuntimeError("scripts cannot be executed from inside another script execution")
 

@@ -254,7 +254,11 @@ KERNEL_SOURCE = r"""
             logEnabled: setup.logEnabled === true,
             responseEntries: null,
             request: null,
-            response: null
+            response: null,
+            // The bodies as given, serialized by JavaScript itself, so that `settle` can tell Python
+            // whether the script changed them (by setBody or in place) without precision noise.
+            givenRequestBody: serialize(setup.requestBody),
+            givenResponseBody: setup.kind === "sproc" ? null : serialize(setup.responseBody)
         };
         execution.request = new PropertyMap(requestEntries);
         if (setup.kind !== "pre") {
@@ -418,6 +422,8 @@ KERNEL_SOURCE = r"""
                 log: execution.logEnabled && execution.responseEntries ?
                     String(execution.responseEntries[LOG_HEADER].value) : null
             };
+            result.requestBodyChanged = result.requestBody !== execution.givenRequestBody;
+            result.responseBodyChanged = result.responseBody !== execution.givenResponseBody;
             finishExecution();
             return jsonStringify(result);
         },

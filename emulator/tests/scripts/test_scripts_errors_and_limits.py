@@ -6,10 +6,11 @@ service's answers quoted in public SDK issues (see :mod:`cosmos_emulator.scripts
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from cosmos_emulator.errors import CosmosError
-from cosmos_emulator.scripts import engine as engine_module
 from script_memory_collection import MemoryScriptCollection
 
 
@@ -182,14 +183,18 @@ def test_script_exhausting_memory_fails_and_the_engine_recovers(short_engine):
     assert short_engine.call_udf("function (x) { return x * 3; }", [3]) == 9
 
 
-def test_operations_are_refused_once_the_soft_deadline_has_passed(engine, monkeypatch):
-    # With no share of the budget left for new work, the first operation is already "not accepted".
-    monkeypatch.setattr(engine_module, "SOFT_DEADLINE_SHARE", 0.0)
+@pytest.mark.parametrize("clock_offset_seconds, accepted", [(-3600, False), (3600, True)])
+def test_operations_are_refused_once_the_soft_deadline_has_passed(engine, monkeypatch, clock_offset_seconds,
+                                                                  accepted):
+    # The soft deadline is computed from the engine's clock and checked against JavaScript's Date.now():
+    # a clock an hour behind puts it in the past before the script starts (the first operation is "not
+    # accepted"), an hour ahead keeps it far off, whatever the speed of the machine.
+    monkeypatch.setattr(engine, "wall_clock", lambda: time.time() + clock_offset_seconds)
     body = "function () { getContext().getResponse().setBody(__.createDocument(__.getSelfLink(), {id: 'x', pk: 'p1'})); }"
     collection = MemoryScriptCollection()
     result = engine.run_stored_procedure(body, None, collection, enable_logging=False)
-    assert result.response_body is False
-    assert collection.calls == []
+    assert result.response_body is accepted
+    assert collection.calls == (["create"] if accepted else [])
 
 
 def test_response_body_beyond_the_limit_answers_400_with_substatus_413(engine):

@@ -142,6 +142,18 @@ def test_post_trigger_can_replace_the_response_body(engine):
     assert post(engine, body, {"id": "a"}, {"id": "a", "_rid": "r"}) == {"id": "a", "_rid": "r", "decorated": True}
 
 
+@pytest.mark.parametrize("kind", ["pre", "post"])
+def test_a_body_the_trigger_left_alone_comes_back_as_the_very_object_given(engine, kind):
+    # JavaScript rounds integers beyond 2**53: only a body the script changed is taken from its copy.
+    given = {"id": "a", "big": 2 ** 53 + 1}
+    reader = "getContext().getRequest()" if kind == "pre" else "getContext().getResponse()"
+    untouched = "function() { var r = %s; r.setBody(r.getBody()); }" % reader
+    changed = "function() { var r = %s; var d = r.getBody(); d.seen = true; r.setBody(d); }" % reader
+    run = (lambda body: pre(engine, body, given)) if kind == "pre" else (lambda body: post(engine, body, {}, given))
+    assert run(untouched) is given
+    assert run(changed) == {"id": "a", "big": 2 ** 53, "seen": True}
+
+
 def test_post_trigger_cannot_replace_the_request_body(engine):
     body = "function() { getContext().getResponse().setBody(typeof getContext().getRequest().setBody); }"
     assert post(engine, body, {"id": "a"}, {"id": "a"}) == "undefined"
