@@ -42,7 +42,6 @@ from tests.conftest import MISSING_CAPABILITIES as SDK_MISSING_CAPABILITIES  # n
 CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "conflicts": "the conflicts feed of a container",
     "partition_key_delete": "delete_all_items_by_partition_key",
-    "fault_injection": "the emulator's fault-injection admin endpoint",
     "partition_split": "splitting a partition at run time",
     "clock_control": "moving the server's clock from the test (time to live, change feed from a point in time)",
     "item_size_limit": "the 2 MB item limit (413)",
@@ -57,7 +56,6 @@ CONFORMANCE_CAPABILITIES: Dict[str, str] = {
 VERCEL_LACKS: Dict[str, str] = {
     "conflicts": "@vercel/cosmosdb-server has no conflicts route (400 'no route')",
     "partition_key_delete": "@vercel/cosmosdb-server has no delete-by-partition-key operation",
-    "fault_injection": "@vercel/cosmosdb-server has no fault injection",
     "partition_split": "@vercel/cosmosdb-server has one fixed partition-key range and no split",
     "clock_control": "@vercel/cosmosdb-server runs in another process with the real clock",
     "item_size_limit": "@vercel/cosmosdb-server accepts items over 2 MB",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 def test_throttling_is_retried_after_the_advertised_delay(conformance):
-    assert conformance.run("faults.throttling", needs=["fault_injection"]) == {
+    assert conformance.run("faults.throttling", needs=["faults"]) == {
         "429 twice with x-ms-retry-after-ms, then success": {"status": 200, "attempts": [429, 429, 200]},
         "the rule counted its hits": [2],
         "429 once on a create": {"status": 201, "attempts": [429, 201]},
@@ -21,7 +21,7 @@ def test_throttling_is_retried_after_the_advertised_delay(conformance):
 
 def test_unavailable_and_timeouts(conformance):
     retried = conformance.target.discovery
-    assert conformance.run("faults.unavailable_and_timeouts", needs=["fault_injection"]) == {
+    assert conformance.run("faults.unavailable_and_timeouts", needs=["faults"]) == {
         "503 once on a read": {"status": 200, "attempts": [503, 200]} if retried else
         {"status": 503, "attempts": [503]},
         "503 on every read": {"status": 503, "attempts": [503, 503] if retried else [503]},
@@ -35,7 +35,7 @@ def test_unavailable_and_timeouts(conformance):
 
 def test_gone_session_and_retry_with(conformance):
     retried = conformance.target.discovery
-    assert conformance.run("faults.gone_and_session", needs=["fault_injection", "multiple_partition_key_ranges"]) == {
+    assert conformance.run("faults.gone_and_session", needs=["faults", "multiple_partition_key_ranges"]) == {
         "410/1002 once during a cross-partition query: complete answer": True,
         "the query saw the 410": True,
         "410/1002 once on a point read": {"status": 410, "attempts": [410]},
@@ -46,7 +46,7 @@ def test_gone_session_and_retry_with(conformance):
 
 
 def test_latency_and_dropped_connections(conformance):
-    assert conformance.run("faults.connection", needs=["fault_injection"]) == {
+    assert conformance.run("faults.connection", needs=["faults"]) == {
         "added latency": {"status": 200, "attempts": [200]},
         "connection dropped once on a read": {"status": 200, "attempts": [200]},
         "after clearing": {"status": 200, "attempts": [200]},
