@@ -1,7 +1,9 @@
 //! Database operations: create, read, delete, query.
 
 use azure_data_cosmos::models::{DatabaseProperties, ResourceResponse};
-use azure_data_cosmos::options::{CreateDatabaseOptions, DeleteDatabaseOptions, QueryDatabasesOptions, ReadDatabaseOptions};
+use azure_data_cosmos::options::{
+    CreateDatabaseOptions, DeleteDatabaseOptions, QueryDatabasesOptions, ReadDatabaseOptions,
+};
 use bytes::Bytes;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -14,11 +16,11 @@ use crate::response::{join_json_array, sdk_header_pairs, PyResponse};
 use crate::runtime::{block_on, into_awaitable};
 
 pub fn resource_response<T>(response: ResourceResponse<T>) -> PyResult<PyResponse> {
-    let status = u16::from(response.status().status_code());
-    let headers = sdk_header_pairs(response.headers());
-    let body = response.into_body();
-    let body = if body.is_empty() { Bytes::new() } else { body.single().map_err(cosmos_error_to_py)? };
-    Ok(PyResponse::new(status, headers, body))
+    PyResponse::from_parts(
+        response.status(),
+        sdk_header_pairs(response.headers()),
+        response.into_body(),
+    )
 }
 
 /// Re-serialises typed resources for Python, restoring the system properties the
@@ -79,7 +81,10 @@ async fn create(core: EngineCore, id: String, options: RequestOptions) -> PyResu
     with_timeout(options.timeout, async move {
         let response = core
             .client
-            .create_database(&id, Some(CreateDatabaseOptions::default().with_operation_options(op)))
+            .create_database(
+                &id,
+                Some(CreateDatabaseOptions::default().with_operation_options(op)),
+            )
             .await;
         resource_response(response.map_err(cosmos_error_to_py)?)
     })
@@ -92,7 +97,9 @@ async fn read(core: EngineCore, id: String, options: RequestOptions) -> PyResult
         let response = core
             .client
             .database_client(id.as_str())
-            .read(Some(ReadDatabaseOptions::default().with_operation_options(op)))
+            .read(Some(
+                ReadDatabaseOptions::default().with_operation_options(op),
+            ))
             .await;
         resource_response(response.map_err(cosmos_error_to_py)?)
     })
@@ -105,7 +112,9 @@ async fn delete(core: EngineCore, id: String, options: RequestOptions) -> PyResu
         let response = core
             .client
             .database_client(id.as_str())
-            .delete(Some(DeleteDatabaseOptions::default().with_operation_options(op)))
+            .delete(Some(
+                DeleteDatabaseOptions::default().with_operation_options(op),
+            ))
             .await;
         core.forget_containers(&id, None).await;
         resource_response(response.map_err(cosmos_error_to_py)?)
@@ -113,60 +122,97 @@ async fn delete(core: EngineCore, id: String, options: RequestOptions) -> PyResu
     .await
 }
 
-fn prepare(engine: &PyEngine, options: Option<&Bound<'_, PyDict>>) -> PyResult<(EngineCore, RequestOptions)> {
-    let core = engine.ready()?;
-    let options = core.request_options(RequestOptions::from_dict(options)?);
-    Ok((core, options))
-}
-
 #[pymethods]
 impl PyEngine {
     #[pyo3(signature = (id, options=None))]
-    fn create_database(&self, py: Python<'_>, id: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
-        let (core, options) = prepare(self, options)?;
+    fn create_database(
+        &self,
+        py: Python<'_>,
+        id: String,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
+        let (core, options) = self.prepare(options)?;
         block_on(py, create(core, id, options))
     }
 
     #[pyo3(signature = (id, options=None))]
-    fn create_database_async<'py>(&self, py: Python<'py>, id: String, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
-        let (core, options) = prepare(self, options)?;
+    fn create_database_async<'py>(
+        &self,
+        py: Python<'py>,
+        id: String,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (core, options) = self.prepare(options)?;
         into_awaitable(py, create(core, id, options))
     }
 
     #[pyo3(signature = (database, options=None))]
-    fn read_database(&self, py: Python<'_>, database: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
-        let (core, options) = prepare(self, options)?;
+    fn read_database(
+        &self,
+        py: Python<'_>,
+        database: String,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
+        let (core, options) = self.prepare(options)?;
         block_on(py, read(core, database, options))
     }
 
     #[pyo3(signature = (database, options=None))]
-    fn read_database_async<'py>(&self, py: Python<'py>, database: String, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
-        let (core, options) = prepare(self, options)?;
+    fn read_database_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (core, options) = self.prepare(options)?;
         into_awaitable(py, read(core, database, options))
     }
 
     #[pyo3(signature = (database, options=None))]
-    fn delete_database(&self, py: Python<'_>, database: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
-        let (core, options) = prepare(self, options)?;
+    fn delete_database(
+        &self,
+        py: Python<'_>,
+        database: String,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
+        let (core, options) = self.prepare(options)?;
         block_on(py, delete(core, database, options))
     }
 
     #[pyo3(signature = (database, options=None))]
-    fn delete_database_async<'py>(&self, py: Python<'py>, database: String, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
-        let (core, options) = prepare(self, options)?;
+    fn delete_database_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (core, options) = self.prepare(options)?;
         into_awaitable(py, delete(core, database, options))
     }
 
     #[pyo3(signature = (query, parameters, options=None))]
-    fn query_databases(&self, query: String, parameters: &Bound<'_, PyBytes>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyPager> {
-        let (core, options) = prepare(self, options)?;
+    fn query_databases(
+        &self,
+        query: String,
+        parameters: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyPager> {
+        let (core, options) = self.prepare(options)?;
         let query = query_with_parameters(query, parameters.as_bytes())?;
         let op = crate::query::metadata_feed_operation_options(&options)?;
         let timeout = options.timeout;
         let start = Box::pin(async move {
             let db_options = QueryDatabasesOptions::default().with_operation_options(op);
-            let items = core.client.query_databases(query, Some(db_options)).await.map_err(cosmos_error_to_py)?;
-            Ok(feed_source(items.into_pages(), encode_databases, Resume::ServiceHeader))
+            let items = core
+                .client
+                .query_databases(query, Some(db_options))
+                .await
+                .map_err(cosmos_error_to_py)?;
+            Ok(feed_source(
+                items.into_pages(),
+                encode_databases,
+                Resume::ServiceHeader,
+            ))
         });
         Ok(PyPager::new(start, timeout))
     }

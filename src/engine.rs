@@ -46,7 +46,9 @@ async fn cosmos_runtime(options: &ClientOptions) -> PyResult<CosmosRuntime> {
     if !verify {
         // The engine's own rule: skip certificate checks (and allow http://) only
         // for loopback / emulator hosts. There is deliberately no wider switch.
-        pool = pool.with_server_certificate_validation(ServerCertificateValidation::RequiredUnlessEmulator);
+        pool = pool.with_server_certificate_validation(
+            ServerCertificateValidation::RequiredUnlessEmulator,
+        );
         // Local emulators speak HTTP/1.1. The engine probes HTTP/2 first and only
         // falls back on an h2 protocol error; a TLS server whose ALPN offers only
         // http/1.1 (Node's https) aborts the handshake with `no_application_protocol`,
@@ -81,13 +83,19 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
         .endpoint
         .parse()
         .map_err(|_| client_error(format!("invalid account endpoint {:?}", options.endpoint)))?;
-    let account = AccountReference::with_authentication_key(endpoint, Secret::from(options.key.clone()));
+    let account =
+        AccountReference::with_authentication_key(endpoint, Secret::from(options.key.clone()));
     let mut defaults = OperationOptions::default();
     // 4.x returns the written document from create/replace/upsert.
     defaults.content_response_on_write = Some(ContentResponseOnWrite::Enabled);
     if !options.excluded_regions.is_empty() {
-        defaults.excluded_regions =
-            Some(options.excluded_regions.iter().map(|r| Region::new(r.clone())).collect());
+        defaults.excluded_regions = Some(
+            options
+                .excluded_regions
+                .iter()
+                .map(|r| Region::new(r.clone()))
+                .collect(),
+        );
     }
     let mut builder = CosmosClient::builder()
         .with_runtime(cosmos_runtime(&options).await?)
@@ -100,7 +108,11 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
         let suffix = UserAgentSuffix::try_from(suffix.as_str()).map_err(cosmos_error_to_py)?;
         builder = builder.with_user_agent_suffix(suffix);
     }
-    let regions = options.preferred_regions.iter().map(|r| Region::new(r.clone())).collect();
+    let regions = options
+        .preferred_regions
+        .iter()
+        .map(|r| Region::new(r.clone()))
+        .collect();
     let client = builder
         .build(account, RoutingStrategy::PreferredRegions(regions))
         .await
@@ -176,7 +188,10 @@ pub async fn with_timeout<T>(
                     None,
                     PyDict::new(py),
                     b"",
-                    &format!("operation did not complete within the timeout of {:.3}s", budget.as_secs_f64()),
+                    &format!(
+                        "operation did not complete within the timeout of {:.3}s",
+                        budget.as_secs_f64()
+                    ),
                 )
             })),
         },
@@ -193,7 +208,21 @@ pub struct PyEngine {
 
 impl PyEngine {
     fn new(core: EngineCore) -> Self {
-        Self { core, process: ProcessGuard::current(), closed: Default::default() }
+        Self {
+            core,
+            process: ProcessGuard::current(),
+            closed: Default::default(),
+        }
+    }
+
+    /// The core and the options of one operation, with the client-wide defaults applied.
+    pub(crate) fn prepare(
+        &self,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(EngineCore, RequestOptions)> {
+        let core = self.ready()?;
+        let options = core.request_options(RequestOptions::from_dict(options)?);
+        Ok((core, options))
     }
 
     /// The core for an operation, after checking this object may still be used here.
@@ -213,13 +242,26 @@ impl PyEngine {
     #[staticmethod]
     fn connect(py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
         let options = ClientOptions::from_dict(options)?;
-        block_on(py, with_timeout(options.timeout, async move { connect(options).await.map(PyEngine::new) }))
+        block_on(
+            py,
+            with_timeout(options.timeout, async move {
+                connect(options).await.map(PyEngine::new)
+            }),
+        )
     }
 
     #[staticmethod]
-    fn connect_async<'py>(py: Python<'py>, options: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    fn connect_async<'py>(
+        py: Python<'py>,
+        options: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let options = ClientOptions::from_dict(options)?;
-        into_awaitable(py, with_timeout(options.timeout, async move { connect(options).await.map(PyEngine::new) }))
+        into_awaitable(
+            py,
+            with_timeout(options.timeout, async move {
+                connect(options).await.map(PyEngine::new)
+            }),
+        )
     }
 
     #[getter]
@@ -228,7 +270,8 @@ impl PyEngine {
     }
 
     fn close(&self) {
-        self.closed.store(true, std::sync::atomic::Ordering::Release);
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Release);
     }
 
     #[getter]
@@ -258,8 +301,13 @@ pub fn query_with_parameters(
             .and_then(|n| n.as_str())
             .ok_or_else(|| client_error("every query parameter needs a string 'name'"))?
             .to_owned();
-        let value = parameter.get("value").cloned().unwrap_or(serde_json::Value::Null);
-        query = query.with_parameter(name, value).map_err(cosmos_error_to_py)?;
+        let value = parameter
+            .get("value")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        query = query
+            .with_parameter(name, value)
+            .map_err(cosmos_error_to_py)?;
     }
     Ok(query)
 }

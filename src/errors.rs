@@ -77,7 +77,9 @@ pub fn build_exception(
     message: &str,
 ) -> PyErr {
     let factory = match FROM_ENGINE.get_or_try_init(py, || {
-        py.import("azure.cosmos.exceptions")?.getattr("_from_engine").map(Bound::unbind)
+        py.import("azure.cosmos.exceptions")?
+            .getattr("_from_engine")
+            .map(Bound::unbind)
     }) {
         Ok(factory) => factory,
         Err(err) => return err,
@@ -105,7 +107,15 @@ pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
         Some(response) => {
             let headers = headers_to_dict(py, response.headers());
             let body = crate::response::body_bytes(response.body());
-            build_exception(py, FailureKind::Http, code, sub_status, headers, &body, &message)
+            build_exception(
+                py,
+                FailureKind::Http,
+                code,
+                sub_status,
+                headers,
+                &body,
+                &message,
+            )
         }
         None => {
             let kind = FailureKind::of_synthetic(code, sub_status);
@@ -138,7 +148,15 @@ fn describe(err: &CosmosError) -> String {
 pub fn client_error(message: impl Into<String>) -> PyErr {
     let message = message.into();
     Python::attach(|py| {
-        build_exception(py, FailureKind::Client, 400, None, PyDict::new(py), b"", &message)
+        build_exception(
+            py,
+            FailureKind::Client,
+            400,
+            None,
+            PyDict::new(py),
+            b"",
+            &message,
+        )
     })
 }
 
@@ -148,28 +166,61 @@ mod tests {
 
     #[test]
     fn synthetic_timeouts_are_timeouts() {
-        assert_eq!(FailureKind::of_synthetic(408, Some(20008)), FailureKind::Timeout);
-        assert_eq!(FailureKind::of_synthetic(410, Some(20002)), FailureKind::Timeout);
+        assert_eq!(
+            FailureKind::of_synthetic(408, Some(20008)),
+            FailureKind::Timeout
+        );
+        assert_eq!(
+            FailureKind::of_synthetic(410, Some(20002)),
+            FailureKind::Timeout
+        );
     }
 
     #[test]
     fn transport_failures_split_by_phase() {
-        assert_eq!(FailureKind::of_synthetic(503, Some(20010)), FailureKind::Request);
-        assert_eq!(FailureKind::of_synthetic(503, Some(20012)), FailureKind::Request);
-        assert_eq!(FailureKind::of_synthetic(503, Some(20003)), FailureKind::Request);
-        assert_eq!(FailureKind::of_synthetic(503, Some(20011)), FailureKind::Response);
-        assert_eq!(FailureKind::of_synthetic(500, Some(20020)), FailureKind::Response);
+        assert_eq!(
+            FailureKind::of_synthetic(503, Some(20010)),
+            FailureKind::Request
+        );
+        assert_eq!(
+            FailureKind::of_synthetic(503, Some(20012)),
+            FailureKind::Request
+        );
+        assert_eq!(
+            FailureKind::of_synthetic(503, Some(20003)),
+            FailureKind::Request
+        );
+        assert_eq!(
+            FailureKind::of_synthetic(503, Some(20011)),
+            FailureKind::Response
+        );
+        assert_eq!(
+            FailureKind::of_synthetic(500, Some(20020)),
+            FailureKind::Response
+        );
     }
 
     #[test]
     fn validation_failures_are_client_errors() {
-        assert_eq!(FailureKind::of_synthetic(400, Some(20100)), FailureKind::Client);
-        assert_eq!(FailureKind::of_synthetic(400, Some(20108)), FailureKind::Client);
-        assert_eq!(FailureKind::of_synthetic(400, Some(20021)), FailureKind::Client);
+        assert_eq!(
+            FailureKind::of_synthetic(400, Some(20100)),
+            FailureKind::Client
+        );
+        assert_eq!(
+            FailureKind::of_synthetic(400, Some(20108)),
+            FailureKind::Client
+        );
+        assert_eq!(
+            FailureKind::of_synthetic(400, Some(20021)),
+            FailureKind::Client
+        );
     }
 
     #[test]
     fn credential_failures_are_auth_errors() {
-        assert_eq!(FailureKind::of_synthetic(401, Some(20402)), FailureKind::Auth);
+        assert_eq!(
+            FailureKind::of_synthetic(401, Some(20402)),
+            FailureKind::Auth
+        );
     }
 }

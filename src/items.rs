@@ -7,7 +7,6 @@
 use azure_data_cosmos::models::ItemResponse;
 use azure_data_cosmos::options::{ItemReadOptions, ItemWriteOptions};
 use azure_data_cosmos::PartitionKey;
-use bytes::Bytes;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde_json::value::RawValue;
@@ -19,12 +18,12 @@ use crate::partition_key;
 use crate::response::{sdk_header_pairs, PyResponse};
 use crate::runtime::{block_on, into_awaitable};
 
-pub fn item_response(response: ItemResponse) -> PyResult<PyResponse> {
-    let status = u16::from(response.status().status_code());
-    let headers = sdk_header_pairs(response.headers());
-    let body = response.into_body();
-    let body = if body.is_empty() { Bytes::new() } else { body.single().map_err(cosmos_error_to_py)? };
-    Ok(PyResponse::new(status, headers, body))
+fn item_response(response: ItemResponse) -> PyResult<PyResponse> {
+    PyResponse::from_parts(
+        response.status(),
+        sdk_header_pairs(response.headers()),
+        response.into_body(),
+    )
 }
 
 #[derive(Clone, Copy)]
@@ -52,13 +51,20 @@ impl ItemCall {
         id: String,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let core = engine.ready()?;
-        let options = core.request_options(RequestOptions::from_dict(options)?);
-        Ok(Self { core, database, container, partition_key: partition_key::from_python(partition_key)?, id, options })
+        let (core, options) = engine.prepare(options)?;
+        Ok(Self {
+            core,
+            database,
+            container,
+            partition_key: partition_key::from_python(partition_key)?,
+            id,
+            options,
+        })
     }
 
     fn write_options(&self) -> PyResult<ItemWriteOptions> {
-        let mut options = ItemWriteOptions::default().with_operation_options(self.options.operation_options(&[])?);
+        let mut options = ItemWriteOptions::default()
+            .with_operation_options(self.options.operation_options(&[])?);
         if let Some(token) = self.options.session_token() {
             options = options.with_session_token(token);
         }
@@ -78,9 +84,21 @@ impl ItemCall {
         with_timeout(timeout, async move {
             let container = self.core.container(&self.database, &self.container).await?;
             let result = match kind {
-                Write::Create => container.create_item(self.partition_key, &self.id, &raw, Some(options)).await,
-                Write::Upsert => container.upsert_item(self.partition_key, &self.id, &raw, Some(options)).await,
-                Write::Replace => container.replace_item(self.partition_key, &self.id, &raw, Some(options)).await,
+                Write::Create => {
+                    container
+                        .create_item(self.partition_key, &self.id, &raw, Some(options))
+                        .await
+                }
+                Write::Upsert => {
+                    container
+                        .upsert_item(self.partition_key, &self.id, &raw, Some(options))
+                        .await
+                }
+                Write::Replace => {
+                    container
+                        .replace_item(self.partition_key, &self.id, &raw, Some(options))
+                        .await
+                }
             };
             item_response(result.map_err(cosmos_error_to_py)?)
         })
@@ -88,7 +106,8 @@ impl ItemCall {
     }
 
     async fn read(self) -> PyResult<PyResponse> {
-        let mut options = ItemReadOptions::default().with_operation_options(self.options.operation_options(&[])?);
+        let mut options =
+            ItemReadOptions::default().with_operation_options(self.options.operation_options(&[])?);
         if let Some(token) = self.options.session_token() {
             options = options.with_session_token(token);
         }
@@ -98,7 +117,9 @@ impl ItemCall {
         let timeout = self.options.timeout;
         with_timeout(timeout, async move {
             let container = self.core.container(&self.database, &self.container).await?;
-            let response = container.read_item(self.partition_key, &self.id, Some(options)).await;
+            let response = container
+                .read_item(self.partition_key, &self.id, Some(options))
+                .await;
             item_response(response.map_err(cosmos_error_to_py)?)
         })
         .await
@@ -109,7 +130,9 @@ impl ItemCall {
         let timeout = self.options.timeout;
         with_timeout(timeout, async move {
             let container = self.core.container(&self.database, &self.container).await?;
-            let response = container.delete_item(self.partition_key, &self.id, Some(options)).await;
+            let response = container
+                .delete_item(self.partition_key, &self.id, Some(options))
+                .await;
             item_response(response.map_err(cosmos_error_to_py)?)
         })
         .await
@@ -119,61 +142,147 @@ impl ItemCall {
 #[pymethods]
 impl PyEngine {
     #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn create_item(&self, py: Python<'_>, database: String, container: String, partition_key: &Bound<'_, PyAny>, id: String, body: &Bound<'_, PyBytes>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
+    fn create_item(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'_, PyAny>,
+        id: String,
+        body: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         block_on(py, call.write(Write::Create, body.as_bytes().to_vec()))
     }
 
     #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn create_item_async<'py>(&self, py: Python<'py>, database: String, container: String, partition_key: &Bound<'py, PyAny>, id: String, body: &Bound<'_, PyBytes>, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn create_item_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'py, PyAny>,
+        id: String,
+        body: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         into_awaitable(py, call.write(Write::Create, body.as_bytes().to_vec()))
     }
 
     #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn upsert_item(&self, py: Python<'_>, database: String, container: String, partition_key: &Bound<'_, PyAny>, id: String, body: &Bound<'_, PyBytes>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
+    fn upsert_item(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'_, PyAny>,
+        id: String,
+        body: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         block_on(py, call.write(Write::Upsert, body.as_bytes().to_vec()))
     }
 
     #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn upsert_item_async<'py>(&self, py: Python<'py>, database: String, container: String, partition_key: &Bound<'py, PyAny>, id: String, body: &Bound<'_, PyBytes>, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn upsert_item_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'py, PyAny>,
+        id: String,
+        body: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         into_awaitable(py, call.write(Write::Upsert, body.as_bytes().to_vec()))
     }
 
     #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn replace_item(&self, py: Python<'_>, database: String, container: String, partition_key: &Bound<'_, PyAny>, id: String, body: &Bound<'_, PyBytes>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
+    fn replace_item(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'_, PyAny>,
+        id: String,
+        body: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         block_on(py, call.write(Write::Replace, body.as_bytes().to_vec()))
     }
 
     #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn replace_item_async<'py>(&self, py: Python<'py>, database: String, container: String, partition_key: &Bound<'py, PyAny>, id: String, body: &Bound<'_, PyBytes>, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn replace_item_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'py, PyAny>,
+        id: String,
+        body: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         into_awaitable(py, call.write(Write::Replace, body.as_bytes().to_vec()))
     }
 
     #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn read_item(&self, py: Python<'_>, database: String, container: String, partition_key: &Bound<'_, PyAny>, id: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
+    fn read_item(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'_, PyAny>,
+        id: String,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         block_on(py, call.read())
     }
 
     #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn read_item_async<'py>(&self, py: Python<'py>, database: String, container: String, partition_key: &Bound<'py, PyAny>, id: String, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn read_item_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'py, PyAny>,
+        id: String,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         into_awaitable(py, call.read())
     }
 
     #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn delete_item(&self, py: Python<'_>, database: String, container: String, partition_key: &Bound<'_, PyAny>, id: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyResponse> {
+    fn delete_item(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'_, PyAny>,
+        id: String,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         block_on(py, call.delete())
     }
 
     #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn delete_item_async<'py>(&self, py: Python<'py>, database: String, container: String, partition_key: &Bound<'py, PyAny>, id: String, options: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    fn delete_item_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'py, PyAny>,
+        id: String,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let call = ItemCall::new(self, database, container, partition_key, id, options)?;
         into_awaitable(py, call.delete())
     }
@@ -182,12 +291,21 @@ impl PyEngine {
 #[pymethods]
 impl PyEngine {
     #[pyo3(signature = (database, container, query, parameters, partition_key, options=None))]
-    fn query_items(&self, database: String, container: String, query: String, parameters: &Bound<'_, PyBytes>, partition_key: Option<&Bound<'_, PyAny>>, options: Option<&Bound<'_, PyDict>>) -> PyResult<crate::query::PyPager> {
-        let core = self.ready()?;
-        let options = core.request_options(RequestOptions::from_dict(options)?);
+    fn query_items(
+        &self,
+        database: String,
+        container: String,
+        query: String,
+        parameters: &Bound<'_, PyBytes>,
+        partition_key: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<crate::query::PyPager> {
+        let (core, options) = self.prepare(options)?;
         let query = crate::engine::query_with_parameters(query, parameters.as_bytes())?;
         let scope = match partition_key {
-            Some(pk) if !pk.is_none() => azure_data_cosmos::FeedScope::partition(partition_key::from_python(pk)?),
+            Some(pk) if !pk.is_none() => {
+                azure_data_cosmos::FeedScope::partition(partition_key::from_python(pk)?)
+            }
             _ => azure_data_cosmos::FeedScope::full_container(),
         };
         let query_options = crate::query::query_options(&options)?;
@@ -198,7 +316,11 @@ impl PyEngine {
                 .query_items::<Box<RawValue>>(query, scope, Some(query_options))
                 .await
                 .map_err(cosmos_error_to_py)?;
-            Ok(crate::query::feed_source(items.into_pages(), crate::query::encode_raw, crate::query::Resume::EngineToken))
+            Ok(crate::query::feed_source(
+                items.into_pages(),
+                crate::query::encode_raw,
+                crate::query::Resume::EngineToken,
+            ))
         });
         Ok(crate::query::PyPager::new(start, timeout))
     }

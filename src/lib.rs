@@ -31,7 +31,14 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ENGINE_CRATE", "azure_data_cosmos")?;
     m.add("ENGINE_VERSION", ENGINE_VERSION)?;
-    m.add("BUILD_PROFILE", if cfg!(debug_assertions) { "debug" } else { "release" })?;
+    m.add(
+        "BUILD_PROFILE",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+    )?;
     m.add_class::<engine::PyEngine>()?;
     m.add_class::<query::PyPager>()?;
     m.add_class::<response::PyResponse>()?;

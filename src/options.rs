@@ -54,7 +54,9 @@ fn reject_unknown(dict: &Bound<'_, PyDict>, known: &[&str]) -> PyResult<()> {
     for key in dict.keys() {
         let key: String = key.extract()?;
         if !known.contains(&key.as_str()) {
-            return Err(PyTypeError::new_err(format!("unknown engine option {key:?}")));
+            return Err(PyTypeError::new_err(format!(
+                "unknown engine option {key:?}"
+            )));
         }
     }
     Ok(())
@@ -82,7 +84,9 @@ const REQUEST_KEYS: &[&str] = &[
 
 impl RequestOptions {
     pub fn from_dict(dict: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let Some(dict) = dict else { return Ok(Self::default()) };
+        let Some(dict) = dict else {
+            return Ok(Self::default());
+        };
         reject_unknown(dict, REQUEST_KEYS)?;
         let initial_headers: Option<HashMap<String, String>> = get(dict, "initial_headers")?;
         let timeout: Option<f64> = get(dict, "timeout")?;
@@ -111,7 +115,10 @@ impl RequestOptions {
 
     /// The engine's per-operation options. `extra_headers` are protocol headers the
     /// engine has no typed option for (e.g. `x-ms-offer-throughput` on create).
-    pub fn operation_options(&self, extra_headers: &[(&str, String)]) -> PyResult<OperationOptions> {
+    pub fn operation_options(
+        &self,
+        extra_headers: &[(&str, String)],
+    ) -> PyResult<OperationOptions> {
         let mut options = OperationOptions::default();
         if let Some(enabled) = self.content_response_on_write {
             options.content_response_on_write = Some(if enabled {
@@ -131,12 +138,19 @@ impl RequestOptions {
             options.throughput_control = Some(control.build());
         }
         if let Some(regions) = &self.excluded_locations {
-            options.excluded_regions =
-                Some(regions.iter().map(|name| Region::new(name.clone())).collect::<ExcludedRegions>());
+            options.excluded_regions = Some(
+                regions
+                    .iter()
+                    .map(|name| Region::new(name.clone()))
+                    .collect::<ExcludedRegions>(),
+            );
         }
         let mut headers: HashMap<HeaderName, HeaderValue> = HashMap::new();
         for (name, value) in &self.initial_headers {
-            headers.insert(HeaderName::from(name.to_ascii_lowercase()), HeaderValue::from(value.clone()));
+            headers.insert(
+                HeaderName::from(name.to_ascii_lowercase()),
+                HeaderValue::from(value.clone()),
+            );
         }
         if let Some(level) = &self.consistency_level {
             headers.insert(
@@ -145,7 +159,10 @@ impl RequestOptions {
             );
         }
         for (name, value) in extra_headers {
-            headers.insert(HeaderName::from(name.to_string()), HeaderValue::from(value.clone()));
+            headers.insert(
+                HeaderName::from(name.to_string()),
+                HeaderValue::from(value.clone()),
+            );
         }
         if !headers.is_empty() {
             options.custom_headers = Some(headers);
@@ -161,7 +178,9 @@ impl RequestOptions {
         if let Some(etag) = &self.if_match {
             Some(Precondition::IfMatch(Etag::from(etag.clone())))
         } else {
-            self.if_none_match.as_ref().map(|etag| Precondition::IfNoneMatch(Etag::from(etag.clone())))
+            self.if_none_match
+                .as_ref()
+                .map(|etag| Precondition::IfNoneMatch(Etag::from(etag.clone())))
         }
     }
 
@@ -235,7 +254,8 @@ impl ClientOptions {
         let key: Option<String> = get(dict, "key")?;
         let seconds = |value: Option<f64>| value.map(|s| Duration::from_secs_f64(s.max(0.0)));
         Ok(Self {
-            endpoint: endpoint.ok_or_else(|| PyTypeError::new_err("engine option 'endpoint' is required"))?,
+            endpoint: endpoint
+                .ok_or_else(|| PyTypeError::new_err("engine option 'endpoint' is required"))?,
             key: key.ok_or_else(|| PyTypeError::new_err("engine option 'key' is required"))?,
             preferred_regions: get(dict, "preferred_regions")?.unwrap_or_default(),
             excluded_regions: get(dict, "excluded_regions")?.unwrap_or_default(),

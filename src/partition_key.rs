@@ -47,7 +47,10 @@ pub fn from_python(value: &Bound<'_, PyAny>) -> PyResult<PartitionKey> {
     let list = value
         .cast::<PyList>()
         .map_err(|_| client_error("partition key must be passed to the engine as a list"))?;
-    let components = list.iter().map(|item| component(&item)).collect::<PyResult<Vec<_>>>()?;
+    let components = list
+        .iter()
+        .map(|item| component(&item))
+        .collect::<PyResult<Vec<_>>>()?;
     if components.is_empty() {
         return Ok(PartitionKey::from(PartitionKeyValue::UNDEFINED));
     }

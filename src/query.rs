@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use azure_data_cosmos::feed::QueryPageIterator;
 use azure_data_cosmos::feed::ContinuationToken;
+use azure_data_cosmos::feed::QueryPageIterator;
 use azure_data_cosmos::options::{FeedOptions, QueryOptions};
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -53,7 +53,9 @@ struct FeedPages<T: Send + 'static> {
 impl<T: Send + DeserializeOwned + 'static> PageSource for FeedPages<T> {
     fn next_page(&mut self) -> BoxFuture<'_, PyResult<Option<PyPage>>> {
         Box::pin(async move {
-            let Some(page) = self.pages.next().await else { return Ok(None) };
+            let Some(page) = self.pages.next().await else {
+                return Ok(None);
+            };
             let page = page.map_err(cosmos_error_to_py)?;
             let headers = sdk_header_pairs(page.headers());
             let service_token = page.headers().continuation().map(str::to_owned);
@@ -81,13 +83,22 @@ impl<T: Send + DeserializeOwned + 'static> PageSource for FeedPages<T> {
 /// pinned, and `drained_token_is_recognised` below fails if the format changes.
 fn is_drained(token: &str) -> bool {
     use base64::Engine as _;
-    let Some(payload) = token.strip_prefix("c1.") else { return false };
-    let Ok(json) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')) else {
+    let Some(payload) = token.strip_prefix("c1.") else {
+        return false;
+    };
+    let Ok(json) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('='))
+    else {
         return false;
     };
     serde_json::from_slice::<serde_json::Value>(&json)
         .ok()
-        .and_then(|state| state.pointer("/root/kind").and_then(|k| k.as_str()).map(|k| k == "drained"))
+        .and_then(|state| {
+            state
+                .pointer("/root/kind")
+                .and_then(|k| k.as_str())
+                .map(|k| k == "drained")
+        })
         .unwrap_or(false)
 }
 
@@ -100,7 +111,11 @@ pub fn feed_source<T: Send + DeserializeOwned + 'static>(
     encode: EncodePage<T>,
     resume: Resume,
 ) -> Box<dyn PageSource> {
-    Box::new(FeedPages { pages, encode, resume })
+    Box::new(FeedPages {
+        pages,
+        encode,
+        resume,
+    })
 }
 
 enum PagerState {
@@ -119,7 +134,10 @@ pub fn metadata_feed_operation_options(
 ) -> PyResult<azure_data_cosmos::options::OperationOptions> {
     let mut headers = Vec::new();
     if options.max_item_count().is_some() {
-        headers.push(("x-ms-max-item-count", options.max_item_count.unwrap_or_default().to_string()));
+        headers.push((
+            "x-ms-max-item-count",
+            options.max_item_count.unwrap_or_default().to_string(),
+        ));
     }
     if let Some(token) = &options.continuation {
         headers.push(("x-ms-continuation", token.clone()));
@@ -220,7 +238,9 @@ mod tests {
     #[test]
     fn drained_token_is_recognised() {
         // Tokens as azure_data_cosmos 1.0.0 produced them against the emulator.
-        assert!(is_drained("c1.eyJvcCI6IlF1ZXJ5IiwicmlkIjoiQUFBQUFZQUFBQUU9Iiwicm9vdCI6eyJraW5kIjoiZHJhaW5lZCJ9fQ"));
+        assert!(is_drained(
+            "c1.eyJvcCI6IlF1ZXJ5IiwicmlkIjoiQUFBQUFZQUFBQUU9Iiwicm9vdCI6eyJraW5kIjoiZHJhaW5lZCJ9fQ"
+        ));
         assert!(!is_drained(
             "c1.eyJvcCI6IlF1ZXJ5IiwicmlkIjoiQUFBQUFZQUFBQUU9Iiwicm9vdCI6eyJraW5kIjoicmVxdWVzdCIsInNlcnZlcl9jb250aW51YXRpb24iOiJleUoySWpveExDSnJJam9pY3lJc0luUWlPakFzSW1RaU9qRXNJbklpT2lKQlFVRkJRVmxCUVVGQlJVTkJRVUZCUVVGQlFVRkJQVDBpTENKbElqb3dmUSJ9fQ"
         ));

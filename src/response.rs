@@ -17,7 +17,12 @@ pub fn header_pairs(headers: &CosmosResponseHeaders) -> HeaderPairs {
     headers
         .to_raw_headers()
         .iter()
-        .map(|(name, value)| (name.as_str().to_ascii_lowercase(), value.as_str().to_owned()))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_ascii_lowercase(),
+                value.as_str().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -29,31 +34,92 @@ pub fn sdk_header_pairs(headers: &ResponseHeaders) -> HeaderPairs {
             pairs.push((name.to_owned(), value));
         }
     };
-    put("x-ms-request-charge", headers.request_charge().map(ToString::to_string));
-    put("x-ms-activity-id", headers.activity_id().map(|a| a.as_str().to_owned()));
-    put("x-ms-session-token", headers.session_token().map(|t| t.as_str().to_owned()));
+    put(
+        "x-ms-request-charge",
+        headers.request_charge().map(ToString::to_string),
+    );
+    put(
+        "x-ms-activity-id",
+        headers.activity_id().map(|a| a.as_str().to_owned()),
+    );
+    put(
+        "x-ms-session-token",
+        headers.session_token().map(|t| t.as_str().to_owned()),
+    );
     put("etag", headers.etag().map(ToString::to_string));
-    put("x-ms-continuation", headers.continuation().map(str::to_owned));
-    put("x-ms-item-count", headers.item_count().map(|c| c.to_string()));
-    put("x-ms-substatus", headers.substatus().map(|s| s.value().to_string()));
-    put("x-ms-documentdb-query-metrics", headers.query_metrics().map(str::to_owned));
-    put("x-ms-cosmos-index-utilization", headers.index_metrics().map(str::to_owned));
-    put("x-ms-request-duration-ms", headers.server_duration().map(|d| format!("{}", d.as_secs_f64() * 1000.0)));
+    put(
+        "x-ms-continuation",
+        headers.continuation().map(str::to_owned),
+    );
+    put(
+        "x-ms-item-count",
+        headers.item_count().map(|c| c.to_string()),
+    );
+    put(
+        "x-ms-substatus",
+        headers.substatus().map(|s| s.value().to_string()),
+    );
+    put(
+        "x-ms-documentdb-query-metrics",
+        headers.query_metrics().map(str::to_owned),
+    );
+    put(
+        "x-ms-cosmos-index-utilization",
+        headers.index_metrics().map(str::to_owned),
+    );
+    put(
+        "x-ms-request-duration-ms",
+        headers
+            .server_duration()
+            .map(|d| format!("{}", d.as_secs_f64() * 1000.0)),
+    );
     put("lsn", headers.lsn().map(|v| v.to_string()));
-    put("x-ms-cosmos-llsn", headers.local_lsn().map(|v| v.to_string()));
+    put(
+        "x-ms-cosmos-llsn",
+        headers.local_lsn().map(|v| v.to_string()),
+    );
     put("x-ms-item-lsn", headers.item_lsn().map(|v| v.to_string()));
-    put("x-ms-retry-after-ms", headers.retry_after().map(|d| d.as_millis().to_string()));
-    put("x-ms-global-committed-lsn", headers.global_committed_lsn().map(|v| v.to_string()));
-    put("x-ms-gatewayversion", headers.gateway_version().map(str::to_owned));
-    put("x-ms-resource-quota", headers.resource_quota().map(str::to_owned));
-    put("x-ms-resource-usage", headers.resource_usage().map(str::to_owned));
-    put("x-ms-documentdb-partitionkeyrangeid", headers.partition_key_range_id().map(str::to_owned));
-    put("x-ms-cosmos-correlated-activityid", headers.correlated_activity_id().map(str::to_owned));
-    put("x-ms-offer-replace-pending", headers.offer_replace_pending().map(|b| if b { "true".into() } else { "false".into() }));
+    put(
+        "x-ms-retry-after-ms",
+        headers.retry_after().map(|d| d.as_millis().to_string()),
+    );
+    put(
+        "x-ms-global-committed-lsn",
+        headers.global_committed_lsn().map(|v| v.to_string()),
+    );
+    put(
+        "x-ms-gatewayversion",
+        headers.gateway_version().map(str::to_owned),
+    );
+    put(
+        "x-ms-resource-quota",
+        headers.resource_quota().map(str::to_owned),
+    );
+    put(
+        "x-ms-resource-usage",
+        headers.resource_usage().map(str::to_owned),
+    );
+    put(
+        "x-ms-documentdb-partitionkeyrangeid",
+        headers.partition_key_range_id().map(str::to_owned),
+    );
+    put(
+        "x-ms-cosmos-correlated-activityid",
+        headers.correlated_activity_id().map(str::to_owned),
+    );
+    put(
+        "x-ms-offer-replace-pending",
+        headers
+            .offer_replace_pending()
+            .map(|b| if b { "true".into() } else { "false".into() }),
+    );
     pairs
 }
 
-pub fn headers_to_dict<'py>(py: Python<'py>, headers: &CosmosResponseHeaders) -> Bound<'py, PyDict> {
+pub fn headers_to_dict<'py>(
+    py: Python<'py>,
+    headers: &CosmosResponseHeaders,
+) -> Bound<'py, PyDict> {
     pairs_to_dict(py, &header_pairs(headers))
 }
 
@@ -99,8 +165,22 @@ pub struct PyResponse {
 }
 
 impl PyResponse {
-    pub fn new(status: u16, headers: HeaderPairs, body: Bytes) -> Self {
-        Self { status, headers, body }
+    /// From the parts every SDK response kind (`ItemResponse`, `ResourceResponse<T>`) exposes.
+    pub fn from_parts(
+        status: azure_data_cosmos::CosmosStatus,
+        headers: HeaderPairs,
+        body: azure_data_cosmos::models::ResponseBody,
+    ) -> PyResult<Self> {
+        let body = if body.is_empty() {
+            Bytes::new()
+        } else {
+            body.single().map_err(crate::errors::cosmos_error_to_py)?
+        };
+        Ok(Self {
+            status: u16::from(status.status_code()),
+            headers,
+            body,
+        })
     }
 }
 
@@ -122,7 +202,11 @@ impl PyResponse {
     }
 
     fn __repr__(&self) -> String {
-        format!("<Response status={} body={} bytes>", self.status, self.body.len())
+        format!(
+            "<Response status={} body={} bytes>",
+            self.status,
+            self.body.len()
+        )
     }
 }
 
@@ -136,7 +220,11 @@ pub struct PyPage {
 
 impl PyPage {
     pub fn new(headers: HeaderPairs, items: Bytes, continuation: Option<String>) -> Self {
-        Self { headers, items, continuation }
+        Self {
+            headers,
+            items,
+            continuation,
+        }
     }
 }
 

@@ -31,7 +31,9 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// The runtime of the current process, built on first use (and again after a fork).
 pub fn runtime() -> Arc<tokio::runtime::Runtime> {
     let pid = std::process::id();
-    let mut slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut slot = RUNTIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(existing) = slot.as_ref() {
         if existing.pid == pid {
             return existing.runtime.clone();
@@ -49,7 +51,10 @@ pub fn runtime() -> Arc<tokio::runtime::Runtime> {
             .build()
             .expect("failed to start the azure-cosmos tokio runtime"),
     );
-    *slot = Some(ProcessRuntime { pid, runtime: runtime.clone() });
+    *slot = Some(ProcessRuntime {
+        pid,
+        runtime: runtime.clone(),
+    });
     runtime
 }
 
@@ -61,7 +66,9 @@ pub struct ProcessGuard {
 
 impl ProcessGuard {
     pub fn current() -> Self {
-        Self { pid: std::process::id() }
+        Self {
+            pid: std::process::id(),
+        }
     }
 
     /// Connections and caches of a client belong to the process (and runtime) that
