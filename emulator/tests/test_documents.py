@@ -112,7 +112,11 @@ def test_replace_keeps_rid_changes_etag_and_honours_if_match(http, container):
     assert fresh.status == 200
     assert http.request("PUT", f"{container}/docs/missing", {"id": "missing", "pk": "a"},
                         partition_key=["a"]).status == 404
-    assert http.request("PUT", f"{container}/docs/r", {"id": "other", "pk": "a"}, partition_key=["a"]).status == 400
+    # A body carrying another id renames the item, as the service does (only the partition key is immutable).
+    renamed = http.request("PUT", f"{container}/docs/r", {"id": "other", "pk": "a"}, partition_key=["a"])
+    assert renamed.status == 200 and renamed.json["id"] == "other"
+    assert http.request("GET", f"{container}/docs/r", partition_key=["a"]).status == 404
+    assert http.request("GET", f"{container}/docs/other", partition_key=["a"]).status == 200
 
 
 def test_upsert_creates_then_replaces(http, container):

@@ -130,15 +130,35 @@ class ItemStore:
     def replace(self, components: Optional[List[Any]], item_id: str, body: Dict[str, Any],
                 if_match: Optional[str] = None) -> ItemResult:
         body_id = validate_id(body.get("id"), what="document")
-        if body_id != item_id:
-            raise bad_request("The id of the item in the request body does not match the id in the request path.")
         resolved = self.write_components(components, body)
         epk, partition = self.locate(resolved)
         existing = self.live(partition, epk, item_id)
         if existing is None:
             raise not_found()
         require_etag(if_match, existing.body["_etag"])
+        if body_id != item_id:
+            return self._rename(partition, epk, resolved, existing, body, body_id)
         return ItemResult(200, self._store(partition, body, item_id, epk, resolved, existing), partition)
+
+    def _rename(self, partition: PhysicalPartition, epk: str, components: List[Any], existing: StoredItem,
+                body: Dict[str, Any], new_id: str) -> ItemResult:
+        """A replace whose body carries another id renames the item, as the service does (only the
+        partition key is immutable): the old id is gone and the new one must be free (409)."""
+        if self.live(partition, epk, new_id) is not None:
+            raise conflict()
+        # Removing the old id and storing the new one are one change: inside the caller's transaction
+        # (batch, scripts, triggers) or one of its own, so a crash cannot lose the item.
+        own = None if self.account.in_transaction else self.account.begin()
+        try:
+            self.account.delete_item(self.collection, partition, existing, self.next_lsn(partition))
+            stored = self._store(partition, body, new_id, epk, components, None)
+        except BaseException:
+            if own is not None:
+                self.account.abort(own)
+            raise
+        if own is not None:
+            self.account.commit(own)
+        return ItemResult(200, stored, partition)
 
     def delete(self, components: List[Any], item_id: str, if_match: Optional[str] = None) -> ItemResult:
         epk, partition = self.locate(components)

@@ -196,6 +196,11 @@ class Account:
     # Transactions and journaling
     # ----------------------------------------------------------------------------------------
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether changes are being collected into an all-or-nothing transaction right now."""
+        return self._transaction is not None
+
     def begin(self) -> Transaction:
         if self._transaction is not None:
             raise RuntimeError("nested transactions are not supported")

@@ -26,12 +26,7 @@ TARGET_NAMES = ("emulator-http", "emulator-http-nodiscovery", "emulator-https", 
 # Scenarios the emulator does not answer as the service does yet (a feature not landed, or a deviation
 # reported to its owner): the emulator targets run them as strict xfails, so the day the emulator is
 # fixed the unexpected pass fails the run and the entry must go.
-EMULATOR_GAPS: Dict[str, str] = {
-    "items.replace_changes_the_id": (
-        "emulator deviation: a replace whose body carries a new id answers 400 'The id of the item in the request "
-        "body does not match the id in the request path' (cosmos_emulator/resources/items.py, ItemStore.replace); "
-        "the service renames the item (only the partition key is immutable)"),
-}
+EMULATOR_GAPS: Dict[str, str] = {}
 
 
 def _selected_targets() -> Iterable[str]:
