@@ -139,154 +139,87 @@ impl ItemCall {
     }
 }
 
-#[pymethods]
-impl PyEngine {
-    #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn create_item(
-        &self,
-        py: Python<'_>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'_, PyAny>,
-        id: String,
-        body: &Bound<'_, PyBytes>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyResponse> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        block_on(py, call.write(Write::Create, body.as_bytes().to_vec()))
-    }
+/// Each item operation is one Rust future (`ItemCall::write/read/delete`) exposed
+/// twice: a blocking method and its `_async` twin with the same parameters.
+macro_rules! item_write_twins {
+    ($sync:ident, $async_name:ident, $kind:expr) => {
+        #[pymethods]
+        impl PyEngine {
+            #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn $sync(
+                &self,
+                py: Python<'_>,
+                database: String,
+                container: String,
+                partition_key: &Bound<'_, PyAny>,
+                id: String,
+                body: &Bound<'_, PyBytes>,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<PyResponse> {
+                let call = ItemCall::new(self, database, container, partition_key, id, options)?;
+                block_on(py, call.write($kind, body.as_bytes().to_vec()))
+            }
 
-    #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn create_item_async<'py>(
-        &self,
-        py: Python<'py>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'py, PyAny>,
-        id: String,
-        body: &Bound<'_, PyBytes>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        into_awaitable(py, call.write(Write::Create, body.as_bytes().to_vec()))
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn upsert_item(
-        &self,
-        py: Python<'_>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'_, PyAny>,
-        id: String,
-        body: &Bound<'_, PyBytes>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyResponse> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        block_on(py, call.write(Write::Upsert, body.as_bytes().to_vec()))
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn upsert_item_async<'py>(
-        &self,
-        py: Python<'py>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'py, PyAny>,
-        id: String,
-        body: &Bound<'_, PyBytes>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        into_awaitable(py, call.write(Write::Upsert, body.as_bytes().to_vec()))
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn replace_item(
-        &self,
-        py: Python<'_>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'_, PyAny>,
-        id: String,
-        body: &Bound<'_, PyBytes>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyResponse> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        block_on(py, call.write(Write::Replace, body.as_bytes().to_vec()))
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
-    fn replace_item_async<'py>(
-        &self,
-        py: Python<'py>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'py, PyAny>,
-        id: String,
-        body: &Bound<'_, PyBytes>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        into_awaitable(py, call.write(Write::Replace, body.as_bytes().to_vec()))
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn read_item(
-        &self,
-        py: Python<'_>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'_, PyAny>,
-        id: String,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyResponse> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        block_on(py, call.read())
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn read_item_async<'py>(
-        &self,
-        py: Python<'py>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'py, PyAny>,
-        id: String,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        into_awaitable(py, call.read())
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn delete_item(
-        &self,
-        py: Python<'_>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'_, PyAny>,
-        id: String,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyResponse> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        block_on(py, call.delete())
-    }
-
-    #[pyo3(signature = (database, container, partition_key, id, options=None))]
-    fn delete_item_async<'py>(
-        &self,
-        py: Python<'py>,
-        database: String,
-        container: String,
-        partition_key: &Bound<'py, PyAny>,
-        id: String,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-        into_awaitable(py, call.delete())
-    }
+            #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn $async_name<'py>(
+                &self,
+                py: Python<'py>,
+                database: String,
+                container: String,
+                partition_key: &Bound<'py, PyAny>,
+                id: String,
+                body: &Bound<'_, PyBytes>,
+                options: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let call = ItemCall::new(self, database, container, partition_key, id, options)?;
+                into_awaitable(py, call.write($kind, body.as_bytes().to_vec()))
+            }
+        }
+    };
 }
+
+macro_rules! item_point_twins {
+    ($sync:ident, $async_name:ident, $operation:ident) => {
+        #[pymethods]
+        impl PyEngine {
+            #[pyo3(signature = (database, container, partition_key, id, options=None))]
+            fn $sync(
+                &self,
+                py: Python<'_>,
+                database: String,
+                container: String,
+                partition_key: &Bound<'_, PyAny>,
+                id: String,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<PyResponse> {
+                let call = ItemCall::new(self, database, container, partition_key, id, options)?;
+                block_on(py, call.$operation())
+            }
+
+            #[pyo3(signature = (database, container, partition_key, id, options=None))]
+            fn $async_name<'py>(
+                &self,
+                py: Python<'py>,
+                database: String,
+                container: String,
+                partition_key: &Bound<'py, PyAny>,
+                id: String,
+                options: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let call = ItemCall::new(self, database, container, partition_key, id, options)?;
+                into_awaitable(py, call.$operation())
+            }
+        }
+    };
+}
+
+item_write_twins!(create_item, create_item_async, Write::Create);
+item_write_twins!(upsert_item, upsert_item_async, Write::Upsert);
+item_write_twins!(replace_item, replace_item_async, Write::Replace);
+item_point_twins!(read_item, read_item_async, read);
+item_point_twins!(delete_item, delete_item_async, delete);
 
 #[pymethods]
 impl PyEngine {
