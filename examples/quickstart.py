@@ -49,15 +49,13 @@ def local_connection_kwargs(endpoint: str) -> Dict[str, Any]:
 
     A local server speaks plain http or https with a self-signed certificate:
     ``connection_verify=False`` accepts that (azure-cosmos 5 allows it for loopback hosts only).
-    A single local server has no other regions to discover, and some (e.g.
-    @vercel/cosmosdb-server) advertise https even when serving http, so discovery is off too.
     """
     host = urlparse(endpoint).hostname or ""
     if host not in ("localhost", "127.0.0.1", "::1"):
         return {}
     # 4.x (requests/urllib3) warns on every unverified https request; this is deliberate here.
     warnings.filterwarnings("ignore", message="Unverified HTTPS request")
-    return {"connection_verify": False, "enable_endpoint_discovery": False}
+    return {"connection_verify": False}
 
 
 def run_sync(endpoint: str, key: str, database_name: str) -> float:
