@@ -60,6 +60,7 @@ CAPABILITIES: Dict[str, str] = {
     "udfs": "user-defined functions in queries",
     "users": "users and permissions",
     "patch": "PATCH of items",
+    "patch_validation": "the service's PATCH validation (400 for no operations or an add under a missing parent)",
     "change_feed": "the change feed",
     "batch": "transactional batch as the Python SDK sends it (no per-operation partitionKey)",
     "atomic_batch": "batch that rolls back on failure",
@@ -69,6 +70,9 @@ CAPABILITIES: Dict[str, str] = {
     "database_replace": "replacing a database resource",
     "multiple_partition_key_ranges": "more than one partition-key range",
     "faults": "fault injection at run time (the emulator's /_emulator/faults admin endpoint)",
+    "split": "splitting a partition-key range at run time (the emulator's /_emulator/split admin endpoint)",
+    "conflicts": "the conflicts feed of a container (list, query, read and delete conflicts)",
+    "partition_key_delete": "deleting every item of a logical partition (delete_all_items_by_partition_key)",
 }
 
 _VERCEL_MISSING: Dict[str, str] = {
@@ -88,6 +92,8 @@ _VERCEL_MISSING: Dict[str, str] = {
     "offers": "@vercel/cosmosdb-server has no offers route (400 'no route')",
     "sprocs": "@vercel/cosmosdb-server has no sprocs/triggers routes (400 'no route')",
     "users": "@vercel/cosmosdb-server has no users/permissions routes (400 'no route')",
+    "patch_validation": ("@vercel/cosmosdb-server answers 200 to a PATCH with no operations or with an add "
+                         "under a missing parent"),
     "change_feed": "@vercel/cosmosdb-server's change feed is a stub that always answers 304",
     "batch": "@vercel/cosmosdb-server crashes (500) on batch operations without a per-op partitionKey",
     "atomic_batch": "@vercel/cosmosdb-server's batch does not roll back",
@@ -96,6 +102,9 @@ _VERCEL_MISSING: Dict[str, str] = {
     "database_replace": "@vercel/cosmosdb-server has no database replace",
     "multiple_partition_key_ranges": "@vercel/cosmosdb-server always has a single partition-key range",
     "faults": "@vercel/cosmosdb-server has no fault injection",
+    "split": "@vercel/cosmosdb-server has no admin endpoint to split a partition-key range",
+    "conflicts": "@vercel/cosmosdb-server has no conflicts routes (400 'no route')",
+    "partition_key_delete": "@vercel/cosmosdb-server has no partition-key delete route (400 'no route')",
 }
 
 # What each server lacks, with the reason a skip reports. (tools/vercel-server/launch.js fixes
@@ -149,6 +158,19 @@ class ServerInfo:
             yield
         finally:
             self._admin("DELETE", f"_emulator/faults/{created['id']}", None)
+
+    def split_range(self, database_id: str, container_id: str, range_id: str) -> List[str]:
+        """Splits a partition-key range of a container in two (servers with ``split``).
+
+        :param database_id: the database id.
+        :param container_id: the container id.
+        :param range_id: the partition-key range to split, e.g. ``"3"``.
+        :returns: the ids of the two new ranges; clients still naming the old one get 410/1002.
+        """
+        self.skip_unless("split")
+        answer = self._admin("POST", "_emulator/split",
+                             {"database": database_id, "container": container_id, "range": range_id})
+        return list(answer["newRanges"])
 
     def _admin(self, method: str, path: str, body: object) -> dict:
         request = urllib.request.Request(
