@@ -351,8 +351,38 @@ class CompiledQuery:
             results = results[:self.top]
         return results
 
+    @property
+    def resumes_by_sort_key(self) -> bool:
+        """True for ORDER BY queries whose pages can resume after a (sort keys, ``_rid``) boundary: nothing
+        but filtering, ordering, projection and TOP (no grouping, DISTINCT, OFFSET/LIMIT or subquery source)."""
+        return bool(self._sort_keys) and self.query.source is not None and not (
+            self.grouped or self.distinct or self.offset is not None or self.limit is not None
+            or self._container_subquery is not None)
+
+    @property
+    def sort_directions(self) -> List[bool]:
+        """Per ORDER BY item, whether results come in descending order of it."""
+        return [descending for _, descending in self._sort_keys]
+
+    def run_sorted(self, documents: Iterable[Any]) -> List[Tuple[List[Any], Optional[str], Any]]:
+        """``(sort keys, document _rid, result)`` of every result of a :attr:`resumes_by_sort_key` query, in the
+        query's order, TOP not applied (the gateway pages and cuts)."""
+        rows = [row for document in documents for row in self.document_rows(document)]
+        project = self._projection
+        sorted_results = []
+        for keys, row in self._sort_keyed(self._keyed(rows)):
+            value = project(row)
+            if value is not UNDEFINED:
+                sorted_results.append((keys, _row_rid(row, self.aliases), value))
+        return sorted_results
+
+    def _keyed(self, rows: List[Row]) -> List[Tuple[List[Any], Row]]:
+        return [([evaluate(row) for evaluate, _ in self._sort_keys], row) for row in rows]
+
     def _sort(self, rows: List[Row]) -> List[Row]:
-        keyed = [([evaluate(row) for evaluate, _ in self._sort_keys], row) for row in rows]
+        return [row for _, row in self._sort_keyed(self._keyed(rows))]
+
+    def _sort_keyed(self, keyed: List[Tuple[List[Any], Row]]) -> List[Tuple[List[Any], Row]]:
         # Ties keep document (_rid) order, reversed when the first key is descending, as the service's
         # index scan does; clients merging ranges rely on it.
         if self._sort_keys[0][1]:
@@ -363,7 +393,7 @@ class CompiledQuery:
             keyed.sort(key=lambda pair: order_key(pair[0][position]), reverse=descending)
         if self.resume_filter is not None:
             keyed = self._resume(keyed)
-        return [row for _, row in keyed]
+        return keyed
 
     def _resume(self, keyed: List[Tuple[List[Any], Row]]) -> List[Tuple[List[Any], Row]]:
         """Apply a client's ``resumeFilter`` (``{"value": [...], "rid": ..., "exclude": bool}``): skip the rows
@@ -380,7 +410,7 @@ class CompiledQuery:
         boundary_rid = rid_order_key(rid) if isinstance(rid, str) else None
         kept = []
         for keys, row in keyed:
-            position = _compare_to_boundary(keys, boundary, directions)
+            position = compare_to_boundary(keys, boundary, directions)
             if position < 0:
                 continue
             if position == 0:
@@ -419,7 +449,8 @@ class CompiledQuery:
         return grouped_rows
 
 
-def _compare_to_boundary(keys: List[Any], boundary: List[Any], directions: List[bool]) -> int:
+def compare_to_boundary(keys: List[Any], boundary: List[Any], directions: List[bool]) -> int:
+    """Where sort keys fall relative to a boundary in the query's order: <0 before, 0 tied, >0 after."""
     for key, value, descending in zip(keys, boundary, directions):
         difference = compare_total(key, value)
         if difference:

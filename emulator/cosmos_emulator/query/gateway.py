@@ -26,9 +26,10 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from ..errors import SUBSTATUS_CROSS_PARTITION_QUERY_NOT_SERVABLE, CosmosError
 from . import PreparedQuery, prepare
 from .analysis import pinned_ids, pinned_partition_key
-from .continuation import OffsetPosition, StreamPosition, decode, encode
+from .continuation import KeyPosition, OffsetPosition, StreamPosition, decode, encode
 from .errors import bad_request
-from .source import OPTIONAL_ID_LOOKUP, QuerySource
+from .executor import compare_to_boundary, rid_order_key
+from .source import OPTIONAL_ID_LOOKUP, OPTIONAL_RID_ORDER, QuerySource
 
 # Measured on the service: no x-ms-max-item-count (or 0) gives pages of 1000 items.
 DEFAULT_PAGE_SIZE = 1000
@@ -80,6 +81,7 @@ class _Target:
     range_id: Optional[str] = None
     epk: Optional[str] = None
     epk_window: Optional[tuple] = None   # (min inclusive, max exclusive)
+    bounds: Optional[tuple] = None       # the range's own (min inclusive, max exclusive), for continuations
 
 
 def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], source: QuerySource) -> GatewayQueryResult:
@@ -106,8 +108,11 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
     scanned = _Counter()
     readers = [_target_reader(prepared, target, source, scanned) for target in targets]
     token = headers.get(HEADER_CONTINUATION) or None
+    rid_ordered = bool(getattr(source, OPTIONAL_RID_ORDER, False))
     if prepared.compiled.is_streamable:
-        items, continuation = _streamed_page(prepared, readers, decode(token, "s"), page_size)
+        items, continuation = _streamed_page(prepared, targets, readers, decode(token, "s"), page_size, rid_ordered)
+    elif prepared.compiled.resumes_by_sort_key:
+        items, continuation = _ordered_page(prepared, readers[0], decode(token, "k"), page_size, rid_ordered)
     else:
         items, continuation = _whole_query_page(prepared, readers[0], decode(token, "o"), page_size)
     finished = time.perf_counter()
@@ -181,7 +186,7 @@ def _resolve_targets(prepared: PreparedQuery, headers: Mapping[str, str], source
         if not any(entry["id"] == range_id for entry in ranges):
             raise CosmosError(410, "Gone", f"The requested partition key range '{range_id}' is gone (it was "
                                            f"split or merged).", substatus=1002)
-        return [_Target(range_id=range_id, epk_window=window)], True
+        return [_Target(range_id=range_id, epk_window=window, bounds=_bounds_of(ranges, range_id))], True
     pinned = pinned_partition_key(prepared.syntax, definition, prepared.context.parameters)
     if pinned is not None:
         return [_Target(epk=source.effective_partition_key(pinned))], True
@@ -189,7 +194,8 @@ def _resolve_targets(prepared: PreparedQuery, headers: Mapping[str, str], source
         overlapping = [entry for entry in ranges
                        if entry["minInclusive"] < window[1] and window[0] < entry["maxExclusive"]]
         if len(overlapping) == 1:
-            return [_Target(range_id=overlapping[0]["id"], epk_window=window)], True
+            return [_Target(range_id=overlapping[0]["id"], epk_window=window,
+                            bounds=_bounds_of(overlapping, overlapping[0]["id"]))], True
         ranges = overlapping
     if not _is_true(headers.get(HEADER_CROSS_PARTITION)):
         raise bad_request(CROSS_PARTITION_REQUIRED_MESSAGE)
@@ -198,7 +204,15 @@ def _resolve_targets(prepared: PreparedQuery, headers: Mapping[str, str], source
         if needs_client_aggregation_of_non_values(prepared):
             raise bad_request(NON_VALUE_AGGREGATE_MESSAGE)
         raise _not_servable(build_query_plan(prepared, source))
-    return [_Target(range_id=entry["id"], epk_window=window) for entry in ranges], False
+    return [_Target(range_id=entry["id"], epk_window=window, bounds=(entry["minInclusive"], entry["maxExclusive"]))
+            for entry in ranges], False
+
+
+def _bounds_of(ranges: List[Dict[str, Any]], range_id: str) -> Optional[tuple]:
+    for entry in ranges:
+        if entry["id"] == range_id:
+            return entry["minInclusive"], entry["maxExclusive"]
+    return None
 
 
 def _epk_window(headers: Mapping[str, str]) -> Optional[tuple]:
@@ -259,35 +273,72 @@ def _component(document: Dict[str, Any], path: List[str]) -> Any:
 
 
 # -------------------------------------------------------------------------------------------- paging
-def _streamed_page(prepared: PreparedQuery, readers: List[Callable[[], Iterator[Any]]],
-                   position: StreamPosition, page_size: Optional[int]):
+_DONE, _RESUME, _FRESH = "done", "resume", "fresh"
+
+
+def _resume_state(index: int, target: _Target, position: Optional[StreamPosition]) -> str:
+    """Whether a target was read completely before the token's position, holds it, or comes after it.
+
+    Targets are compared by EPK bounds when both the token and the target have them, so a token issued on a
+    range that was split since resumes on each child (a range's children lie within its bounds)."""
+    if position is None:
+        return _FRESH
+    if position.bounds is not None and target.bounds is not None:
+        if target.bounds[1] <= position.bounds[0]:
+            return _DONE
+        if target.bounds[0] >= position.bounds[1]:
+            return _FRESH
+        return _RESUME
+    if index < position.target:
+        return _DONE
+    return _RESUME if index == position.target else _FRESH
+
+
+def _streamed_page(prepared: PreparedQuery, targets: List[_Target], readers: List[Callable[[], Iterator[Any]]],
+                   position: Optional[StreamPosition], page_size: Optional[int], rid_ordered: bool):
     """Results from ``position`` on, document by document, until the page is full; the continuation
     points at the first result that did not fit (so the next page never starts empty)."""
     compiled = prepared.compiled
     items: List[Any] = []
-    for target_index in range(position.target, len(readers)):
-        resuming = target_index == position.target
-        start = position.document if resuming else 0
-        documents = _documents_from(readers[target_index], start, position.rid if resuming else None)
-        for document_index, document in documents:
+    for target_index, (target, reader) in enumerate(zip(targets, readers)):
+        state = _resume_state(target_index, target, position)
+        if state == _DONE:
+            continue
+        if state == _FRESH:
+            documents = ((index, document, 0) for index, document in enumerate(reader()))
+        elif rid_ordered and position.rid is not None:
+            documents = _documents_from_rid(reader, position.rid, position.skip)
+        else:
+            documents = _documents_from(reader, position.document, position.rid, position.skip)
+        for document_index, document, skip in documents:
             results = compiled.stream_document(document)
-            skip = position.skip if resuming and document_index == start else 0
             for result_index, result in enumerate(results):
                 if result_index < skip:
                     continue
                 if page_size is not None and len(items) >= page_size:
                     rid = document.get("_rid") if isinstance(document, dict) else None
-                    return items, encode(StreamPosition(target_index, document_index, rid, result_index))
+                    return items, encode(StreamPosition(target_index, document_index, rid, result_index,
+                                                        target.bounds))
                 items.append(result)
     return items, None
 
 
-def _documents_from(reader: Callable[[], Iterator[Any]], start: int, rid: Optional[str]):
-    """``(index, document)`` pairs from ``start``; if the document found there is not the one the token
-    names (documents were added or removed before it), the named one is searched for instead."""
+def _documents_from_rid(reader: Callable[[], Iterator[Any]], rid: str, skip: int):
+    """``(index, document, results to skip)`` from the document ``rid`` on, for a target whose documents come
+    in ``_rid`` order: every document ordered before it was returned already (on this range or on the range
+    it was split from), the first ``skip`` results of that document too."""
+    boundary = rid_order_key(rid)
+    for index, document in enumerate(reader()):
+        key = rid_order_key(document.get("_rid") if isinstance(document, dict) else None)
+        if key < boundary:
+            continue
+        yield index, document, (skip if key == boundary else 0)
+
+
+def _documents_from(reader: Callable[[], Iterator[Any]], start: int, rid: Optional[str], skip: int):
+    """``(index, document, results to skip)`` from index ``start``; if the document found there is not the one
+    the token names (documents were added or removed before it), the named one is searched for instead."""
     documents = enumerate(reader())
-    if start == 0:
-        return documents
     skipped = list(islice(documents, start))
     if len(skipped) < start:
         return iter(())
@@ -295,11 +346,16 @@ def _documents_from(reader: Callable[[], Iterator[Any]], start: int, rid: Option
     if first is None:
         return iter(())
     if rid is None or (isinstance(first[1], dict) and first[1].get("_rid") == rid):
-        return _prepend(first, documents)
+        return _with_skip(_prepend(first, documents), first[0], skip)
     for index, document in enumerate(reader()):
         if isinstance(document, dict) and document.get("_rid") == rid:
-            return _prepend((index, document), islice(enumerate(reader()), index + 1, None))
-    return _prepend(first, documents)
+            return _with_skip(_prepend((index, document), islice(enumerate(reader()), index + 1, None)), index, skip)
+    return _with_skip(_prepend(first, documents), None, 0)
+
+
+def _with_skip(documents, first_index: Optional[int], skip: int):
+    for index, document in documents:
+        yield index, document, (skip if index == first_index else 0)
 
 
 def _prepend(first, rest):
@@ -307,11 +363,74 @@ def _prepend(first, rest):
     yield from rest
 
 
-def _whole_query_page(prepared: PreparedQuery, reader: Callable[[], Iterator[Any]], position: OffsetPosition,
-                      page_size: Optional[int]):
+def _ordered_page(prepared: PreparedQuery, reader: Callable[[], Iterator[Any]], position: Optional[KeyPosition],
+                  page_size: Optional[int], rid_ordered: bool):
+    """A page of an ORDER BY query: the results sorting after the token's boundary (the last result returned).
+
+    A boundary is a position in the query's order rather than a count, so it holds on every child of a range
+    that was split since the token was issued. Ties on the sort keys are broken by ``_rid`` where the source
+    yields documents in ``_rid`` order (the order ties keep), else by how many tied results were returned."""
+    compiled = prepared.compiled
+    directions = compiled.sort_directions
+    entries = compiled.run_sorted(reader())
+    returned = 0
+    if position is not None:
+        returned = position.returned
+        entries = _after_boundary(entries, position, directions, rid_ordered)
+    if compiled.top is not None:
+        entries = entries[:max(0, compiled.top - returned)]
+    page = entries if page_size is None else entries[:page_size]
+    items = [value for _, _, value in page]
+    if len(page) == len(entries):
+        return items, None
+    last_keys, last_rid, _ = page[-1]
+    last_rid = last_rid if rid_ordered else None
+    ties = 0
+    for keys, rid, _ in reversed(page):
+        if not _same_position(keys, rid if rid_ordered else None, last_keys, last_rid):
+            break
+        ties += 1
+    if ties == len(page) and position is not None and _same_position(last_keys, last_rid, position.keys,
+                                                                      position.rid if rid_ordered else None):
+        ties += position.ties
+    return items, encode(KeyPosition(list(last_keys), last_rid, ties, returned + len(page)))
+
+
+def _after_boundary(entries, position: KeyPosition, directions: List[bool], rid_ordered: bool):
+    boundary_rid = rid_order_key(position.rid) if rid_ordered and position.rid is not None else None
+    if len(position.keys) != len(directions):
+        raise bad_request("Invalid Continuation Token: the continuation token is malformed or was issued for a "
+                          "different query.")
+    kept = []
+    tied = 0
+    for entry in entries:
+        keys, rid, _ = entry
+        where = compare_to_boundary(keys, position.keys, directions)
+        if where == 0 and boundary_rid is not None:
+            row_rid = rid_order_key(rid)
+            where = (row_rid > boundary_rid) - (row_rid < boundary_rid)
+            if directions[0]:
+                where = -where
+        if where < 0:
+            continue
+        if where == 0 and tied < position.ties:
+            tied += 1
+            continue
+        kept.append(entry)
+    return kept
+
+
+def _same_position(keys: List[Any], rid: Optional[str], other_keys: List[Any], other_rid: Optional[str]) -> bool:
+    return rid == other_rid and len(keys) == len(other_keys) and compare_to_boundary(
+        keys, other_keys, [False] * len(keys)) == 0
+
+
+def _whole_query_page(prepared: PreparedQuery, reader: Callable[[], Iterator[Any]],
+                      position: Optional[OffsetPosition], page_size: Optional[int]):
     results = prepared.run(reader())
-    end = len(results) if page_size is None else position.offset + page_size
-    page = results[position.offset:end]
+    offset = position.offset if position is not None else 0
+    end = len(results) if page_size is None else offset + page_size
+    page = results[offset:end]
     continuation = encode(OffsetPosition(end)) if end < len(results) else None
     return page, continuation
 

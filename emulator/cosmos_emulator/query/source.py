@@ -49,3 +49,12 @@ class QuerySource(Protocol):
 #       The resources whose ``id`` is one of ``ids`` (several per id when partitions differ), restricted like
 #       ``documents()``, in ``_rid`` order. Used for ``WHERE c.id = <value>`` and ``c.id IN (...)`` filters.
 OPTIONAL_ID_LOOKUP = "documents_by_ids"
+
+# Optional attribute a source may set (looked up with ``getattr``):
+#
+#   ordered_by_rid: bool
+#       True when ``documents()`` yields each range's documents in ``_rid`` ordinal order (the order in which
+#       they were created) and every document has a service-layout ``_rid``. Continuations of streamed and
+#       ORDER BY pages then name a ``_rid`` rather than an index, so a token issued on a partition-key range
+#       resumes correctly on the ranges it was split into.
+OPTIONAL_RID_ORDER = "ordered_by_rid"

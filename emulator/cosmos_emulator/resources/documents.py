@@ -202,7 +202,8 @@ def delete_item(account: Account, collection: Collection, request: Request, item
 def read_feed(account: Account, collection: Collection, request: Request) -> Response:
     """``GET .../docs``: all live items, scoped by partition key or range id when given, in pages.
 
-    The continuation names the range and the ``_rid`` ordinal of the last item returned.
+    The continuation names the range (id and EPK bounds) and the ``_rid`` ordinal of the last item returned;
+    items of a range are in ``_rid`` order, so the token resumes on the children of a range split since.
     """
     if request.header("a-im") is not None:
         from . import change_feed
@@ -220,21 +221,22 @@ def read_feed(account: Account, collection: Collection, request: Request) -> Res
         epk = partitioning.effective_partition_key(components, collection.partition_key_definition)
         holder = collection.partition_for_epk(epk)
         partitions = [p for p in partitions if p is holder]
-    start_range, after_ordinal = _parse_feed_continuation(request.header("x-ms-continuation"))
+    resume = _parse_feed_continuation(request.header("x-ms-continuation"))
     size = request.max_item_count(default=100)
     page: List[Dict[str, Any]] = []
     next_token: Optional[str] = None
-    started = start_range is None
     touched: Dict[str, int] = {}
     now = collection.now()
     for partition in partitions:
-        if not started:
-            if partition.range_id != start_range:
+        last_in_partition = -1
+        if resume is not None:
+            # The token names the EPK bounds of the range it was issued on: ranges wholly before them were
+            # read, ranges within them (that range, or its children after a split) resume after the ordinal.
+            low, high, after = resume
+            if partition.max_exclusive <= low:
                 continue
-            started = True
-            last_in_partition = after_ordinal
-        else:
-            last_in_partition = -1
+            if partition.min_inclusive < high:
+                last_in_partition = after
         touched[partition.range_id] = partition.lsn
         for item in partition.iter_items(epk):
             if collection.is_expired(item, now):
@@ -243,7 +245,7 @@ def read_feed(account: Account, collection: Collection, request: Request) -> Res
             if ordinal <= last_in_partition:
                 continue
             if len(page) == size:
-                next_token = _feed_continuation(partition.range_id, last_in_partition)
+                next_token = _feed_continuation(partition, last_in_partition)
                 break
             page.append(item.body)
             last_in_partition = ordinal
@@ -267,15 +269,21 @@ def item_ordinal(item: StoredItem) -> int:
     return int.from_bytes(raw[8:16], "little") & ((1 << 60) - 1)
 
 
-def _feed_continuation(range_id: str, after_ordinal: int) -> str:
-    return dumps({"range": range_id, "after": after_ordinal}).decode()
+def _feed_continuation(partition: PhysicalPartition, after_ordinal: int) -> str:
+    return dumps({"range": partition.range_id, "min": partition.min_inclusive, "max": partition.max_exclusive,
+                  "after": after_ordinal}).decode()
 
 
-def _parse_feed_continuation(token: Optional[str]) -> Tuple[Optional[str], int]:
+def _parse_feed_continuation(token: Optional[str]) -> Optional[Tuple[str, str, int]]:
+    """``(min, max, ordinal)`` of a read-feed continuation: the EPK bounds of the range it was issued on and
+    the ``_rid`` ordinal of the last item returned there."""
     if not token:
-        return None, -1
+        return None
     try:
         decoded = orjson.loads(token)
-        return str(decoded["range"]), int(decoded["after"])
+        low, high, after = decoded["min"], decoded["max"], int(decoded["after"])
+        if not isinstance(low, str) or not isinstance(high, str):
+            raise TypeError("bounds")
+        return low, high, after
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         raise bad_request("Invalid Continuation Token") from None

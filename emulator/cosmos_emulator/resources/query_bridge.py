@@ -5,6 +5,7 @@ job); this module hands it the resources to look at and turns its result into th
 """
 from __future__ import annotations
 
+import heapq
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from .. import partitioning
@@ -34,6 +35,8 @@ class CollectionQuerySource:
     """
 
     resource_kind = "docs"
+    # Each physical partition keeps its items in _rid order (see PhysicalPartition), children of a split too.
+    ordered_by_rid = True
 
     def __init__(self, collection: Collection, udf_resolver: Any = None,
                  epk_bounds: Optional[Tuple[str, str]] = None):
@@ -111,13 +114,19 @@ class CollectionQuerySource:
     def _items(self, range_id: Optional[str], epk: Optional[str]) -> Iterable[StoredItem]:
         exact = epk if epk is not None and not self._is_prefix(epk) else None
         now = self.collection.now()
-        for partition in self._partitions(range_id, epk):
+        partitions = self._partitions(range_id, epk)
+        for partition in partitions:
             self.touched_ranges[partition.range_id] = partition.lsn
-            for item in partition.iter_items(exact):
-                if self.collection.is_expired(item, now):
-                    continue
-                if self._visible(item, epk):
-                    yield item
+        streams = [partition.iter_items(exact) for partition in partitions]
+        if not streams:
+            return
+        # A scope over several ranges (a hierarchical-key prefix) is read in _rid order too, as one range is.
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_ordinal)
+        for item in merged:
+            if self.collection.is_expired(item, now):
+                continue
+            if self._visible(item, epk):
+                yield item
 
 
 def _ordinal(item: StoredItem) -> int:

@@ -60,3 +60,12 @@ def test_expiry_shows_in_all_versions_and_deletes(conformance):
         "an expiry is a delete marked timeToLiveExpired": [["create", None, "short"], ["create", None, "kept"],
                                                           ["delete", True, "short"]],
     }
+
+
+def test_continuation_tokens_survive_a_split(conformance):
+    assert conformance.run("split.continuation_tokens", needs=["partition_split", "multiple_partition_key_ranges"]) == {
+        "query: first pages": 50,
+        "query: every item once after resuming across the split": True,
+        "read feed: first pages": 50,
+        "read feed: every item once after resuming across the split": True,
+    }

@@ -200,3 +200,26 @@ def test_query_metrics_headers():
     assert metrics["retrievedDocumentCount"] == str(result.documents_scanned)
     assert metrics["outputDocumentCount"] == str(len(result.items))
     assert "x-ms-cosmos-index-utilization" in result.headers
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT VALUE c.id FROM c ORDER BY c.pk",                                  # ties on the only key
+    "SELECT VALUE c.id FROM c ORDER BY c.pk DESC, c.n",                        # mixed directions
+    "SELECT c.id, t FROM c JOIN t IN c.tags ORDER BY c.n DESC",                # a document repeated by a JOIN
+    "SELECT TOP 23 VALUE c.id FROM c ORDER BY c.pk",                           # TOP across pages
+])
+def test_order_by_pages_resume_after_the_last_result(sql):
+    source = make_source()
+    whole = query(source, sql, x_ms_documentdb_partitionkeyrangeid="0", x_ms_max_item_count="1000").items
+    pages = all_pages(source, sql, x_ms_documentdb_partitionkeyrangeid="0", x_ms_max_item_count="4")
+    assert [item for page in pages for item in page] == whole
+    assert all(len(page) <= 4 for page in pages) and len(pages) > 2
+
+
+def test_order_by_token_is_not_a_streamed_token():
+    source = make_source()
+    first = query(source, "SELECT VALUE c.id FROM c", x_ms_documentdb_partitionkeyrangeid="0", x_ms_max_item_count="2")
+    with pytest.raises(CosmosError) as error:
+        query(source, "SELECT VALUE c.id FROM c ORDER BY c.n", x_ms_documentdb_partitionkeyrangeid="0",
+              x_ms_continuation=first.continuation)
+    assert error.value.status == 400
