@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional
@@ -47,6 +48,11 @@ class Request:
         return (self.headers.get(name) or "").strip().lower() == "true"
 
     def json_body(self) -> Any:
+        """The body as JSON; 400 (nothing done) unless it is strict JSON.
+
+        ``NaN``, ``Infinity`` and ``-Infinity`` (which Python's ``json.dumps`` writes) are not JSON and the
+        service refuses them, as it refuses numbers too large for a double (which would parse as infinite).
+        """
         if not self.body:
             raise bad_request(INVALID_PAYLOAD_MESSAGE)
         try:
@@ -54,7 +60,7 @@ class Request:
         except orjson.JSONDecodeError:
             try:
                 # orjson refuses some inputs the service accepts (e.g. lone surrogate escapes).
-                return json.loads(self.body.decode("utf-8", "surrogatepass"))
+                return loads_strict(self.body.decode("utf-8", "surrogatepass"))
             except (ValueError, UnicodeDecodeError):
                 raise bad_request(INVALID_PAYLOAD_MESSAGE) from None
 
@@ -77,6 +83,23 @@ class Request:
         if value < -1:
             raise bad_request(f"Invalid value '{raw}' for header x-ms-max-item-count.")
         return value
+
+
+def loads_strict(text: str) -> Any:
+    """``json.loads`` without its extensions: ``NaN``/``Infinity``/``-Infinity`` and numbers overflowing a
+    double raise ``ValueError``, as orjson (the fast path) and the service refuse them."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} overflows a double")
+    return value
 
 
 class Response:

@@ -162,11 +162,15 @@ def _page_size(headers: Mapping[str, str]) -> Optional[int]:
 def parse_partition_key_header(raw: str) -> List[Any]:
     """Components of the ``x-ms-documentdb-partitionkey`` header (a JSON array)."""
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_constant=_refuse_constant)
     except ValueError:
         raise bad_request(f"Partition key provided either doesn't correspond to definition in the collection or "
                           f"doesn't match partition key field values specified in the document.") from None
     return value if isinstance(value, list) else [value]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 # -------------------------------------------------------------------------------------------- scoping

@@ -52,6 +52,7 @@ CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "replace_changes_id": "a replace addressed to an item's id whose body carries a new id renames the item",
     "composite_unique_keys": "unique keys over several paths (the combination is unique)",
     "unique_keys_on_replace_and_upsert": "unique keys enforced (409) on replace and upsert too",
+    "strict_json_bodies": "a request body holding NaN or Infinity (not JSON) answered 400",
 }
 VERCEL_LACKS: Dict[str, str] = {
     "conflicts": "@vercel/cosmosdb-server has no conflicts route (400 'no route')",
@@ -68,6 +69,7 @@ VERCEL_LACKS: Dict[str, str] = {
     "composite_unique_keys": "@vercel/cosmosdb-server checks each path of a composite unique key on its own",
     "unique_keys_on_replace_and_upsert": ("@vercel/cosmosdb-server answers 404 to a replace and 500 to an upsert "
                                           "that break a unique key"),
+    "strict_json_bodies": "@vercel/cosmosdb-server answers 500 to a body holding NaN or Infinity",
 }
 CAPABILITIES: Dict[str, str] = {**SDK_CAPABILITIES, **CONFORMANCE_CAPABILITIES}
 

@@ -198,3 +198,14 @@ def test_replace_can_change_the_id(conformance):
         "rename onto an existing id": 409,
         "values after the refused rename": [["b", 2], ["c", 3]],
     }
+
+
+def test_non_finite_numbers_are_not_json(conformance):
+    statuses = ["create with NaN", "upsert with Infinity", "replace with -Infinity", "patch with NaN"]
+    conformance.check(conformance.run("items.non_finite_numbers", needs=["patch"]), {
+        "create with NaN": 400,
+        "upsert with Infinity": 400,
+        "replace with -Infinity": 400,
+        "patch with NaN": 400,
+        "nothing written": [["kept", 1]],
+    }, unless={"strict_json_bodies": statuses})

@@ -336,3 +336,18 @@ def replace_changes_the_id(run: Run) -> None:
     run.observe("rename onto an existing id", run.status(
         lambda: container.replace_item("b", {"id": "c", "pk": "p", "v": 9})))
     run.observe("values after the refused rename", sorted([d["id"], d["v"]] for d in container.read_all_items()))
+
+
+@scenario("items.non_finite_numbers")
+def non_finite_numbers(run: Run) -> None:
+    """4.17.1 serialises float nan/inf with json.dumps as NaN/Infinity, which is not JSON."""
+    container = run.database().create_container("items", PartitionKey("/pk"))
+    container.create_item({"id": "kept", "pk": "p", "v": 1})
+    run.observe("create with NaN", run.status(lambda: container.create_item({"id": "n", "pk": "p", "v": float("nan")})))
+    run.observe("upsert with Infinity", run.status(
+        lambda: container.upsert_item({"id": "kept", "pk": "p", "v": float("inf")})))
+    run.observe("replace with -Infinity", run.status(
+        lambda: container.replace_item("kept", {"id": "kept", "pk": "p", "v": float("-inf")})))
+    run.observe("patch with NaN", run.status(
+        lambda: container.patch_item("kept", "p", [{"op": "set", "path": "/v", "value": float("nan")}])))
+    run.observe("nothing written", sorted([item["id"], item["v"]] for item in container.read_all_items()))
