@@ -153,7 +153,8 @@ class ResourceTokenIssuer:
 
     def _chain(self, ids: List[Tuple[str, str]], rid_based: bool) -> Optional[List[Tuple[str, str]]]:
         """Canonical identities along a path: rids for databases, containers and users (so
-        name- and rid-based links compare equal), ids for the resources below a container."""
+        name- and rid-based links compare equal), ids for the resources below a container (items and
+        scripts addressed by rid are looked up for theirs)."""
         account = self.account
         chain: List[Tuple[str, str]] = []
         database = collection = None
@@ -172,6 +173,9 @@ class ResourceTokenIssuer:
                 named = next((res["id"] for res in collection.children.get(kind, {}).values()
                               if res.get("_rid") == value), value)
                 chain.append((kind, named))
+            elif kind == "docs" and rid_based and collection is not None:
+                found = collection.item_by_rid(value)
+                chain.append((kind, found[1].id if found is not None else value))
             else:
                 chain.append((kind, value))
         return chain

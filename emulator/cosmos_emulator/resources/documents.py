@@ -61,7 +61,7 @@ def handle(account: Account, request: Request) -> Response:
         if request.method == "GET":
             return read_feed(account, collection, request)
         raise method_not_allowed()
-    item_id = request.address.target_id or ""
+    item_id = addressed_item_id(collection, request)
     if request.method == "GET":
         return read_item(account, collection, request, item_id)
     if request.method == "PUT":
@@ -71,6 +71,27 @@ def handle(account: Account, request: Request) -> Response:
     if request.method == "PATCH":
         return patch_item(account, collection, request, item_id)
     raise method_not_allowed()
+
+
+def addressed_item_id(collection: Collection, request: Request) -> str:
+    """The id of the item a path addresses: the last segment of a name-based path, or the id of the item whose
+    ``_rid`` ends a rid-based one (``_self`` links). A rid names one item: when the request's partition key
+    (header, else the body of a replace) names another logical partition, that item is not found (404)."""
+    target = request.address.target_id or ""
+    if not request.address.rid_based:
+        return target
+    found = collection.item_by_rid(target)
+    if found is None or collection.is_expired(found[1], collection.now()):
+        raise not_found()
+    item = found[1]
+    components = header_partition_key(collection, request, required=False)
+    if components is None and request.method == "PUT":
+        body = request.json_object_body()
+        components = partitioning.extract_from_document(body, collection.partition_key_definition)
+    if components is not None and partitioning.effective_partition_key(
+            components, collection.partition_key_definition) != item.epk:
+        raise not_found()
+    return item.id
 
 
 # ------------------------------------------------------------------------------------------

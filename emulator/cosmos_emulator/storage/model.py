@@ -89,6 +89,14 @@ class Collection:
     def item_count(self) -> int:
         return sum(partition.item_count() for partition in self.partitions)
 
+    def item_by_rid(self, item_rid: str) -> Optional[Tuple[PhysicalPartition, StoredItem]]:
+        """The partition and stored state of the item whose ``_rid`` is ``item_rid`` (expired or not)."""
+        for partition in self.partitions:
+            item = partition.get_by_rid(item_rid)
+            if item is not None:
+                return partition, item
+        return None
+
     def now(self) -> float:
         return self.database.account.clock()
 

@@ -89,6 +89,8 @@ class PhysicalPartition:
         self.rid = rid
         self.items: Dict[Tuple[str, str], StoredItem] = {}
         self.by_logical_partition: Dict[str, Dict[str, StoredItem]] = {}
+        # Items by ``_rid``, for rid-based addressing (``dbs/{rid}/colls/{rid}/docs/{rid}``).
+        self.by_rid: Dict[str, StoredItem] = {}
         # Change history in LSN order, kept only for containers with a change feed policy
         # (the all-versions-and-deletes feed reads it).
         self.changes: List[ChangeRecord] = []
@@ -101,17 +103,25 @@ class PhysicalPartition:
     def get(self, epk: str, item_id: str) -> Optional[StoredItem]:
         return self.items.get((epk, item_id))
 
+    def get_by_rid(self, item_rid: str) -> Optional[StoredItem]:
+        return self.by_rid.get(item_rid)
+
     def put(self, item: StoredItem) -> Optional[StoredItem]:
         key = (item.epk, item.id)
         previous = self.items.get(key)
         self.items[key] = item
         self.by_logical_partition.setdefault(item.epk, {})[item.id] = item
+        if previous is not None and previous.body.get("_rid") != item.body.get("_rid"):
+            self.by_rid.pop(previous.body.get("_rid"), None)
+        self.by_rid[item.body.get("_rid")] = item
         if item.lsn > self.lsn:
             self.lsn = item.lsn
         return previous
 
     def remove(self, epk: str, item_id: str) -> Optional[StoredItem]:
         previous = self.items.pop((epk, item_id), None)
+        if previous is not None:
+            self.by_rid.pop(previous.body.get("_rid"), None)
         logical = self.by_logical_partition.get(epk)
         if logical is not None:
             logical.pop(item_id, None)

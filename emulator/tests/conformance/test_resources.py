@@ -108,3 +108,30 @@ def test_account_document(conformance):
         "default consistency": "Session",
         "one write region": False,
     })
+
+
+def test_items_addressed_by_their_self_links(conformance):
+    conformance.check(conformance.run("resources.self_links", needs=["patch"]), {
+        "read_item(item dict)": 1,
+        "replace_item(item dict)": 2,
+        "patch_item(item dict)": 12,
+        "delete_item(item dict)": 204,
+        "the item is gone": 404,
+        "delete every item the feed returned, by its dict": [204, 204, 204],
+        "left after deleting them": [],
+    }, unless={"missing_item_404": ["the item is gone"]})
+
+
+def test_scripts_and_offers_addressed_by_their_self_links(conformance):
+    assert conformance.run("resources.self_links_scripts_offers", needs=["sprocs", "udfs", "offers"]) == {
+        "get_stored_procedure(dict)": "s",
+        "execute_stored_procedure(dict)": 42,
+        "replace_stored_procedure(dict)": "s",
+        "delete_stored_procedure(dict)": 204,
+        "get_trigger(dict)": "t",
+        "delete_trigger(dict)": 204,
+        "get_user_defined_function(dict)": "u",
+        "delete_user_defined_function(dict)": 204,
+        "replace_throughput through the offer's _self": 500,
+        "throughput read back": 500,
+    }

@@ -171,3 +171,49 @@ def account(run: Run) -> None:
                 [location["databaseAccountEndpoint"].rstrip("/") == used for location in properties.ReadableLocations])
     run.observe("default consistency", (properties.ConsistencyPolicy or {}).get("defaultConsistencyLevel"))
     run.observe("one write region", properties._EnableMultipleWritableLocations)
+
+
+@scenario("resources.self_links")
+def self_links(run: Run) -> None:
+    """4.17.1 addresses a resource by its ``_self`` (rid-based) link whenever it is given the resource's dict
+    rather than its id: items here, stored procedures, triggers and UDFs (and offers, always) below."""
+    database = run.database()
+    container = database.create_container("c", PartitionKey("/pk"))
+    created = container.create_item({"id": "a", "pk": "p", "n": 1})
+    run.observe("read_item(item dict)", run.attempt(lambda: container.read_item(created, "p")["n"]))
+    run.observe("replace_item(item dict)", run.attempt(
+        lambda: container.replace_item(created, {"id": "a", "pk": "p", "n": 2})["n"]))
+    run.observe("patch_item(item dict)", run.attempt(lambda: container.patch_item(
+        created, "p", [{"op": "incr", "path": "/n", "value": 10}])["n"]))
+    run.observe("delete_item(item dict)", run.status(lambda: container.delete_item(created, "p")))
+    run.observe("the item is gone", run.status(lambda: container.read_item("a", "p")))
+    for index in range(3):
+        container.create_item({"id": f"f{index}", "pk": f"k{index}"})
+    run.observe("delete every item the feed returned, by its dict", [
+        run.status(lambda item=item: container.delete_item(item, item["pk"])) for item in container.read_all_items()])
+    run.observe("left after deleting them", ids(container.read_all_items()))
+
+
+@scenario("resources.self_links_scripts_offers")
+def self_links_of_scripts_and_offers(run: Run) -> None:
+    database = run.database()
+    container = database.create_container("c", PartitionKey("/pk"), offer_throughput=400)
+    scripts = container.scripts
+    sproc = scripts.create_stored_procedure({"id": "s", "body": "function (x) { getContext().getResponse().setBody(x + 1); }"})
+    run.observe("get_stored_procedure(dict)", run.attempt(lambda: scripts.get_stored_procedure(sproc)["id"]))
+    run.observe("execute_stored_procedure(dict)", run.attempt(
+        lambda: scripts.execute_stored_procedure(sproc, partition_key="p", params=[41])))
+    run.observe("replace_stored_procedure(dict)", run.attempt(lambda: scripts.replace_stored_procedure(
+        sproc, {"id": "s", "body": "function (x) { getContext().getResponse().setBody(x + 2); }"})["id"]))
+    run.observe("delete_stored_procedure(dict)", run.status(lambda: scripts.delete_stored_procedure(sproc)))
+    trigger = scripts.create_trigger({"id": "t", "body": "function () {}", "triggerType": "Pre",
+                                      "triggerOperation": "All"})
+    run.observe("get_trigger(dict)", run.attempt(lambda: scripts.get_trigger(trigger)["id"]))
+    run.observe("delete_trigger(dict)", run.status(lambda: scripts.delete_trigger(trigger)))
+    udf = scripts.create_user_defined_function({"id": "u", "body": "function () { return 1; }"})
+    run.observe("get_user_defined_function(dict)", run.attempt(lambda: scripts.get_user_defined_function(udf)["id"]))
+    run.observe("delete_user_defined_function(dict)", run.status(lambda: scripts.delete_user_defined_function(udf)))
+    # Offers are found by the container's _self and replaced through their own _self.
+    run.observe("replace_throughput through the offer's _self", run.attempt(
+        lambda: container.replace_throughput(500).offer_throughput))
+    run.observe("throughput read back", container.get_throughput().offer_throughput)
