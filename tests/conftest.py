@@ -73,6 +73,8 @@ CAPABILITIES: Dict[str, str] = {
     "split": "splitting a partition-key range at run time (the emulator's /_emulator/split admin endpoint)",
     "conflicts": "the conflicts feed of a container (list, query, read and delete conflicts)",
     "partition_key_delete": "deleting every item of a logical partition (delete_all_items_by_partition_key)",
+    "collection_rid_check": ("400/1024 for a request naming a container by an old resource id "
+                             "(x-ms-cosmos-intended-collection-rid), so a client refreshes its cache after a recreate"),
 }
 
 _VERCEL_MISSING: Dict[str, str] = {
@@ -105,6 +107,8 @@ _VERCEL_MISSING: Dict[str, str] = {
     "split": "@vercel/cosmosdb-server has no admin endpoint to split a partition-key range",
     "conflicts": "@vercel/cosmosdb-server has no conflicts routes (400 'no route')",
     "partition_key_delete": "@vercel/cosmosdb-server has no partition-key delete route (400 'no route')",
+    "collection_rid_check": ("@vercel/cosmosdb-server ignores x-ms-cosmos-intended-collection-rid: a client never "
+                             "learns that a container was recreated with another partition-key path"),
 }
 
 # What each server lacks, with the reason a skip reports. (tools/vercel-server/launch.js fixes
