@@ -114,6 +114,16 @@ class CosmosHttp:
         raw = response.read()
         return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, raw)
 
+    def rid_request(self, verb: str, link: str, body: Any = None, **kwargs: Any) -> Reply:
+        """A request to a rid-based link (a ``_self`` value, or a feed below one), signed as clients sign it:
+        with the lower-cased rid of the last resource in the link."""
+        parts = [part for part in link.strip("/").split("/") if part]
+        if len(parts) % 2:  # a feed: the type is the last segment, the link is its owner's rid
+            resource_type, owner = parts[-1], (parts[-2] if len(parts) > 1 else "")
+        else:
+            resource_type, owner = parts[-2], parts[-1]
+        return self.request(verb, "/" + "/".join(parts), body, sign_as=(resource_type, owner.lower()), **kwargs)
+
     # Conveniences ------------------------------------------------------------------------------
     def create_database(self, name: str, **kwargs: Any) -> Reply:
         return self.request("POST", "/dbs", {"id": name}, **kwargs)

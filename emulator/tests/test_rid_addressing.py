@@ -7,48 +7,16 @@ import json
 
 import pytest
 
-from cosmos_http import unique
-
-SPROC_BODY = "function (x) { getContext().getResponse().setBody(x + 1); }"
+SPROC_BODY = "function (x) { getContext().getResponse().setBody(x + 1); }"  # the resource_tree fixture's
 
 
 def rid_request(http, verb, link, body=None, **kwargs):
-    """A request to a rid-based link (a ``_self`` value, or a feed below one), signed as clients sign it."""
-    parts = [part for part in link.strip("/").split("/") if part]
-    if len(parts) % 2:          # a feed: the type is the last segment, the link is its owner's rid
-        resource_type, owner = parts[-1], (parts[-2] if len(parts) > 1 else "")
-    else:
-        resource_type, owner = parts[-2], parts[-1]
-    return http.request(verb, "/" + "/".join(parts), body, sign_as=(resource_type, owner.lower()), **kwargs)
+    return http.rid_request(verb, link, body, **kwargs)
 
 
 @pytest.fixture()
-def tree(http, database):
-    """One of each resource, created by name; their bodies as the emulator answered them."""
-    name = unique("c")
-    created = {"db": http.request("GET", f"/dbs/{database}").json}
-    reply = http.create_container(database, name, {"paths": ["/pk"], "kind": "Hash", "version": 2},
-                                  headers={"x-ms-offer-throughput": "400"})
-    assert reply.status == 201
-    created["coll"] = reply.json
-    path = f"/dbs/{database}/colls/{name}"
-    for key, route, body, extra in (
-            ("doc", "docs", {"id": "a", "pk": "p", "n": 1}, {"partition_key": ["p"]}),
-            ("sproc", "sprocs", {"id": "s", "body": SPROC_BODY}, {}),
-            ("trigger", "triggers", {"id": "t", "body": "function () {}", "triggerType": "Pre",
-                                     "triggerOperation": "All"}, {}),
-            ("udf", "udfs", {"id": "u", "body": "function () { return 1; }"}, {})):
-        reply = http.request("POST", f"{path}/{route}", body, **extra)
-        assert reply.status == 201, reply
-        created[key] = reply.json
-    created["user"] = http.request("POST", f"/dbs/{database}/users", {"id": "alice"}).json
-    created["perm"] = http.request("POST", f"/dbs/{database}/users/alice/permissions",
-                                   {"id": "read", "permissionMode": "Read", "resource": path.strip("/")}).json
-    created["pkrange"] = http.request("GET", f"{path}/pkranges").json["PartitionKeyRanges"][0]
-    created["offer"] = next(offer for offer in http.request("GET", "/offers").json["Offers"]
-                            if offer["offerResourceId"] == created["coll"]["_rid"])
-    created["path"] = path
-    return created
+def tree(resource_tree):
+    return resource_tree
 
 
 @pytest.mark.parametrize("key", ["db", "coll", "doc", "sproc", "trigger", "udf", "user", "perm", "pkrange", "offer"])

@@ -171,10 +171,11 @@ def read_item(account: Account, collection: Collection, request: Request, item_i
     if item is None:
         raise not_found()
     etag = item.body["_etag"]
+    headers["x-ms-item-lsn"] = str(item.lsn)
     if not_modified_since(request, etag):
+        # A conditional read of an unchanged item: 304, no body, the same headers as a 200 would carry.
         return not_modified(1.0, etag, headers)
     body = dumps(item.body)
-    headers["x-ms-item-lsn"] = str(item.lsn)
     return resource_answer(request, 200, item.body, read_charge(len(body)), headers, body)
 
 
