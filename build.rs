@@ -1,4 +1,4 @@
-//! Records the exact `azure_data_cosmos` version resolved in Cargo.lock, so the
+//! Records the exact `azure_data_cosmos_driver` version resolved in Cargo.lock, so the
 //! Python package can report which engine it was built with.
 
 fn main() {
@@ -7,7 +7,7 @@ fn main() {
     let mut version = String::from("unknown");
     let mut in_package = false;
     for line in lock.lines() {
-        if line == "name = \"azure_data_cosmos\"" {
+        if line == "name = \"azure_data_cosmos_driver\"" {
             in_package = true;
         } else if in_package {
             if let Some(v) = line.strip_prefix("version = \"") {
@@ -16,5 +16,5 @@ fn main() {
             }
         }
     }
-    println!("cargo:rustc-env=AZURE_DATA_COSMOS_VERSION={version}");
+    println!("cargo:rustc-env=AZURE_DATA_COSMOS_DRIVER_VERSION={version}");
 }

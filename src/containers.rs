@@ -1,62 +1,29 @@
 //! Container operations: create, read, replace, delete, query.
+//!
+//! Definitions travel as the facade's JSON bytes, untouched: every property the
+//! service knows (indexing, vector and full-text policies, computed properties...)
+//! reaches it, and every property it answers reaches Python.
 
-use azure_data_cosmos::models::{ContainerProperties, ThroughputProperties};
-use azure_data_cosmos::options::{
-    CreateContainerOptions, DeleteContainerOptions, QueryContainersOptions, ReadContainerOptions,
-    ReplaceContainerOptions,
-};
-use bytes::Bytes;
+use azure_data_cosmos_driver::models::CosmosOperation;
+use azure_data_cosmos_driver::options::PlanOptions;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::databases::{encode_with_system_properties, resource_response};
-use crate::engine::{query_with_parameters, with_timeout, EngineCore, PyEngine};
-use crate::errors::{client_error, cosmos_error_to_py};
+use crate::engine::{EngineCore, PyEngine};
+use crate::operation::execute_within;
 use crate::options::RequestOptions;
-use crate::query::{feed_source, PyPager, Resume};
+use crate::query::{query_body, FeedKind, FeedRequest, PyPager};
 use crate::response::PyResponse;
 use crate::runtime::{block_on, into_awaitable};
-
-fn parse_properties(body: &[u8]) -> PyResult<ContainerProperties> {
-    serde_json::from_slice(body)
-        .map_err(|e| client_error(format!("invalid container definition: {e}")))
-}
-
-fn encode_containers(items: Vec<ContainerProperties>) -> PyResult<Bytes> {
-    encode_with_system_properties(items, |c| &c.system_properties)
-}
-
-fn throughput(options: &RequestOptions) -> Option<ThroughputProperties> {
-    if let Some(max) = options.auto_scale_max_throughput {
-        Some(ThroughputProperties::autoscale(
-            max,
-            options.auto_scale_increment_percent,
-        ))
-    } else {
-        options
-            .offer_throughput
-            .map(|ru| ThroughputProperties::manual(ru))
-    }
-}
 
 async fn create(
     core: EngineCore,
     database: String,
-    properties: ContainerProperties,
+    properties: Vec<u8>,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    let mut create_options =
-        CreateContainerOptions::default().with_operation_options(options.operation_options(&[])?);
-    if let Some(throughput) = throughput(&options) {
-        create_options = create_options.with_throughput(throughput);
-    }
-    with_timeout(options.timeout, async move {
-        let response = core
-            .client
-            .database_client(database.as_str())
-            .create_container(properties, Some(create_options))
-            .await;
-        resource_response(response.map_err(cosmos_error_to_py)?)
+    execute_within(core, options, |core| async move {
+        Ok(CosmosOperation::create_container(core.database(&database)).with_body(properties))
     })
     .await
 }
@@ -67,15 +34,11 @@ async fn read(
     container: String,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    let op = options.operation_options(&[])?;
-    with_timeout(options.timeout, async move {
-        let client = core.container(&database, &container).await?;
-        let response = client
-            .read(Some(
-                ReadContainerOptions::default().with_operation_options(op),
-            ))
-            .await;
-        resource_response(response.map_err(cosmos_error_to_py)?)
+    execute_within(core, options, |core| async move {
+        Ok(CosmosOperation::read_container_by_name(
+            core.database(&database),
+            container,
+        ))
     })
     .await
 }
@@ -84,21 +47,12 @@ async fn replace(
     core: EngineCore,
     database: String,
     container: String,
-    properties: ContainerProperties,
+    properties: Vec<u8>,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    let op = options.operation_options(&[])?;
-    with_timeout(options.timeout, async move {
-        let client = core.container(&database, &container).await?;
-        let response = client
-            .replace(
-                properties,
-                Some(ReplaceContainerOptions::default().with_operation_options(op)),
-            )
-            .await;
-        // The partition-key definition cannot change, but other metadata can.
-        core.forget_containers(&database, Some(&container)).await;
-        resource_response(response.map_err(cosmos_error_to_py)?)
+    execute_within(core, options, |core| async move {
+        let reference = core.container(&database, &container).await?;
+        Ok(CosmosOperation::replace_container(reference).with_body(properties))
     })
     .await
 }
@@ -109,16 +63,9 @@ async fn delete(
     container: String,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    let op = options.operation_options(&[])?;
-    with_timeout(options.timeout, async move {
-        let client = core.container(&database, &container).await?;
-        let response = client
-            .delete(Some(
-                DeleteContainerOptions::default().with_operation_options(op),
-            ))
-            .await;
-        core.forget_containers(&database, Some(&container)).await;
-        resource_response(response.map_err(cosmos_error_to_py)?)
+    execute_within(core, options, |core| async move {
+        let reference = core.container(&database, &container).await?;
+        Ok(CosmosOperation::delete_container(reference))
     })
     .await
 }
@@ -134,7 +81,7 @@ impl PyEngine {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyResponse> {
         let (core, options) = self.prepare(options)?;
-        let properties = parse_properties(properties.as_bytes())?;
+        let properties = properties.as_bytes().to_vec();
         block_on(py, create(core, database, properties, options))
     }
 
@@ -147,7 +94,7 @@ impl PyEngine {
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (core, options) = self.prepare(options)?;
-        let properties = parse_properties(properties.as_bytes())?;
+        let properties = properties.as_bytes().to_vec();
         into_awaitable(py, create(core, database, properties, options))
     }
 
@@ -185,7 +132,7 @@ impl PyEngine {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyResponse> {
         let (core, options) = self.prepare(options)?;
-        let properties = parse_properties(properties.as_bytes())?;
+        let properties = properties.as_bytes().to_vec();
         block_on(py, replace(core, database, container, properties, options))
     }
 
@@ -199,7 +146,7 @@ impl PyEngine {
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (core, options) = self.prepare(options)?;
-        let properties = parse_properties(properties.as_bytes())?;
+        let properties = properties.as_bytes().to_vec();
         into_awaitable(py, replace(core, database, container, properties, options))
     }
 
@@ -236,23 +183,19 @@ impl PyEngine {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyPager> {
         let (core, options) = self.prepare(options)?;
-        let query = query_with_parameters(query, parameters.as_bytes())?;
-        let op = crate::query::metadata_feed_operation_options(&options)?;
-        let timeout = options.timeout;
-        let start = Box::pin(async move {
-            let container_options = QueryContainersOptions::default().with_operation_options(op);
-            let items = core
-                .client
-                .database_client(database.as_str())
-                .query_containers(query, Some(container_options))
-                .await
-                .map_err(cosmos_error_to_py)?;
-            Ok(feed_source(
-                items.into_pages(),
-                encode_containers,
-                Resume::ServiceHeader,
-            ))
-        });
-        Ok(PyPager::new(start, timeout))
+        let body = query_body(&query, parameters.as_bytes())?;
+        let database = core.database(&database);
+        Ok(PyPager::new(FeedRequest {
+            kind: FeedKind::Query,
+            core,
+            build: Box::pin(async move {
+                Ok((
+                    CosmosOperation::query_containers(database).with_body(body),
+                    None,
+                ))
+            }),
+            options,
+            plan_options: PlanOptions::default(),
+        }))
     }
 }

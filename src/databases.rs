@@ -1,123 +1,36 @@
 //! Database operations: create, read, delete, query.
 
-use azure_data_cosmos::models::{DatabaseProperties, ResourceResponse};
-use azure_data_cosmos::options::{
-    CreateDatabaseOptions, DeleteDatabaseOptions, QueryDatabasesOptions, ReadDatabaseOptions,
-};
-use bytes::Bytes;
+use azure_data_cosmos_driver::models::CosmosOperation;
+use azure_data_cosmos_driver::options::PlanOptions;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::engine::{query_with_parameters, with_timeout, EngineCore, PyEngine};
-use crate::errors::cosmos_error_to_py;
+use crate::engine::{EngineCore, PyEngine};
+use crate::operation::execute_within;
 use crate::options::RequestOptions;
-use crate::query::{feed_source, PyPager, Resume};
-use crate::response::{join_json_array, sdk_header_pairs, PyResponse};
+use crate::query::{query_body, FeedKind, FeedRequest, PyPager};
+use crate::response::PyResponse;
 use crate::runtime::{block_on, into_awaitable};
 
-pub fn resource_response<T>(response: ResourceResponse<T>) -> PyResult<PyResponse> {
-    PyResponse::from_parts(
-        response.status(),
-        sdk_header_pairs(response.headers()),
-        response.into_body(),
-    )
-}
-
-/// Re-serialises typed resources for Python, restoring the system properties the
-/// engine's models keep but do not serialise (`_rid`, `_self`, `_etag`, `_ts`).
-pub fn encode_with_system_properties<T: serde::Serialize>(
-    items: Vec<T>,
-    system: impl Fn(&T) -> &azure_data_cosmos::models::SystemProperties,
-) -> PyResult<Bytes> {
-    let mut encoded = Vec::with_capacity(items.len());
-    for item in &items {
-        let mut value = serde_json::to_value(item)
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        if let Some(object) = value.as_object_mut() {
-            let props = serde_json::to_value(SystemView::from(system(item)))
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-            if let serde_json::Value::Object(props) = props {
-                for (key, value) in props {
-                    if !value.is_null() {
-                        object.insert(key, value);
-                    }
-                }
-            }
-        }
-        encoded.push(Bytes::from(value.to_string().into_bytes()));
-    }
-    Ok(join_json_array(&encoded))
-}
-
-#[derive(serde::Serialize)]
-struct SystemView {
-    #[serde(rename = "_rid")]
-    rid: Option<String>,
-    #[serde(rename = "_self")]
-    self_link: Option<String>,
-    #[serde(rename = "_etag")]
-    etag: Option<String>,
-    #[serde(rename = "_ts")]
-    ts: Option<i64>,
-}
-
-impl From<&azure_data_cosmos::models::SystemProperties> for SystemView {
-    fn from(props: &azure_data_cosmos::models::SystemProperties) -> Self {
-        Self {
-            rid: props.resource_id.clone(),
-            self_link: props.self_link.clone(),
-            etag: props.etag.as_ref().map(|e| e.to_string()),
-            ts: props.last_modified.map(|t| t.unix_timestamp()),
-        }
-    }
-}
-
-fn encode_databases(items: Vec<DatabaseProperties>) -> PyResult<Bytes> {
-    encode_with_system_properties(items, |db| &db.system_properties)
-}
-
 async fn create(core: EngineCore, id: String, options: RequestOptions) -> PyResult<PyResponse> {
-    let op = options.operation_options(&options.throughput_headers())?;
-    with_timeout(options.timeout, async move {
-        let response = core
-            .client
-            .create_database(
-                &id,
-                Some(CreateDatabaseOptions::default().with_operation_options(op)),
-            )
-            .await;
-        resource_response(response.map_err(cosmos_error_to_py)?)
+    execute_within(core, options, |core| async move {
+        let body = serde_json::to_vec(&serde_json::json!({ "id": id }))
+            .expect("a JSON object with a string always serialises");
+        Ok(CosmosOperation::create_database(core.account.clone()).with_body(body))
     })
     .await
 }
 
 async fn read(core: EngineCore, id: String, options: RequestOptions) -> PyResult<PyResponse> {
-    let op = options.operation_options(&[])?;
-    with_timeout(options.timeout, async move {
-        let response = core
-            .client
-            .database_client(id.as_str())
-            .read(Some(
-                ReadDatabaseOptions::default().with_operation_options(op),
-            ))
-            .await;
-        resource_response(response.map_err(cosmos_error_to_py)?)
+    execute_within(core, options, |core| async move {
+        Ok(CosmosOperation::read_database(core.database(&id)))
     })
     .await
 }
 
 async fn delete(core: EngineCore, id: String, options: RequestOptions) -> PyResult<PyResponse> {
-    let op = options.operation_options(&[])?;
-    with_timeout(options.timeout, async move {
-        let response = core
-            .client
-            .database_client(id.as_str())
-            .delete(Some(
-                DeleteDatabaseOptions::default().with_operation_options(op),
-            ))
-            .await;
-        core.forget_containers(&id, None).await;
-        resource_response(response.map_err(cosmos_error_to_py)?)
+    execute_within(core, options, |core| async move {
+        Ok(CosmosOperation::delete_database(core.database(&id)))
     })
     .await
 }
@@ -198,22 +111,19 @@ impl PyEngine {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyPager> {
         let (core, options) = self.prepare(options)?;
-        let query = query_with_parameters(query, parameters.as_bytes())?;
-        let op = crate::query::metadata_feed_operation_options(&options)?;
-        let timeout = options.timeout;
-        let start = Box::pin(async move {
-            let db_options = QueryDatabasesOptions::default().with_operation_options(op);
-            let items = core
-                .client
-                .query_databases(query, Some(db_options))
-                .await
-                .map_err(cosmos_error_to_py)?;
-            Ok(feed_source(
-                items.into_pages(),
-                encode_databases,
-                Resume::ServiceHeader,
-            ))
-        });
-        Ok(PyPager::new(start, timeout))
+        let body = query_body(&query, parameters.as_bytes())?;
+        let account = core.account.clone();
+        Ok(PyPager::new(FeedRequest {
+            kind: FeedKind::Query,
+            core,
+            build: Box::pin(async move {
+                Ok((
+                    CosmosOperation::query_databases(account).with_body(body),
+                    None,
+                ))
+            }),
+            options,
+            plan_options: PlanOptions::default(),
+        }))
     }
 }

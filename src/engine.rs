@@ -1,39 +1,38 @@
-//! `Engine`: one connected account, and the connection step itself.
+//! `Engine`: one connected account on `azure_data_cosmos_driver`, and the connection step.
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use azure_core::credentials::Secret;
-use azure_data_cosmos::options::{
-    BinaryEncodingOptions, ConnectionPoolOptions, ContentResponseOnWrite, OperationOptions, Region,
-    ServerCertificateValidation, UserAgentSuffix,
+use azure_data_cosmos_driver::models::{AccountReference, ContainerReference, DatabaseReference};
+use azure_data_cosmos_driver::options::{
+    BinaryEncodingOptions, ConnectionPoolOptions, ContentResponseOnWrite, DriverOptions,
+    ExcludedRegions, OperationOptions, Region, ServerCertificateValidation, UserAgentSuffix,
 };
-use azure_data_cosmos::{
-    AccountEndpoint, AccountReference, ContainerClient, CosmosClient, CosmosRuntime,
-    CosmosRuntimeBuilder, RoutingStrategy,
-};
+use azure_data_cosmos_driver::{CosmosDriver, CosmosDriverRuntime, CosmosDriverRuntimeBuilder};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use tokio::sync::Mutex as AsyncMutex;
 
-use crate::errors::{build_exception, client_error, cosmos_error_to_py, FailureKind};
+use crate::errors::{client_error, cosmos_error_to_py};
+use crate::operation::with_timeout;
 use crate::options::{ClientOptions, RequestOptions};
 use crate::runtime::{block_on, into_awaitable, ProcessGuard};
 
-/// Engine runtimes (transport, connection pool) shared by the clients of a
+/// Driver runtimes (transport, connection pool, caches) shared by the clients of a
 /// process, one per certificate-validation mode. Keyed by pid for fork safety.
-static COSMOS_RUNTIMES: std::sync::Mutex<Option<(u32, HashMap<bool, CosmosRuntime>)>> =
+static DRIVER_RUNTIMES: std::sync::Mutex<Option<(u32, HashMap<bool, Arc<CosmosDriverRuntime>>)>> =
     std::sync::Mutex::new(None);
 
-async fn cosmos_runtime(options: &ClientOptions) -> PyResult<CosmosRuntime> {
+async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRuntime>> {
     let pid = std::process::id();
     let verify = options.connection_verify;
-    // Timeouts live on the runtime's connection pool; only the default pool is shared.
-    let shareable = options.connection_timeout.is_none() && options.request_timeout.is_none();
+    // Timeouts and the user-agent suffix live on the runtime; only the default one is shared.
+    let shareable = options.connection_timeout.is_none()
+        && options.request_timeout.is_none()
+        && options.user_agent_suffix.is_none();
     if shareable {
-        let guard = COSMOS_RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = DRIVER_RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((owner, runtimes)) = guard.as_ref() {
             if *owner == pid {
                 if let Some(runtime) = runtimes.get(&verify) {
@@ -44,15 +43,15 @@ async fn cosmos_runtime(options: &ClientOptions) -> PyResult<CosmosRuntime> {
     }
     let mut pool = ConnectionPoolOptions::builder();
     if !verify {
-        // The engine's own rule: skip certificate checks (and allow http://) only
+        // The driver's own rule: skip certificate checks (and allow http://) only
         // for loopback / emulator hosts. There is deliberately no wider switch.
         pool = pool.with_server_certificate_validation(
             ServerCertificateValidation::RequiredUnlessEmulator,
         );
-        // Local emulators speak HTTP/1.1. The engine probes HTTP/2 first and only
+        // Local emulators speak HTTP/1.1. The driver probes HTTP/2 first and only
         // falls back on an h2 protocol error; a TLS server whose ALPN offers only
         // http/1.1 (Node's https) aborts the handshake with `no_application_protocol`,
-        // which the engine does not treat as a reason to fall back.
+        // which the driver does not treat as a reason to fall back.
         pool = pool.with_is_http2_allowed(false);
     }
     if let Some(timeout) = options.connection_timeout {
@@ -62,15 +61,22 @@ async fn cosmos_runtime(options: &ClientOptions) -> PyResult<CosmosRuntime> {
         pool = pool.with_max_dataplane_request_timeout(timeout.max(Duration::from_millis(100)));
     }
     let pool = pool.build().map_err(cosmos_error_to_py)?;
-    let runtime = CosmosRuntimeBuilder::new()
-        .with_connection_pool(pool)
-        .build()
-        .await
-        .map_err(cosmos_error_to_py)?;
+    let mut builder = CosmosDriverRuntimeBuilder::new().with_connection_pool(pool);
+    if let Some(suffix) = &options.user_agent_suffix {
+        let suffix = UserAgentSuffix::try_new(suffix.as_str()).ok_or_else(|| {
+            client_error(format!(
+                "user agent suffix {suffix:?} is not accepted by the engine (at most {} \
+                 header-safe characters)",
+                UserAgentSuffix::MAX_LENGTH
+            ))
+        })?;
+        builder = builder.with_user_agent_suffix(suffix);
+    }
+    let runtime = builder.build().await.map_err(cosmos_error_to_py)?;
     if !shareable {
         return Ok(runtime);
     }
-    let mut guard = COSMOS_RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guard = DRIVER_RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
     let entry = guard.get_or_insert_with(|| (pid, HashMap::new()));
     if entry.0 != pid {
         *entry = (pid, HashMap::new());
@@ -78,49 +84,53 @@ async fn cosmos_runtime(options: &ClientOptions) -> PyResult<CosmosRuntime> {
     Ok(entry.1.entry(verify).or_insert(runtime).clone())
 }
 
-async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
-    let endpoint: AccountEndpoint = options
-        .endpoint
-        .parse()
-        .map_err(|_| client_error(format!("invalid account endpoint {:?}", options.endpoint)))?;
-    let account =
-        AccountReference::with_authentication_key(endpoint, Secret::from(options.key.clone()));
+/// Operation options every request of a client starts from.
+fn client_operation_options(options: &ClientOptions) -> OperationOptions {
     let mut defaults = OperationOptions::default();
     // 4.x returns the written document from create/replace/upsert.
     defaults.content_response_on_write = Some(ContentResponseOnWrite::Enabled);
+    // Text JSON on the wire, as 4.x sends: bodies are forwarded byte for byte and
+    // responses reach Python as the service's own JSON.
+    defaults.binary_encoding = Some(BinaryEncodingOptions::new().with_enabled(false));
     if !options.excluded_regions.is_empty() {
         defaults.excluded_regions = Some(
             options
                 .excluded_regions
                 .iter()
                 .map(|r| Region::new(r.clone()))
-                .collect(),
+                .collect::<ExcludedRegions>(),
         );
     }
-    let mut builder = CosmosClient::builder()
-        .with_runtime(cosmos_runtime(&options).await?)
-        .with_default_operation_options(defaults)
-        // Text JSON on the wire, as 4.x sends: bodies are forwarded byte for byte
-        // (a RawValue cannot be transcoded to Cosmos binary JSON anyway), and
-        // responses reach Python as the service's own JSON.
-        .with_binary_encoding_options(BinaryEncodingOptions::new().with_enabled(false));
-    if let Some(suffix) = &options.user_agent_suffix {
-        let suffix = UserAgentSuffix::try_from(suffix.as_str()).map_err(cosmos_error_to_py)?;
-        builder = builder.with_user_agent_suffix(suffix);
-    }
-    let regions = options
+    defaults
+}
+
+async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
+    let endpoint: url::Url = options
+        .endpoint
+        .parse()
+        .map_err(|_| client_error(format!("invalid account endpoint {:?}", options.endpoint)))?;
+    let account = AccountReference::with_account_key(endpoint, Secret::from(options.key.clone()));
+    let runtime = driver_runtime(&options).await?;
+    let preferred = options
         .preferred_regions
         .iter()
         .map(|r| Region::new(r.clone()))
         .collect();
-    let client = builder
-        .build(account, RoutingStrategy::PreferredRegions(regions))
+    let driver_options = DriverOptions::builder(account.clone())
+        .with_operation_options(client_operation_options(&options))
+        .with_preferred_regions(preferred)
+        .build();
+    let driver = runtime
+        .create_driver(driver_options)
         .await
         .map_err(cosmos_error_to_py)?;
+    // 4.x reads the account when the client is made; so does this, so that a wrong
+    // endpoint or key fails in the constructor, not on the first operation.
+    driver.initialize().await.map_err(cosmos_error_to_py)?;
     Ok(EngineCore {
         endpoint: options.endpoint,
-        client,
-        containers: Arc::new(AsyncMutex::new(HashMap::new())),
+        driver,
+        account,
         consistency_level: options.consistency_level,
     })
 }
@@ -129,39 +139,28 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
 #[derive(Clone)]
 pub struct EngineCore {
     pub endpoint: String,
-    pub client: CosmosClient,
-    /// Resolved container clients. The engine reads a container's metadata when
-    /// its client is first made; 4.x's `get_container_client` does no I/O, so the
-    /// resolution happens on first use and is kept for the client's lifetime.
-    containers: Arc<AsyncMutex<HashMap<(String, String), ContainerClient>>>,
+    pub driver: Arc<CosmosDriver>,
+    pub account: AccountReference,
     /// Client-wide consistency override (4.x `consistency_level`), sent per request.
     consistency_level: Option<String>,
 }
 
 impl EngineCore {
-    pub async fn container(&self, database: &str, container: &str) -> PyResult<ContainerClient> {
-        let key = (database.to_owned(), container.to_owned());
-        let mut cache = self.containers.lock().await;
-        if let Some(client) = cache.get(&key) {
-            return Ok(client.clone());
-        }
-        let client = self
-            .client
-            .database_client(database)
-            .container_client(container, None)
+    pub fn database(&self, name: &str) -> DatabaseReference {
+        DatabaseReference::from_name(self.account.clone(), name.to_owned())
+    }
+
+    /// The container's reference (RID, partition-key definition). The driver keeps
+    /// a cache per account: 4.x's `get_container_client` does no I/O, so the first
+    /// operation on a container reads it and later ones reuse the cached entry.
+    pub async fn container(&self, database: &str, container: &str) -> PyResult<ContainerReference> {
+        self.driver
+            .resolve_container(database, container, OperationOptions::default())
             .await
-            .map_err(cosmos_error_to_py)?;
-        cache.insert(key, client.clone());
-        Ok(client)
+            .map_err(cosmos_error_to_py)
     }
 
-    /// Forgets cached container metadata (after delete/replace, or a database delete).
-    pub async fn forget_containers(&self, database: &str, container: Option<&str>) {
-        let mut cache = self.containers.lock().await;
-        cache.retain(|(db, coll), _| !(db == database && container.map_or(true, |c| c == coll)));
-    }
-
-    /// Applies client-wide defaults that the engine has no client option for.
+    /// Applies client-wide defaults that the driver has no client option for.
     pub fn request_options(&self, mut options: RequestOptions) -> RequestOptions {
         if options.consistency_level.is_none() {
             options.consistency_level = self.consistency_level.clone();
@@ -170,35 +169,7 @@ impl EngineCore {
     }
 }
 
-/// Enforces the 4.x `timeout` keyword: an absolute budget for the whole operation,
-/// retries included. Elapsing drops the engine future, cancelling the request.
-pub async fn with_timeout<T>(
-    timeout: Option<Duration>,
-    fut: impl Future<Output = PyResult<T>>,
-) -> PyResult<T> {
-    match timeout {
-        None => fut.await,
-        Some(budget) => match tokio::time::timeout(budget, fut).await {
-            Ok(result) => result,
-            Err(_) => Err(Python::attach(|py| {
-                build_exception(
-                    py,
-                    FailureKind::Timeout,
-                    408,
-                    None,
-                    PyDict::new(py),
-                    b"",
-                    &format!(
-                        "operation did not complete within the timeout of {:.3}s",
-                        budget.as_secs_f64()
-                    ),
-                )
-            })),
-        },
-    }
-}
-
-/// One connected account (azure_data_cosmos `CosmosClient`).
+/// One connected account (a driver on the process-wide driver runtime).
 #[pyclass(name = "Engine", module = "azure.cosmos._rust", frozen)]
 pub struct PyEngine {
     pub(crate) core: EngineCore,
@@ -282,32 +253,4 @@ impl PyEngine {
     fn __repr__(&self) -> String {
         format!("<Engine endpoint={:?}>", self.core.endpoint)
     }
-}
-
-/// `[{"name": "@p", "value": ...}]` as the engine's query parameters.
-pub fn query_with_parameters(
-    text: String,
-    parameters: &[u8],
-) -> PyResult<azure_data_cosmos::Query> {
-    let mut query = azure_data_cosmos::Query::from(text);
-    if parameters.is_empty() {
-        return Ok(query);
-    }
-    let parsed: Vec<serde_json::Value> = serde_json::from_slice(parameters)
-        .map_err(|e| client_error(format!("query parameters are not a JSON array: {e}")))?;
-    for parameter in parsed {
-        let name = parameter
-            .get("name")
-            .and_then(|n| n.as_str())
-            .ok_or_else(|| client_error("every query parameter needs a string 'name'"))?
-            .to_owned();
-        let value = parameter
-            .get("value")
-            .cloned()
-            .unwrap_or(serde_json::Value::Null);
-        query = query
-            .with_parameter(name, value)
-            .map_err(cosmos_error_to_py)?;
-    }
-    Ok(query)
 }

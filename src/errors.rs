@@ -7,7 +7,7 @@
 //! The Python classes are built by `azure.cosmos.exceptions._from_engine`, so the
 //! mapping to classes lives in one place.
 
-use azure_data_cosmos::CosmosError;
+use azure_data_cosmos_driver::CosmosError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict};
@@ -142,6 +142,21 @@ fn describe(err: &CosmosError) -> String {
         source = cause.source();
     }
     message
+}
+
+/// A response that arrived but cannot be read as the operation's answer.
+pub fn response_error(message: &str) -> PyErr {
+    Python::attach(|py| {
+        build_exception(
+            py,
+            FailureKind::Response,
+            500,
+            None,
+            PyDict::new(py),
+            b"",
+            message,
+        )
+    })
 }
 
 /// A client-side rejection raised before anything is sent.

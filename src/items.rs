@@ -1,36 +1,31 @@
-//! Item operations: create, upsert, replace, read, delete.
+//! Item operations: create, upsert, replace, read, delete, patch; item queries.
 //!
-//! Bodies arrive as JSON bytes already produced by the facade (4.x's
-//! `json.dumps` rules) and are forwarded verbatim as a `RawValue`; the engine's
-//! serde pass copies them without re-encoding.
+//! Bodies arrive as JSON bytes already produced by the facade (4.x's `json.dumps`
+//! rules) and are handed to the driver as they are.
 
-use azure_data_cosmos::models::ItemResponse;
-use azure_data_cosmos::options::{ItemReadOptions, ItemWriteOptions};
-use azure_data_cosmos::PartitionKey;
+use azure_data_cosmos_driver::models::{CosmosOperation, FeedRange, ItemReference, PartitionKey};
+use azure_data_cosmos_driver::options::PlanOptions;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-use serde_json::value::RawValue;
 
-use crate::engine::{with_timeout, EngineCore, PyEngine};
-use crate::errors::{client_error, cosmos_error_to_py};
+use crate::engine::{EngineCore, PyEngine};
+use crate::feed_ranges;
+use crate::operation::execute_within;
 use crate::options::RequestOptions;
 use crate::partition_key;
-use crate::response::{sdk_header_pairs, PyResponse};
+use crate::query::{query_body, FeedKind, FeedRequest, PyPager};
+use crate::response::PyResponse;
 use crate::runtime::{block_on, into_awaitable};
 
-fn item_response(response: ItemResponse) -> PyResult<PyResponse> {
-    PyResponse::from_parts(
-        response.status(),
-        sdk_header_pairs(response.headers()),
-        response.into_body(),
-    )
-}
-
 #[derive(Clone, Copy)]
-enum Write {
+enum ItemOperation {
     Create,
     Upsert,
     Replace,
+    Read,
+    Delete,
+    /// Server-side PATCH: the body is `{"operations": [...], "condition"?: "..."}`.
+    Patch,
 }
 
 struct ItemCall {
@@ -62,86 +57,41 @@ impl ItemCall {
         })
     }
 
-    fn write_options(&self) -> PyResult<ItemWriteOptions> {
-        let mut options = ItemWriteOptions::default()
-            .with_operation_options(self.options.operation_options(&[])?);
-        if let Some(token) = self.options.session_token() {
-            options = options.with_session_token(token);
+    async fn run(self, kind: ItemOperation, body: Option<Vec<u8>>) -> PyResult<PyResponse> {
+        let Self {
+            core,
+            database,
+            container,
+            partition_key,
+            id,
+            mut options,
+        } = self;
+        if matches!(kind, ItemOperation::Patch) {
+            options.server_side_patch = true;
         }
-        if let Some(precondition) = self.options.precondition() {
-            options = options.with_precondition(precondition);
-        }
-        Ok(options)
-    }
-
-    async fn write(self, kind: Write, body: Vec<u8>) -> PyResult<PyResponse> {
-        let raw: Box<RawValue> = RawValue::from_string(
-            String::from_utf8(body).map_err(|_| client_error("item body is not UTF-8 JSON"))?,
-        )
-        .map_err(|e| client_error(format!("item body is not valid JSON: {e}")))?;
-        let options = self.write_options()?;
-        let timeout = self.options.timeout;
-        with_timeout(timeout, async move {
-            let container = self.core.container(&self.database, &self.container).await?;
-            let result = match kind {
-                Write::Create => {
-                    container
-                        .create_item(self.partition_key, &self.id, &raw, Some(options))
-                        .await
-                }
-                Write::Upsert => {
-                    container
-                        .upsert_item(self.partition_key, &self.id, &raw, Some(options))
-                        .await
-                }
-                Write::Replace => {
-                    container
-                        .replace_item(self.partition_key, &self.id, &raw, Some(options))
-                        .await
-                }
+        execute_within(core, options, move |core| async move {
+            let reference = core.container(&database, &container).await?;
+            let item = ItemReference::from_name(&reference, partition_key, id);
+            let operation = match kind {
+                ItemOperation::Create => CosmosOperation::create_item(item),
+                ItemOperation::Upsert => CosmosOperation::upsert_item(item),
+                ItemOperation::Replace => CosmosOperation::replace_item(item),
+                ItemOperation::Read => CosmosOperation::read_item(item),
+                ItemOperation::Delete => CosmosOperation::delete_item(item),
+                ItemOperation::Patch => CosmosOperation::patch_item(item),
             };
-            item_response(result.map_err(cosmos_error_to_py)?)
-        })
-        .await
-    }
-
-    async fn read(self) -> PyResult<PyResponse> {
-        let mut options =
-            ItemReadOptions::default().with_operation_options(self.options.operation_options(&[])?);
-        if let Some(token) = self.options.session_token() {
-            options = options.with_session_token(token);
-        }
-        if let Some(precondition) = self.options.precondition() {
-            options = options.with_precondition(precondition);
-        }
-        let timeout = self.options.timeout;
-        with_timeout(timeout, async move {
-            let container = self.core.container(&self.database, &self.container).await?;
-            let response = container
-                .read_item(self.partition_key, &self.id, Some(options))
-                .await;
-            item_response(response.map_err(cosmos_error_to_py)?)
-        })
-        .await
-    }
-
-    async fn delete(self) -> PyResult<PyResponse> {
-        let options = self.write_options()?;
-        let timeout = self.options.timeout;
-        with_timeout(timeout, async move {
-            let container = self.core.container(&self.database, &self.container).await?;
-            let response = container
-                .delete_item(self.partition_key, &self.id, Some(options))
-                .await;
-            item_response(response.map_err(cosmos_error_to_py)?)
+            Ok(match body {
+                Some(body) => operation.with_body(body),
+                None => operation,
+            })
         })
         .await
     }
 }
 
-/// Each item operation is one Rust future (`ItemCall::write/read/delete`) exposed
-/// twice: a blocking method and its `_async` twin with the same parameters.
-macro_rules! item_write_twins {
+/// Each item operation is one Rust future (`ItemCall::run`) exposed twice: a
+/// blocking method and its `_async` twin with the same parameters.
+macro_rules! item_body_twins {
     ($sync:ident, $async_name:ident, $kind:expr) => {
         #[pymethods]
         impl PyEngine {
@@ -158,7 +108,7 @@ macro_rules! item_write_twins {
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<PyResponse> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                block_on(py, call.write($kind, body.as_bytes().to_vec()))
+                block_on(py, call.run($kind, Some(body.as_bytes().to_vec())))
             }
 
             #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
@@ -174,14 +124,14 @@ macro_rules! item_write_twins {
                 options: Option<&Bound<'py, PyDict>>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                into_awaitable(py, call.write($kind, body.as_bytes().to_vec()))
+                into_awaitable(py, call.run($kind, Some(body.as_bytes().to_vec())))
             }
         }
     };
 }
 
 macro_rules! item_point_twins {
-    ($sync:ident, $async_name:ident, $operation:ident) => {
+    ($sync:ident, $async_name:ident, $kind:expr) => {
         #[pymethods]
         impl PyEngine {
             #[pyo3(signature = (database, container, partition_key, id, options=None))]
@@ -195,7 +145,7 @@ macro_rules! item_point_twins {
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<PyResponse> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                block_on(py, call.$operation())
+                block_on(py, call.run($kind, None))
             }
 
             #[pyo3(signature = (database, container, partition_key, id, options=None))]
@@ -209,21 +159,46 @@ macro_rules! item_point_twins {
                 options: Option<&Bound<'py, PyDict>>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                into_awaitable(py, call.$operation())
+                into_awaitable(py, call.run($kind, None))
             }
         }
     };
 }
 
-item_write_twins!(create_item, create_item_async, Write::Create);
-item_write_twins!(upsert_item, upsert_item_async, Write::Upsert);
-item_write_twins!(replace_item, replace_item_async, Write::Replace);
-item_point_twins!(read_item, read_item_async, read);
-item_point_twins!(delete_item, delete_item_async, delete);
+item_body_twins!(create_item, create_item_async, ItemOperation::Create);
+item_body_twins!(upsert_item, upsert_item_async, ItemOperation::Upsert);
+item_body_twins!(replace_item, replace_item_async, ItemOperation::Replace);
+item_body_twins!(patch_item, patch_item_async, ItemOperation::Patch);
+item_point_twins!(read_item, read_item_async, ItemOperation::Read);
+item_point_twins!(delete_item, delete_item_async, ItemOperation::Delete);
+
+/// Where an item feed reads: one logical partition, one feed range, or everything.
+enum ItemScope {
+    Partition(PartitionKey),
+    Range(FeedRange),
+    Container,
+}
+
+impl ItemScope {
+    fn from_python(
+        partition_key: Option<&Bound<'_, PyAny>>,
+        feed_range: Option<(String, String)>,
+    ) -> PyResult<Self> {
+        if let Some((min, max)) = feed_range {
+            return Ok(Self::Range(feed_ranges::from_bounds(&min, &max)?));
+        }
+        match partition_key {
+            Some(pk) if !pk.is_none() => Ok(Self::Partition(partition_key::from_python(pk)?)),
+            _ => Ok(Self::Container),
+        }
+    }
+}
 
 #[pymethods]
 impl PyEngine {
-    #[pyo3(signature = (database, container, query, parameters, partition_key, options=None))]
+    /// A SQL query over the container, a logical partition or a feed range.
+    #[pyo3(signature = (database, container, query, parameters, partition_key, options=None, feed_range=None))]
+    #[allow(clippy::too_many_arguments)]
     fn query_items(
         &self,
         database: String,
@@ -232,29 +207,60 @@ impl PyEngine {
         parameters: &Bound<'_, PyBytes>,
         partition_key: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<crate::query::PyPager> {
+        feed_range: Option<(String, String)>,
+    ) -> PyResult<PyPager> {
         let (core, options) = self.prepare(options)?;
-        let query = crate::engine::query_with_parameters(query, parameters.as_bytes())?;
-        let scope = match partition_key {
-            Some(pk) if !pk.is_none() => {
-                azure_data_cosmos::FeedScope::partition(partition_key::from_python(pk)?)
-            }
-            _ => azure_data_cosmos::FeedScope::full_container(),
-        };
-        let query_options = crate::query::query_options(&options)?;
-        let timeout = options.timeout;
-        let start = Box::pin(async move {
-            let client = core.container(&database, &container).await?;
-            let items = client
-                .query_items::<Box<RawValue>>(query, scope, Some(query_options))
-                .await
-                .map_err(cosmos_error_to_py)?;
-            Ok(crate::query::feed_source(
-                items.into_pages(),
-                crate::query::encode_raw,
-                crate::query::Resume::EngineToken,
-            ))
-        });
-        Ok(crate::query::PyPager::new(start, timeout))
+        let body = query_body(&query, parameters.as_bytes())?;
+        let scope = ItemScope::from_python(partition_key, feed_range)?;
+        let resolver = core.clone();
+        Ok(PyPager::new(FeedRequest {
+            kind: FeedKind::Query,
+            core,
+            build: Box::pin(async move {
+                let reference = resolver.container(&database, &container).await?;
+                let target = match scope {
+                    ItemScope::Partition(pk) => {
+                        FeedRange::for_partition(pk, reference.partition_key_definition())
+                    }
+                    ItemScope::Range(range) => range,
+                    ItemScope::Container => FeedRange::full(),
+                };
+                let operation =
+                    CosmosOperation::query_items(reference.clone(), Some(target)).with_body(body);
+                Ok((operation, Some(reference)))
+            }),
+            options,
+            plan_options: PlanOptions::default(),
+        }))
+    }
+
+    /// The container's items as the read feed serves them (4.x `read_all_items`).
+    #[pyo3(signature = (database, container, partition_key, options=None))]
+    fn read_all_items(
+        &self,
+        database: String,
+        container: String,
+        partition_key: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyPager> {
+        let (core, options) = self.prepare(options)?;
+        let scope = ItemScope::from_python(partition_key, None)?;
+        let resolver = core.clone();
+        Ok(PyPager::new(FeedRequest {
+            kind: FeedKind::Query,
+            core,
+            build: Box::pin(async move {
+                let reference = resolver.container(&database, &container).await?;
+                let operation = match scope {
+                    ItemScope::Partition(pk) => {
+                        CosmosOperation::read_all_items(reference.clone(), pk)
+                    }
+                    _ => CosmosOperation::read_all_items_cross_partition(reference.clone()),
+                };
+                Ok((operation, Some(reference)))
+            }),
+            options,
+            plan_options: PlanOptions::default(),
+        }))
     }
 }

@@ -1,25 +1,30 @@
-//! Native engine of azure-cosmos 5: PyO3 bindings over `azure_data_cosmos`.
+//! Native engine of azure-cosmos 5: PyO3 bindings over `azure_data_cosmos_driver`.
 //!
 //! Layout: `runtime` (the process-wide tokio runtime, GIL release, signals,
-//! fork, asyncio bridge), `engine` (connection, caches), one file per resource
-//! domain (`databases`, `containers`, `items`), `query` (paged feeds),
-//! `response`/`errors`/`options`/`partition_key` (boundary conversions).
+//! fork, asyncio bridge), `engine` (the connected driver), `operation` (the one
+//! path every operation takes), one file per domain (`databases`, `containers`,
+//! `items`, `batch`, `change_feed`, `feed_ranges`, `read_many`), `query` (paged
+//! feeds), `response`/`errors`/`options`/`partition_key` (boundary conversions).
 
 use pyo3::prelude::*;
 
+mod batch;
+mod change_feed;
 mod containers;
 mod databases;
 mod engine;
 mod errors;
+mod feed_ranges;
 mod items;
+mod operation;
 mod options;
 mod partition_key;
 mod query;
 mod response;
 mod runtime;
 
-/// Version of the `azure_data_cosmos` crate compiled in, read from Cargo.lock by build.rs.
-const ENGINE_VERSION: &str = env!("AZURE_DATA_COSMOS_VERSION");
+/// Version of the `azure_data_cosmos_driver` crate compiled in, read from Cargo.lock by build.rs.
+const ENGINE_VERSION: &str = env!("AZURE_DATA_COSMOS_DRIVER_VERSION");
 
 #[pyfunction]
 fn inflight_operations() -> i64 {
@@ -29,7 +34,7 @@ fn inflight_operations() -> i64 {
 #[pymodule]
 fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("ENGINE_CRATE", "azure_data_cosmos")?;
+    m.add("ENGINE_CRATE", "azure_data_cosmos_driver")?;
     m.add("ENGINE_VERSION", ENGINE_VERSION)?;
     m.add(
         "BUILD_PROFILE",
@@ -44,5 +49,6 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<response::PyResponse>()?;
     m.add_class::<response::PyPage>()?;
     m.add_function(wrap_pyfunction!(inflight_operations, m)?)?;
+    m.add_function(wrap_pyfunction!(feed_ranges::is_feed_range_subset, m)?)?;
     Ok(())
 }

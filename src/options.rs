@@ -8,9 +8,12 @@ use std::time::Duration;
 
 use azure_core::http::headers::{HeaderName, HeaderValue};
 use azure_core::http::Etag;
-use azure_data_cosmos::options::{
-    ContentResponseOnWrite, ExcludedRegions, MaxItemCountHint, OperationOptions, Precondition,
-    PriorityLevel, Region, SessionToken, ThroughputControlOptionsBuilder,
+use azure_data_cosmos_driver::models::{
+    CosmosOperation, MaxItemCountHint, OfferAutoscaleSettings, Precondition, SessionToken,
+};
+use azure_data_cosmos_driver::options::{
+    ContentResponseOnWrite, ExcludedRegions, OperationOptions, PatchStrategy, PriorityLevel,
+    Region, ThroughputControlOptionsBuilder,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -29,13 +32,17 @@ pub struct RequestOptions {
     pub timeout: Option<Duration>,
     pub consistency_level: Option<String>,
     pub content_response_on_write: Option<bool>,
-    pub max_item_count: Option<u32>,
+    /// Page size; `-1` asks the service to decide (4.x's dynamic page size).
+    pub max_item_count: Option<i64>,
     pub continuation: Option<String>,
     pub populate_query_metrics: Option<bool>,
     pub populate_index_metrics: Option<bool>,
     pub offer_throughput: Option<u64>,
     pub auto_scale_max_throughput: Option<u64>,
     pub auto_scale_increment_percent: Option<u32>,
+    /// Set by the patch operation itself (not a facade key): PATCH goes to the
+    /// service as one request, never as the driver's client read-modify-write.
+    pub server_side_patch: bool,
 }
 
 fn get<'py, T: for<'a> FromPyObject<'a, 'py>>(
@@ -110,6 +117,7 @@ impl RequestOptions {
             offer_throughput: get(dict, "offer_throughput")?,
             auto_scale_max_throughput: get(dict, "auto_scale_max_throughput")?,
             auto_scale_increment_percent: get(dict, "auto_scale_increment_percent")?,
+            server_side_patch: false,
         })
     }
 
@@ -120,6 +128,9 @@ impl RequestOptions {
         extra_headers: &[(&str, String)],
     ) -> PyResult<OperationOptions> {
         let mut options = OperationOptions::default();
+        if self.server_side_patch {
+            options.patch_strategy = Some(PatchStrategy::ServerSide);
+        }
         if let Some(enabled) = self.content_response_on_write {
             options.content_response_on_write = Some(if enabled {
                 ContentResponseOnWrite::Enabled
@@ -186,25 +197,48 @@ impl RequestOptions {
 
     pub fn max_item_count(&self) -> Option<MaxItemCountHint> {
         match self.max_item_count {
-            Some(0) | None => None,
-            Some(count) => std::num::NonZeroU32::new(count).map(MaxItemCountHint::Limit),
+            Some(count) if count < 0 => Some(MaxItemCountHint::ServerDecides),
+            Some(count) => u32::try_from(count)
+                .ok()
+                .and_then(std::num::NonZeroU32::new)
+                .map(MaxItemCountHint::Limit),
+            None => None,
         }
     }
 
-    /// `x-ms-offer-throughput` / autoscale headers for create database/container.
-    pub fn throughput_headers(&self) -> Vec<(&'static str, String)> {
-        let mut headers = Vec::new();
-        if let Some(max) = self.auto_scale_max_throughput {
-            let mut settings = serde_json::json!({ "maxThroughput": max });
-            if let Some(increment) = self.auto_scale_increment_percent {
-                settings["autoUpgradePolicy"] =
-                    serde_json::json!({ "throughputPolicy": { "incrementPercent": increment } });
-            }
-            headers.push(("x-ms-cosmos-offer-autopilot-settings", settings.to_string()));
-        } else if let Some(throughput) = self.offer_throughput {
-            headers.push(("x-ms-offer-throughput", throughput.to_string()));
+    /// The per-request parts that travel on the operation itself: session token,
+    /// precondition, page size, metrics flags, throughput of a new resource.
+    pub fn apply_to(&self, operation: CosmosOperation) -> CosmosOperation {
+        let mut operation = operation;
+        if let Some(token) = self.session_token() {
+            operation = operation.with_session_token(token);
         }
-        headers
+        if let Some(precondition) = self.precondition() {
+            operation = operation.with_precondition(precondition);
+        }
+        if let Some(count) = self.max_item_count() {
+            operation = operation.with_max_item_count(count);
+        }
+        if let Some(enabled) = self.populate_query_metrics {
+            operation = operation.with_populate_query_metrics(enabled);
+        }
+        if let Some(enabled) = self.populate_index_metrics {
+            operation = operation.with_populate_index_metrics(enabled);
+        }
+        if self.offer_throughput.is_some() || self.auto_scale_max_throughput.is_some() {
+            let mut headers = operation.request_headers().clone();
+            if let Some(max) = self.auto_scale_max_throughput {
+                let mut settings = OfferAutoscaleSettings::new(max);
+                if let Some(increment) = self.auto_scale_increment_percent {
+                    settings = settings.with_increment_percent(increment);
+                }
+                headers.offer_autopilot_settings = Some(settings);
+            } else {
+                headers.offer_throughput = self.offer_throughput;
+            }
+            operation = operation.with_request_headers(headers);
+        }
+        operation
     }
 }
 

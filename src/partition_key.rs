@@ -1,7 +1,6 @@
 //! Partition-key values from Python (`list` of components) to the engine's type.
 
-use azure_data_cosmos::models::PartitionKeyValue;
-use azure_data_cosmos::PartitionKey;
+use azure_data_cosmos_driver::models::{PartitionKey, PartitionKeyValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 

@@ -1,86 +1,63 @@
 //! `Pager`: queries and feeds fetched one page at a time, resumable by token.
+//!
+//! Every paged operation (queries of databases, containers and items, read-all,
+//! change feed) is a driver `OperationPlan`: planned on the first fetch (query
+//! plan, partition ranges, resume state), then executed one page per call.
 
 use std::sync::Arc;
 
-use azure_data_cosmos::feed::ContinuationToken;
-use azure_data_cosmos::feed::QueryPageIterator;
-use azure_data_cosmos::options::{FeedOptions, QueryOptions};
-use bytes::Bytes;
+use azure_data_cosmos_driver::models::{
+    ContainerReference, ContinuationToken, CosmosOperation, FeedRange,
+};
+use azure_data_cosmos_driver::options::{OperationOptions, PlanOptions};
+use azure_data_cosmos_driver::{CosmosDriver, OperationPlan};
 use futures::future::BoxFuture;
-use futures::StreamExt;
 use pyo3::prelude::*;
-use serde::de::DeserializeOwned;
 use tokio::sync::Mutex as AsyncMutex;
 
-use crate::engine::with_timeout;
-use crate::errors::cosmos_error_to_py;
+use crate::engine::EngineCore;
+use crate::errors::{client_error, cosmos_error_to_py, response_error};
+use crate::operation::with_timeout;
 use crate::options::RequestOptions;
-use crate::response::{join_json_array, sdk_header_pairs, PyPage};
+use crate::response::{feed_items, header_pairs, PyPage};
 use crate::runtime::{block_on, into_awaitable, ProcessGuard};
 
-/// Turns one page's items into JSON bytes (`[...]`).
-pub type EncodePage<T> = fn(Vec<T>) -> PyResult<Bytes>;
-
-/// Raw items (`Box<RawValue>`) need no re-encoding: the bytes are the server's.
-pub fn encode_raw(items: Vec<Box<serde_json::value::RawValue>>) -> PyResult<Bytes> {
-    let items: Vec<Bytes> = items
-        .into_iter()
-        .map(|raw| Bytes::from(String::from(Box::<str>::from(raw)).into_bytes()))
-        .collect();
-    Ok(join_json_array(&items))
-}
-
-pub trait PageSource: Send {
-    fn next_page(&mut self) -> BoxFuture<'_, PyResult<Option<PyPage>>>;
-}
-
-/// Where a page's resume token comes from.
-#[derive(Clone, Copy)]
-pub enum Resume {
-    /// The engine's own opaque token (item queries: also cross-partition).
-    EngineToken,
-    /// The service's `x-ms-continuation` (database/container feeds, which the
-    /// engine cannot resume; the service's token is what 4.x hands out there).
-    ServiceHeader,
-}
-
-struct FeedPages<T: Send + 'static> {
-    pages: QueryPageIterator<T>,
-    encode: EncodePage<T>,
-    resume: Resume,
-}
-
-impl<T: Send + DeserializeOwned + 'static> PageSource for FeedPages<T> {
-    fn next_page(&mut self) -> BoxFuture<'_, PyResult<Option<PyPage>>> {
-        Box::pin(async move {
-            let Some(page) = self.pages.next().await else {
-                return Ok(None);
-            };
-            let page = page.map_err(cosmos_error_to_py)?;
-            let headers = sdk_header_pairs(page.headers());
-            let service_token = page.headers().continuation().map(str::to_owned);
-            let items = (self.encode)(page.into_items())?;
-            // The token resumes right after the page just returned; like 4.x, there
-            // is none once the feed is drained.
-            let continuation = match self.resume {
-                Resume::EngineToken => self
-                    .pages
-                    .to_continuation_token()
-                    .ok()
-                    .map(|t| t.as_str().to_owned())
-                    .filter(|token| !is_drained(token)),
-                Resume::ServiceHeader => service_token,
-            };
-            Ok(Some(PyPage::new(headers, items, continuation)))
-        })
-    }
-}
-
-/// Whether an engine continuation token only says "nothing left".
+/// `{"query": text, "parameters": [...]}`, the query spec the service takes.
 ///
-/// azure_data_cosmos always produces a token, also after the last page, where its
-/// state (`c1.` + base64url JSON) is `{"root":{"kind":"drained"}}`. The version is
-/// pinned, and `drained_token_is_recognised` below fails if the format changes.
+/// `parameters` is already a JSON array (the facade serialised it like 4.x); it is
+/// checked, not re-encoded.
+pub fn query_body(text: &str, parameters: &[u8]) -> PyResult<Vec<u8>> {
+    let parameters: &[u8] = if parameters.is_empty() {
+        b"[]"
+    } else {
+        parameters
+    };
+    let checked: Vec<&serde_json::value::RawValue> = serde_json::from_slice(parameters)
+        .map_err(|e| client_error(format!("query parameters are not a JSON array: {e}")))?;
+    for parameter in &checked {
+        let named: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(parameter.get()).map_err(|_| {
+                client_error("every query parameter must be an object with 'name' and 'value'")
+            })?;
+        if !named.get("name").is_some_and(serde_json::Value::is_string) {
+            return Err(client_error("every query parameter needs a string 'name'"));
+        }
+    }
+    let text = serde_json::to_string(text).map_err(|e| client_error(e.to_string()))?;
+    let mut body = Vec::with_capacity(text.len() + parameters.len() + 26);
+    body.extend_from_slice(b"{\"query\":");
+    body.extend_from_slice(text.as_bytes());
+    body.extend_from_slice(b",\"parameters\":");
+    body.extend_from_slice(parameters);
+    body.push(b'}');
+    Ok(body)
+}
+
+/// Whether a driver continuation token only says "nothing left".
+///
+/// The driver produces a token also after the last page, whose state (`c1.` +
+/// base64url JSON) is `{"root":{"kind":"drained"}}`. The version is pinned, and
+/// `drained_token_is_recognised` below fails if the format changes.
 fn is_drained(token: &str) -> bool {
     use base64::Engine as _;
     let Some(payload) = token.strip_prefix("c1.") else {
@@ -102,87 +79,282 @@ fn is_drained(token: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Starts a feed: the engine plans it (query plan, partition ranges) on first fetch.
-pub type StartFeed = BoxFuture<'static, PyResult<Box<dyn PageSource>>>;
+/// How a feed ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    /// Queries and read feeds: drained when the driver says so.
+    Query,
+    /// The change feed never drains: the driver polls its ranges round-robin,
+    /// and an iteration ends once every range answered "no changes" in a row
+    /// (as 4.x's change-feed iterator does). The last token stays valid.
+    ChangeFeed,
+}
 
-/// Wraps a typed page iterator as a source the pager can drive.
-pub fn feed_source<T: Send + DeserializeOwned + 'static>(
-    pages: QueryPageIterator<T>,
-    encode: EncodePage<T>,
-    resume: Resume,
-) -> Box<dyn PageSource> {
-    Box::new(FeedPages {
-        pages,
-        encode,
-        resume,
-    })
+/// What a pager needs to plan its operation on the first fetch.
+pub struct FeedRequest {
+    pub kind: FeedKind,
+    pub core: EngineCore,
+    /// Resolves the container (if any) and builds the operation.
+    pub build: BoxFuture<'static, PyResult<(CosmosOperation, Option<ContainerReference>)>>,
+    pub options: RequestOptions,
+    pub plan_options: PlanOptions,
+}
+
+/// Where pages come from.
+enum PageSource {
+    /// A driver plan (container-scoped feeds): the driver's own resumable token.
+    Plan {
+        plan: Box<OperationPlan>,
+        container: Option<ContainerReference>,
+    },
+    /// Account- and database-scoped feeds (databases, containers), for which the
+    /// driver mints no token: one request per page, carrying the service's
+    /// `x-ms-continuation`, which is also the token handed out (as 4.x does).
+    Service {
+        operation: CosmosOperation,
+        continuation: Option<String>,
+        drained: bool,
+    },
+}
+
+struct RunningFeed {
+    kind: FeedKind,
+    /// Change feed: the ranges one full polling round visits, and the length of
+    /// the current run of empty answers.
+    ranges: usize,
+    empty_streak: usize,
+    ended: bool,
+    driver: Arc<CosmosDriver>,
+    source: PageSource,
+    request_options: RequestOptions,
+    options: OperationOptions,
+    read_ahead: Option<PyPage>,
+    deferred_error: Option<PyErr>,
+    returned_any: bool,
+}
+
+impl RunningFeed {
+    async fn start(request: FeedRequest) -> PyResult<Self> {
+        let (operation, container) = request.build.await?;
+        let operation = request.options.apply_to(operation);
+        let ranges = match (request.kind, &container) {
+            (FeedKind::ChangeFeed, Some(container)) => {
+                count_ranges(&request.core, container, operation.target()).await?
+            }
+            _ => 1,
+        };
+        let options = request.options.operation_options(&[])?;
+        let source = if container.is_none() {
+            PageSource::Service {
+                operation,
+                continuation: request.options.continuation.clone(),
+                drained: false,
+            }
+        } else {
+            let continuation = request
+                .options
+                .continuation
+                .clone()
+                .map(ContinuationToken::from_string);
+            let plan = request
+                .core
+                .driver
+                .plan_operation(
+                    operation,
+                    &options,
+                    continuation.as_ref(),
+                    &request.plan_options,
+                )
+                .await
+                .map_err(cosmos_error_to_py)?;
+            PageSource::Plan {
+                plan: Box::new(plan),
+                container,
+            }
+        };
+        Ok(Self {
+            kind: request.kind,
+            ranges,
+            empty_streak: 0,
+            ended: false,
+            driver: request.core.driver,
+            source,
+            request_options: request.options,
+            options,
+            read_ahead: None,
+            deferred_error: None,
+            returned_any: false,
+        })
+    }
+
+    /// One page, and how many items it holds: `None` when drained.
+    async fn fetch(&mut self) -> PyResult<Option<(PyPage, usize)>> {
+        let (response, continuation) = match &mut self.source {
+            PageSource::Plan { plan, container } => {
+                let response = self
+                    .driver
+                    .execute_plan(plan, container.clone(), self.options.clone())
+                    .await
+                    .map_err(cosmos_error_to_py)?;
+                let Some(response) = response else {
+                    return Ok(None);
+                };
+                // The token resumes right after this page.
+                let continuation = plan
+                    .to_continuation_token()
+                    .ok()
+                    .map(|t| t.as_str().to_owned())
+                    .filter(|token| !is_drained(token));
+                (response, continuation)
+            }
+            PageSource::Service {
+                operation,
+                continuation,
+                drained,
+            } => {
+                if *drained {
+                    return Ok(None);
+                }
+                let headers: Vec<(&str, String)> = continuation
+                    .iter()
+                    .map(|token| ("x-ms-continuation", token.clone()))
+                    .collect();
+                let options = self.request_options.operation_options(&headers)?;
+                let response = self
+                    .driver
+                    .execute_operation(operation.clone(), options)
+                    .await
+                    .map_err(cosmos_error_to_py)?;
+                let Some(response) = response else {
+                    *drained = true;
+                    return Ok(None);
+                };
+                *continuation = response.headers().continuation.clone();
+                *drained = continuation.is_none();
+                (response, continuation.clone())
+            }
+        };
+        let headers = header_pairs(response.headers());
+        let (items, count) =
+            feed_items(response.into_body()).map_err(|message| response_error(&message))?;
+        Ok(Some((PyPage::new(headers, items, continuation), count)))
+    }
+
+    /// The next page with items, or the feed's last page (`None`: nothing left).
+    ///
+    /// Cross-partition plans answer a page per range, also for a range with no
+    /// matching items; 4.x hands such pages to no one, so they are skipped.
+    async fn fetch_with_items(&mut self) -> PyResult<Option<PyPage>> {
+        loop {
+            match self.fetch().await? {
+                None => return Ok(None),
+                Some((page, 0)) if page.continuation_ref().is_some() => continue,
+                Some((page, 0)) => {
+                    // An empty last page is only an answer when nothing came before
+                    // (an empty result still has one page, with its headers).
+                    return Ok((!self.returned_any).then_some(page));
+                }
+                Some((page, _)) => return Ok(Some(page)),
+            }
+        }
+    }
+
+    /// The next page to hand out. One page is read ahead, so that the last page
+    /// with items carries no continuation token (as in 4.x) instead of a token
+    /// whose next page is empty. A failure while reading ahead is kept for the
+    /// next call, so the page already read is not lost.
+    async fn next_page(&mut self) -> PyResult<Option<PyPage>> {
+        if self.kind == FeedKind::ChangeFeed {
+            return self.next_change_page().await;
+        }
+        if let Some(error) = self.deferred_error.take() {
+            return Err(error);
+        }
+        let page = match self.read_ahead.take() {
+            Some(page) => page,
+            None => match self.fetch_with_items().await? {
+                Some(page) => page,
+                None => return Ok(None),
+            },
+        };
+        self.returned_any = true;
+        let mut page = page;
+        if page.continuation_ref().is_some() {
+            match self.fetch_with_items().await {
+                Ok(Some(next)) => self.read_ahead = Some(next),
+                Ok(None) => page.clear_continuation(),
+                Err(error) => self.deferred_error = Some(error),
+            }
+        }
+        Ok(Some(page))
+    }
+}
+
+impl RunningFeed {
+    /// The next page of changes; after a full round of empty answers, one empty
+    /// page that carries the token to resume from later, then the end.
+    async fn next_change_page(&mut self) -> PyResult<Option<PyPage>> {
+        if self.ended {
+            return Ok(None);
+        }
+        loop {
+            let Some((page, count)) = self.fetch().await? else {
+                return Ok(None);
+            };
+            if count > 0 {
+                self.empty_streak = 0;
+                return Ok(Some(page));
+            }
+            self.empty_streak += 1;
+            if self.empty_streak >= self.ranges {
+                self.ended = true;
+                return Ok(Some(page));
+            }
+        }
+    }
+}
+
+/// How many physical ranges overlap `target` (the whole container if `None`).
+async fn count_ranges(
+    core: &EngineCore,
+    container: &ContainerReference,
+    target: Option<&FeedRange>,
+) -> PyResult<usize> {
+    let ranges = core
+        .driver
+        .resolve_all_partition_key_ranges(container, false)
+        .await
+        .map_err(cosmos_error_to_py)?
+        .unwrap_or_default();
+    let count = ranges
+        .iter()
+        .filter_map(|range| FeedRange::try_from(range).ok())
+        .filter(|range| target.is_none_or(|target| range.overlaps(target)))
+        .count();
+    Ok(count.max(1))
 }
 
 enum PagerState {
-    NotStarted(StartFeed),
-    Running(Box<dyn PageSource>),
+    NotStarted(FeedRequest),
+    Running(Box<RunningFeed>),
     Done,
-}
-
-/// Operation options for a database or container query.
-///
-/// azure_data_cosmos 1.0.0 gives these feeds no page-size option (their options
-/// carry only `OperationOptions`), so the page size travels as the protocol
-/// header itself, and so does a resume token (the service's own, see [`Resume`]).
-pub fn metadata_feed_operation_options(
-    options: &RequestOptions,
-) -> PyResult<azure_data_cosmos::options::OperationOptions> {
-    let mut headers = Vec::new();
-    if options.max_item_count().is_some() {
-        headers.push((
-            "x-ms-max-item-count",
-            options.max_item_count.unwrap_or_default().to_string(),
-        ));
-    }
-    if let Some(token) = &options.continuation {
-        headers.push(("x-ms-continuation", token.clone()));
-    }
-    options.operation_options(&headers)
-}
-
-/// The query options shared by every feed kind.
-pub fn query_options(options: &RequestOptions) -> PyResult<QueryOptions> {
-    let mut feed = FeedOptions::default();
-    if let Some(count) = options.max_item_count() {
-        feed = feed.with_max_item_count(count);
-    }
-    if let Some(token) = &options.continuation {
-        feed = feed.with_continuation_token(ContinuationToken::from_string(token.clone()));
-    }
-    let mut query = QueryOptions::default()
-        .with_operation_options(options.operation_options(&[])?)
-        .with_feed_options(feed);
-    if let Some(token) = options.session_token() {
-        query = query.with_session_token(token);
-    }
-    if let Some(enabled) = options.populate_query_metrics {
-        query = query.with_populate_query_metrics(enabled);
-    }
-    if let Some(enabled) = options.populate_index_metrics {
-        query = query.with_populate_index_metrics(enabled);
-    }
-    Ok(query)
 }
 
 /// A lazily fetched sequence of pages.
 #[pyclass(name = "Pager", module = "azure.cosmos._rust", frozen)]
 pub struct PyPager {
     // An async mutex: the lock is held across the page fetch so two concurrent
-    // `next_page` calls cannot interleave on one iterator.
+    // `next_page` calls cannot interleave on one plan.
     state: Arc<AsyncMutex<PagerState>>,
     process: ProcessGuard,
     timeout: Option<std::time::Duration>,
 }
 
 impl PyPager {
-    pub fn new(start: StartFeed, timeout: Option<std::time::Duration>) -> Self {
+    pub fn new(request: FeedRequest) -> Self {
+        let timeout = request.options.timeout;
         Self {
-            state: Arc::new(AsyncMutex::new(PagerState::NotStarted(start))),
+            state: Arc::new(AsyncMutex::new(PagerState::NotStarted(request))),
             process: ProcessGuard::current(),
             timeout,
         }
@@ -193,20 +365,23 @@ impl PyPager {
         loop {
             match std::mem::replace(&mut *state, PagerState::Done) {
                 PagerState::Done => return Ok(None),
-                PagerState::NotStarted(start) => {
-                    *state = PagerState::Running(start.await?);
+                PagerState::NotStarted(request) => {
+                    *state = PagerState::Running(Box::new(RunningFeed::start(request).await?));
                 }
-                PagerState::Running(mut source) => {
-                    let page = source.next_page().await;
+                PagerState::Running(mut feed) => {
+                    let page = feed.next_page().await;
                     match page {
                         Ok(Some(page)) => {
-                            *state = PagerState::Running(source);
+                            let drained = page.continuation_ref().is_none() || feed.ended;
+                            if !drained {
+                                *state = PagerState::Running(feed);
+                            }
                             return Ok(Some(page));
                         }
                         Ok(None) => return Ok(None),
                         Err(err) => {
-                            // Keep the iterator: 4.x lets a caller retry a failed page.
-                            *state = PagerState::Running(source);
+                            // Keep the plan: 4.x lets a caller retry a failed page.
+                            *state = PagerState::Running(feed);
                             return Err(err);
                         }
                     }
@@ -237,7 +412,7 @@ mod tests {
 
     #[test]
     fn drained_token_is_recognised() {
-        // Tokens as azure_data_cosmos 1.0.0 produced them against the emulator.
+        // Tokens as azure_data_cosmos_driver 1.0.0 produced them against the emulator.
         assert!(is_drained(
             "c1.eyJvcCI6IlF1ZXJ5IiwicmlkIjoiQUFBQUFZQUFBQUU9Iiwicm9vdCI6eyJraW5kIjoiZHJhaW5lZCJ9fQ"
         ));
@@ -245,5 +420,23 @@ mod tests {
             "c1.eyJvcCI6IlF1ZXJ5IiwicmlkIjoiQUFBQUFZQUFBQUU9Iiwicm9vdCI6eyJraW5kIjoicmVxdWVzdCIsInNlcnZlcl9jb250aW51YXRpb24iOiJleUoySWpveExDSnJJam9pY3lJc0luUWlPakFzSW1RaU9qRXNJbklpT2lKQlFVRkJRVmxCUVVGQlJVTkJRVUZCUVVGQlFVRkJQVDBpTENKbElqb3dmUSJ9fQ"
         ));
         assert!(!is_drained("not-a-token"));
+    }
+
+    #[test]
+    fn query_body_embeds_parameters_verbatim() {
+        let body = super::query_body(
+            "SELECT * FROM c WHERE c.a = @a",
+            br#"[{"name":"@a","value":1.50}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            r#"{"query":"SELECT * FROM c WHERE c.a = @a","parameters":[{"name":"@a","value":1.50}]}"#
+        );
+        let empty = super::query_body("SELECT 1", b"").unwrap();
+        assert_eq!(
+            std::str::from_utf8(&empty).unwrap(),
+            r#"{"query":"SELECT 1","parameters":[]}"#
+        );
     }
 }

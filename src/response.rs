@@ -1,16 +1,17 @@
 //! Response objects handed to Python: status, headers by wire name, raw body bytes.
 
-use azure_data_cosmos::models::ResponseHeaders;
 use azure_data_cosmos_driver::models::{CosmosResponseHeaders, ResponseBody};
+use azure_data_cosmos_driver::CosmosResponse;
 use bytes::Bytes;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
+use serde_json::value::RawValue;
 
 /// Response headers as `(wire name, value)` pairs, lower-case names.
 ///
-/// The engine keeps only the headers it parses (no raw map), so this is the set
-/// 4.x users read in practice: charge, activity id, session token, etag,
-/// continuation, item count, sub-status, lsn, metrics, quota/usage.
+/// The driver keeps only the headers it parses (no raw map): every one of them is
+/// passed on under its wire name (charge, activity id, session token, etag,
+/// continuation, item count, sub-status, LSNs, metrics, quota/usage, script log...).
 pub type HeaderPairs = Vec<(String, String)>;
 
 pub fn header_pairs(headers: &CosmosResponseHeaders) -> HeaderPairs {
@@ -24,96 +25,6 @@ pub fn header_pairs(headers: &CosmosResponseHeaders) -> HeaderPairs {
             )
         })
         .collect()
-}
-
-/// The same pairs from the SDK's typed view (success responses expose no raw map).
-pub fn sdk_header_pairs(headers: &ResponseHeaders) -> HeaderPairs {
-    let mut pairs: HeaderPairs = Vec::with_capacity(12);
-    let mut put = |name: &str, value: Option<String>| {
-        if let Some(value) = value {
-            pairs.push((name.to_owned(), value));
-        }
-    };
-    put(
-        "x-ms-request-charge",
-        headers.request_charge().map(ToString::to_string),
-    );
-    put(
-        "x-ms-activity-id",
-        headers.activity_id().map(|a| a.as_str().to_owned()),
-    );
-    put(
-        "x-ms-session-token",
-        headers.session_token().map(|t| t.as_str().to_owned()),
-    );
-    put("etag", headers.etag().map(ToString::to_string));
-    put(
-        "x-ms-continuation",
-        headers.continuation().map(str::to_owned),
-    );
-    put(
-        "x-ms-item-count",
-        headers.item_count().map(|c| c.to_string()),
-    );
-    put(
-        "x-ms-substatus",
-        headers.substatus().map(|s| s.value().to_string()),
-    );
-    put(
-        "x-ms-documentdb-query-metrics",
-        headers.query_metrics().map(str::to_owned),
-    );
-    put(
-        "x-ms-cosmos-index-utilization",
-        headers.index_metrics().map(str::to_owned),
-    );
-    put(
-        "x-ms-request-duration-ms",
-        headers
-            .server_duration()
-            .map(|d| format!("{}", d.as_secs_f64() * 1000.0)),
-    );
-    put("lsn", headers.lsn().map(|v| v.to_string()));
-    put(
-        "x-ms-cosmos-llsn",
-        headers.local_lsn().map(|v| v.to_string()),
-    );
-    put("x-ms-item-lsn", headers.item_lsn().map(|v| v.to_string()));
-    put(
-        "x-ms-retry-after-ms",
-        headers.retry_after().map(|d| d.as_millis().to_string()),
-    );
-    put(
-        "x-ms-global-committed-lsn",
-        headers.global_committed_lsn().map(|v| v.to_string()),
-    );
-    put(
-        "x-ms-gatewayversion",
-        headers.gateway_version().map(str::to_owned),
-    );
-    put(
-        "x-ms-resource-quota",
-        headers.resource_quota().map(str::to_owned),
-    );
-    put(
-        "x-ms-resource-usage",
-        headers.resource_usage().map(str::to_owned),
-    );
-    put(
-        "x-ms-documentdb-partitionkeyrangeid",
-        headers.partition_key_range_id().map(str::to_owned),
-    );
-    put(
-        "x-ms-cosmos-correlated-activityid",
-        headers.correlated_activity_id().map(str::to_owned),
-    );
-    put(
-        "x-ms-offer-replace-pending",
-        headers
-            .offer_replace_pending()
-            .map(|b| if b { "true".into() } else { "false".into() }),
-    );
-    pairs
 }
 
 pub fn headers_to_dict<'py>(
@@ -141,6 +52,47 @@ pub fn body_bytes(body: &ResponseBody) -> Bytes {
     }
 }
 
+/// The property holding a feed page's resources, per resource kind.
+const FEED_ARRAYS: &[&str] = &[
+    "Documents",
+    "Databases",
+    "DocumentCollections",
+    "Offers",
+    "Users",
+    "Permissions",
+    "StoredProcedures",
+    "Triggers",
+    "UserDefinedFunctions",
+    "Conflicts",
+    "PartitionKeyRanges",
+];
+
+/// A feed page's items as one JSON array, and how many there are.
+///
+/// The driver hands a page either as items it already split (cross-partition
+/// merges) or as the service's envelope (`{"Documents": [...], "_count": n}`);
+/// from an envelope the array's bytes are taken as they are.
+pub fn feed_items(body: ResponseBody) -> Result<(Bytes, usize), String> {
+    match body {
+        ResponseBody::NoPayload => Ok((Bytes::from_static(b"[]"), 0)),
+        ResponseBody::Items(items) => Ok((join_json_array(&items), items.len())),
+        ResponseBody::Bytes(bytes) => {
+            let envelope: std::collections::HashMap<std::borrow::Cow<'_, str>, &RawValue> =
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| format!("feed page is not a JSON object: {e}"))?;
+            let array = FEED_ARRAYS
+                .iter()
+                .find_map(|name| envelope.get(*name))
+                .ok_or_else(|| "feed page has no resource array".to_owned())?;
+            let count = serde_json::from_str::<Vec<&RawValue>>(array.get())
+                .map_err(|e| format!("feed page resources are not an array: {e}"))?
+                .len();
+            let start = array.get().as_ptr() as usize - bytes.as_ptr() as usize;
+            Ok((bytes.slice(start..start + array.get().len()), count))
+        }
+    }
+}
+
 /// `[item,item,...]` from already-serialised JSON items.
 pub fn join_json_array(items: &[Bytes]) -> Bytes {
     let size = items.iter().map(Bytes::len).sum::<usize>() + items.len() + 2;
@@ -165,22 +117,15 @@ pub struct PyResponse {
 }
 
 impl PyResponse {
-    /// From the parts every SDK response kind (`ItemResponse`, `ResourceResponse<T>`) exposes.
-    pub fn from_parts(
-        status: azure_data_cosmos::CosmosStatus,
-        headers: HeaderPairs,
-        body: azure_data_cosmos::models::ResponseBody,
-    ) -> PyResult<Self> {
-        let body = if body.is_empty() {
-            Bytes::new()
-        } else {
-            body.single().map_err(crate::errors::cosmos_error_to_py)?
-        };
-        Ok(Self {
-            status: u16::from(status.status_code()),
+    pub fn from_driver(response: CosmosResponse) -> Self {
+        let status = u16::from(response.status().status_code());
+        let headers = header_pairs(response.headers());
+        let body = body_bytes(response.body());
+        Self {
+            status,
             headers,
             body,
-        })
+        }
     }
 }
 
@@ -219,6 +164,14 @@ pub struct PyPage {
 }
 
 impl PyPage {
+    pub fn clear_continuation(&mut self) {
+        self.continuation = None;
+    }
+
+    pub fn continuation_ref(&self) -> Option<&str> {
+        self.continuation.as_deref()
+    }
+
     pub fn new(headers: HeaderPairs, items: Bytes, continuation: Option<String>) -> Self {
         Self {
             headers,
@@ -255,5 +208,17 @@ mod tests {
         let items = vec![Bytes::from_static(b"{\"a\":1}"), Bytes::from_static(b"2")];
         assert_eq!(&join_json_array(&items)[..], b"[{\"a\":1},2]");
         assert_eq!(&join_json_array(&[])[..], b"[]");
+    }
+
+    #[test]
+    fn takes_the_array_out_of_an_envelope() {
+        let page = ResponseBody::from_bytes(Bytes::from_static(
+            b"{\"_rid\":\"x\",\"Documents\":[{\"id\":\"a\"}, 2],\"_count\":2}",
+        ));
+        let (items, count) = feed_items(page).unwrap();
+        assert_eq!(&items[..], b"[{\"id\":\"a\"}, 2]");
+        assert_eq!(count, 2);
+        let empty = ResponseBody::from_bytes(Bytes::from_static(b"{\"Databases\":[]}"));
+        assert_eq!(feed_items(empty).unwrap().1, 0);
     }
 }

@@ -60,5 +60,35 @@ def test_module_exposes_nothing_undeclared():
 
 def test_engine_version_is_the_pinned_crate():
     cargo = (STUB.parents[3] / "Cargo.toml").read_text()
-    assert f'azure_data_cosmos = {{ version = "={_rust.ENGINE_VERSION}"' in cargo
-    assert _rust.ENGINE_CRATE == "azure_data_cosmos"
+    assert f'azure_data_cosmos_driver = {{ version = "={_rust.ENGINE_VERSION}"' in cargo
+    assert _rust.ENGINE_CRATE == "azure_data_cosmos_driver"
+
+
+def _stub_parameters():
+    tree = ast.parse(STUB.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                    yield node.name, item
+        elif isinstance(node, ast.FunctionDef):
+            yield None, node
+
+
+def test_declared_parameters_match_the_compiled_ones():
+    """Parameter names and order, so the facade cannot call the engine with a stale shape."""
+    mismatches = []
+    for class_name, function in _stub_parameters():
+        owner = _rust if class_name is None else getattr(_rust, class_name)
+        compiled = getattr(owner, function.name)
+        if isinstance(compiled, property) or not callable(compiled):
+            continue
+        try:
+            signature = inspect.signature(compiled)
+        except (TypeError, ValueError):
+            continue  # no text signature (e.g. a property getter)
+        actual = [p for p in signature.parameters if p not in ("self", "$self", "cls", "$cls")]
+        declared = [a.arg for a in function.args.args + function.args.kwonlyargs if a.arg not in ("self", "cls")]
+        if actual != declared:
+            mismatches.append(f"{class_name or '_rust'}.{function.name}: stub {declared}, compiled {actual}")
+    assert not mismatches, "\n".join(mismatches)

@@ -1,4 +1,4 @@
-"""Private native engine of azure-cosmos 5 (Rust, PyO3 over ``azure_data_cosmos``).
+"""Private native engine of azure-cosmos 5 (Rust, PyO3 over ``azure_data_cosmos_driver``).
 
 Not a public API: the facade in ``azure.cosmos`` / ``azure.cosmos.aio`` is.
 
@@ -12,6 +12,8 @@ Conventions
 * Failures are raised as the 4.x exception classes: the engine calls
   ``azure.cosmos.exceptions._from_engine(...)`` (see that function) to build them.
 * Resource addresses are ids (name-based), never ``_rid``/``_self``.
+* A feed range is ``(min, max)``: effective-partition-key bounds as upper-case hex,
+  min inclusive, max exclusive (``("", "FF")`` is the whole container).
 * A partition-key value is a ``list`` of components, one per path of the
   container's partition-key definition; each component is ``str``, ``int``,
   ``float``, ``bool`` or ``None`` (JSON null), or ``{}`` meaning "undefined"
@@ -24,14 +26,15 @@ from typing import Optional, TypedDict, Union
 __version__: str
 """Version of this native module (same as the distribution)."""
 ENGINE_CRATE: str
-"""``"azure_data_cosmos"``."""
+"""``"azure_data_cosmos_driver"``."""
 ENGINE_VERSION: str
-"""Exact version of the ``azure_data_cosmos`` crate compiled in, e.g. ``"1.0.0"``."""
+"""Exact version of the ``azure_data_cosmos_driver`` crate compiled in, e.g. ``"1.0.0"``."""
 BUILD_PROFILE: str
 """``"debug"`` or ``"release"``: benchmarks refuse a debug build."""
 
 PartitionKeyComponent = Union[str, int, float, bool, None, dict]
 PartitionKeyValue = list[PartitionKeyComponent]
+FeedRangeBounds = tuple[str, str]
 
 class ClientOptions(TypedDict, total=False):
     endpoint: str  # required
@@ -59,7 +62,7 @@ class RequestOptions(TypedDict, total=False):
     consistency_level: str
     content_response_on_write: bool  # default True (4.x returns the written document)
     # Query / feed only:
-    max_item_count: int
+    max_item_count: int  # -1: the service decides the page size
     continuation: str
     populate_query_metrics: bool
     populate_index_metrics: bool
@@ -180,6 +183,15 @@ class Engine:
     def delete_item_async(
         self, database: str, container: str, partition_key: PartitionKeyValue, id: str, options: RequestOptions
     ) -> Awaitable[Response]: ...
+    def patch_item(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Response:
+        """Server-side PATCH; ``body`` is ``{"operations": [...], "condition"?: "from c where ..."}``."""
+    def patch_item_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, id: str, body: bytes,
+        options: RequestOptions,
+    ) -> Awaitable[Response]: ...
     def query_items(
         self,
         database: str,
@@ -188,8 +200,55 @@ class Engine:
         parameters: bytes,
         partition_key: Optional[PartitionKeyValue],
         options: RequestOptions,
+        feed_range: Optional[FeedRangeBounds] = None,
     ) -> Pager:
-        """``partition_key=None`` runs the query across the whole container."""
+        """``partition_key=None`` and ``feed_range=None`` run the query across the whole container."""
+    def read_all_items(
+        self, database: str, container: str, partition_key: Optional[PartitionKeyValue], options: RequestOptions
+    ) -> Pager:
+        """The read feed of the container, or of one logical partition."""
+    def query_items_change_feed(
+        self,
+        database: str,
+        container: str,
+        mode: str,
+        start: Union[str, float, None] = None,
+        partition_key: Optional[PartitionKeyValue] = None,
+        feed_range: Optional[FeedRangeBounds] = None,
+        options: Optional[RequestOptions] = None,
+    ) -> Pager:
+        """``mode``: "LatestVersion" | "AllVersionsAndDeletes"; ``start``: "Beginning", "Now" or epoch
+        seconds, ignored when ``options["continuation"]`` is set. An iteration ends after every range
+        answered "no changes"; its last (empty) page carries the token to resume from."""
+
+    # ---- batch ------------------------------------------------------------
+    def execute_item_batch(
+        self, database: str, container: str, partition_key: PartitionKeyValue, body: bytes,
+        options: RequestOptions,
+    ) -> Response:
+        """``body`` is the service's batch operation array; the response body the per-operation results."""
+    def execute_item_batch_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, body: bytes,
+        options: RequestOptions,
+    ) -> Awaitable[Response]: ...
+
+    # ---- feed ranges ------------------------------------------------------
+    def read_feed_ranges(
+        self, database: str, container: str, force_refresh: bool = False, options: Optional[RequestOptions] = None
+    ) -> list[FeedRangeBounds]:
+        """The container's physical partition ranges, sorted."""
+    def read_feed_ranges_async(
+        self, database: str, container: str, force_refresh: bool = False, options: Optional[RequestOptions] = None
+    ) -> Awaitable[list[FeedRangeBounds]]: ...
+    def feed_range_from_partition_key(
+        self, database: str, container: str, partition_key: PartitionKeyValue, options: Optional[RequestOptions] = None
+    ) -> FeedRangeBounds: ...
+    def feed_range_from_partition_key_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, options: Optional[RequestOptions] = None
+    ) -> Awaitable[FeedRangeBounds]: ...
+
+def is_feed_range_subset(parent: FeedRangeBounds, child: FeedRangeBounds) -> bool:
+    """Whether ``child`` lies entirely within ``parent`` (no I/O)."""
 
 def inflight_operations() -> int:
     """Number of engine operations whose Rust future is alive (tests use it to prove cancellation)."""

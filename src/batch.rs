@@ -1,0 +1,73 @@
+//! Transactional batch: up to 100 operations on one logical partition, atomic.
+//!
+//! The facade builds the service's batch body (the operation array, as 4.x sends
+//! it); the answer is the per-operation result array, with the batch status. A
+//! failed batch is answered by the service as an error status with the same
+//! array, which reaches the facade on the exception (`_from_engine`'s body).
+
+use azure_data_cosmos_driver::models::CosmosOperation;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+use crate::engine::{EngineCore, PyEngine};
+use crate::operation::execute_within;
+use crate::options::RequestOptions;
+use crate::partition_key;
+use crate::response::PyResponse;
+use crate::runtime::{block_on, into_awaitable};
+
+async fn execute_batch(
+    core: EngineCore,
+    database: String,
+    container: String,
+    partition_key: azure_data_cosmos_driver::models::PartitionKey,
+    body: Vec<u8>,
+    options: RequestOptions,
+) -> PyResult<PyResponse> {
+    execute_within(core, options, |core| async move {
+        let reference = core.container(&database, &container).await?;
+        Ok(CosmosOperation::batch(reference, partition_key).with_body(body))
+    })
+    .await
+}
+
+#[pymethods]
+impl PyEngine {
+    #[pyo3(signature = (database, container, partition_key, body, options=None))]
+    fn execute_item_batch(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'_, PyAny>,
+        body: &Bound<'_, PyBytes>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
+        let (core, options) = self.prepare(options)?;
+        let partition_key = partition_key::from_python(partition_key)?;
+        let body = body.as_bytes().to_vec();
+        block_on(
+            py,
+            execute_batch(core, database, container, partition_key, body, options),
+        )
+    }
+
+    #[pyo3(signature = (database, container, partition_key, body, options=None))]
+    fn execute_item_batch_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        partition_key: &Bound<'py, PyAny>,
+        body: &Bound<'py, PyBytes>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (core, options) = self.prepare(options)?;
+        let partition_key = partition_key::from_python(partition_key)?;
+        let body = body.as_bytes().to_vec();
+        into_awaitable(
+            py,
+            execute_batch(core, database, container, partition_key, body, options),
+        )
+    }
+}
