@@ -133,9 +133,10 @@ def test_stale_if_match_etag_fails_the_batch(cosmos_server, container):
     error = _failure(container, [
         ("upsert", ({"id": "q", "pk": "p"},)),
         ("replace", ("r", {"id": "r", "pk": "p", "v": 9}), {"if_match_etag": '"0000-stale"'}),
+        ("replace", ("r", {"id": "r", "pk": "p", "v": 9}), {"if_none_match_etag": '"0000-stale"'}),
     ])
     assert (error.status_code, error.error_index) == (412, 1)
-    assert [result["statusCode"] for result in error.operation_responses] == [424, 412]
+    assert [result["statusCode"] for result in error.operation_responses] == [424, 412, 424]
     assert _stored(container) == [("d", None), ("r", 1)]
 
 
@@ -163,8 +164,14 @@ def test_read_of_a_missing_item_fails_the_batch(cosmos_server, container):
 
 def test_item_of_another_partition_fails_the_batch(cosmos_server, container):
     cosmos_server.skip_unless("atomic_batch")
-    error = _failure(container, [("create", ({"id": "elsewhere", "pk": "other"},))])
-    assert (error.status_code, error.error_index) == (400, 0)
+    error = _failure(container, [("create", ({"id": "here", "pk": "p"},)),
+                                    ("create", ({"id": "elsewhere", "pk": "other"},))])
+    assert (error.status_code, error.error_index) == (400, 1)
+    assert [result["statusCode"] for result in error.operation_responses] == [424, 400]
+    error = _failure(container, [("create", ({"id": "here", "pk": "p"},)), ("create", ({"id": "elsewhere"},))])
+    assert (error.status_code, error.error_index) == (400, 1)
+    assert [result["statusCode"] for result in error.operation_responses] == [424, 400]
+    assert _stored(container) == [("d", None), ("r", 1)]
     assert list(container.query_items("SELECT * FROM c WHERE c.id = 'elsewhere'",
                                       enable_cross_partition_query=True)) == []
 
@@ -173,6 +180,7 @@ def test_empty_batch_is_a_bad_request(container):
     with pytest.raises(exceptions.CosmosHttpResponseError) as raised:
         container.execute_item_batch([], partition_key="p")
     assert raised.value.status_code == 400
+    assert "Batch request has no operations." in raised.value.message
 
 
 def test_a_hundred_operations_is_the_limit(container):
@@ -180,7 +188,20 @@ def test_a_hundred_operations_is_the_limit(container):
     with pytest.raises(exceptions.CosmosHttpResponseError) as raised:
         container.execute_item_batch(creates, partition_key="q")
     assert raised.value.status_code == 400
+    assert "Batch request has more operations than what is supported." in raised.value.message
     assert list(container.query_items("SELECT * FROM c", partition_key="q")) == []
     results = container.execute_item_batch(creates[:100], partition_key="q")
     assert [result["statusCode"] for result in results] == [201] * 100
     assert len(list(container.query_items("SELECT * FROM c", partition_key="q"))) == 100
+
+
+@pytest.mark.requires("hierarchical_pk")
+def test_hierarchical_partition_key(database, unique_id):
+    container = database.create_container(unique_id("c"), PartitionKey(path=["/state", "/city"], kind="MultiHash"))
+    container.create_item({"id": "a", "state": "WA", "city": "Redmond"})
+    operations = [("read", ("a",)), ("create", ({"id": "b", "state": "WA", "city": "Redmond"},))]
+    results = container.execute_item_batch(operations, partition_key=["WA", "Redmond"])
+    assert [result["statusCode"] for result in results] == [200, 201]
+    with pytest.raises(exceptions.CosmosHttpResponseError) as raised:  # a prefix of the key is not enough
+        container.execute_item_batch([("read", ("a",))], partition_key=["WA"])
+    assert type(raised.value) is exceptions.CosmosHttpResponseError and raised.value.status_code == 400

@@ -139,9 +139,10 @@ async def test_stale_if_match_etag_fails_the_batch_async(cosmos_server, containe
     error = await _failure(container, [
         ("upsert", ({"id": "q", "pk": "p"},)),
         ("replace", ("r", {"id": "r", "pk": "p", "v": 9}), {"if_match_etag": '"0000-stale"'}),
+        ("replace", ("r", {"id": "r", "pk": "p", "v": 9}), {"if_none_match_etag": '"0000-stale"'}),
     ])
     assert (error.status_code, error.error_index) == (412, 1)
-    assert [result["statusCode"] for result in error.operation_responses] == [424, 412]
+    assert [result["statusCode"] for result in error.operation_responses] == [424, 412, 424]
     assert await _stored(container) == [("d", None), ("r", 1)]
 
 
@@ -169,8 +170,14 @@ async def test_read_of_a_missing_item_fails_the_batch_async(cosmos_server, conta
 
 async def test_item_of_another_partition_fails_the_batch_async(cosmos_server, container):
     cosmos_server.skip_unless("atomic_batch")
-    error = await _failure(container, [("create", ({"id": "elsewhere", "pk": "other"},))])
-    assert (error.status_code, error.error_index) == (400, 0)
+    error = await _failure(container, [("create", ({"id": "here", "pk": "p"},)),
+                                       ("create", ({"id": "elsewhere", "pk": "other"},))])
+    assert (error.status_code, error.error_index) == (400, 1)
+    assert [result["statusCode"] for result in error.operation_responses] == [424, 400]
+    error = await _failure(container, [("create", ({"id": "here", "pk": "p"},)), ("create", ({"id": "elsewhere"},))])
+    assert (error.status_code, error.error_index) == (400, 1)
+    assert [result["statusCode"] for result in error.operation_responses] == [424, 400]
+    assert await _stored(container) == [("d", None), ("r", 1)]
     assert [item async for item in container.query_items("SELECT * FROM c WHERE c.id = 'elsewhere'")] == []
 
 
@@ -178,6 +185,7 @@ async def test_empty_batch_is_a_bad_request_async(container):
     with pytest.raises(exceptions.CosmosHttpResponseError) as raised:
         await container.execute_item_batch([], partition_key="p")
     assert raised.value.status_code == 400
+    assert "Batch request has no operations." in raised.value.message
 
 
 async def test_a_hundred_operations_is_the_limit_async(container):
@@ -185,7 +193,21 @@ async def test_a_hundred_operations_is_the_limit_async(container):
     with pytest.raises(exceptions.CosmosHttpResponseError) as raised:
         await container.execute_item_batch(creates, partition_key="q")
     assert raised.value.status_code == 400
+    assert "Batch request has more operations than what is supported." in raised.value.message
     assert await _count(container, "q") == 0
     results = await container.execute_item_batch(creates[:100], partition_key="q")
     assert [result["statusCode"] for result in results] == [201] * 100
     assert await _count(container, "q") == 100
+
+
+@pytest.mark.requires("hierarchical_pk")
+async def test_hierarchical_partition_key_async(client, database_id, unique_id):
+    container = await client.get_database_client(database_id).create_container(
+        unique_id("c"), PartitionKey(path=["/state", "/city"], kind="MultiHash"))
+    await container.create_item({"id": "a", "state": "WA", "city": "Redmond"})
+    operations = [("read", ("a",)), ("create", ({"id": "b", "state": "WA", "city": "Redmond"},))]
+    results = await container.execute_item_batch(operations, partition_key=["WA", "Redmond"])
+    assert [result["statusCode"] for result in results] == [200, 201]
+    with pytest.raises(exceptions.CosmosHttpResponseError) as raised:  # a prefix of the key is not enough
+        await container.execute_item_batch([("read", ("a",))], partition_key=["WA"])
+    assert type(raised.value) is exceptions.CosmosHttpResponseError and raised.value.status_code == 400
