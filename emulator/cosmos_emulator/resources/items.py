@@ -115,15 +115,21 @@ class ItemStore:
 
     def create(self, components: Optional[List[Any]], body: Dict[str, Any], *, upsert: bool = False,
                if_match: Optional[str] = None) -> ItemResult:
-        """Create (409 when the id exists in the logical partition) or upsert one item."""
+        """Create (409 when the id exists in the logical partition) or upsert one item.
+
+        An upsert with ``If-Match`` follows the service: when the item exists it is a replace, so the etag must
+        match (``*`` matches any) or the answer is 412; when it does not exist it is a create and ``If-Match``
+        does not apply (201), as the service documents ("UpsertItemAsync will ignore IfMatchEtag when
+        materialized as Create"). A create (not upsert) ignores ``If-Match`` too.
+        """
         item_id = validate_id(body.get("id"), what="document")
         resolved = self.write_components(components, body)
         epk, partition = self.locate(resolved)
         existing = self.live(partition, epk, item_id)
         if existing is not None and not upsert:
             raise conflict()
-        if upsert and if_match is not None and if_match.strip() != "*":
-            require_etag(if_match, existing.body["_etag"] if existing is not None else None)
+        if upsert and existing is not None:
+            require_etag(if_match, existing.body["_etag"])
         stored = self._store(partition, body, item_id, epk, resolved, existing)
         return ItemResult(201 if existing is None else 200, stored, partition)
 

@@ -209,3 +209,14 @@ def test_non_finite_numbers_are_not_json(conformance):
         "patch with NaN": 400,
         "nothing written": [["kept", 1]],
     }, unless={"strict_json_bodies": statuses})
+
+
+def test_conditional_upsert(conformance):
+    # The service: an upsert that replaces honours If-Match (412 when stale); one that creates ignores it.
+    assert conformance.run("items.conditional_upsert") == {
+        "upsert an existing item with its current etag": 200,
+        "upsert it again with the first (now stale) etag": 412,
+        "value after the refused upsert": 2,
+        "upsert a missing item with an etag": 201,
+        "the missing item was created": 1,
+    }

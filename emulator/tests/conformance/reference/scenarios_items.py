@@ -351,3 +351,18 @@ def non_finite_numbers(run: Run) -> None:
     run.observe("patch with NaN", run.status(
         lambda: container.patch_item("kept", "p", [{"op": "set", "path": "/v", "value": float("nan")}])))
     run.observe("nothing written", sorted([item["id"], item["v"]] for item in container.read_all_items()))
+
+
+@scenario("items.conditional_upsert")
+def conditional_upsert(run: Run) -> None:
+    container = run.database().create_container("items", PartitionKey("/pk"))
+    first = container.create_item({"id": "a", "pk": "p", "v": 1})
+    changed = MatchConditions.IfNotModified
+    run.observe("upsert an existing item with its current etag", run.status(
+        lambda: container.upsert_item({"id": "a", "pk": "p", "v": 2}, etag=first["_etag"], match_condition=changed)))
+    run.observe("upsert it again with the first (now stale) etag", run.status(
+        lambda: container.upsert_item({"id": "a", "pk": "p", "v": 3}, etag=first["_etag"], match_condition=changed)))
+    run.observe("value after the refused upsert", container.read_item("a", "p")["v"])
+    run.observe("upsert a missing item with an etag", run.status(
+        lambda: container.upsert_item({"id": "new", "pk": "p", "v": 1}, etag=first["_etag"], match_condition=changed)))
+    run.observe("the missing item was created", container.read_item("new", "p")["v"])
