@@ -49,12 +49,16 @@ async def test_missing_items_are_left_out_async(container):
 
 
 async def test_nothing_found_is_an_empty_list_async(container):
-    assert await container.read_items([("nope", "pk-1"), ("nope", "pk-8")]) == []
+    found = await container.read_items([("nope", "pk-1"), ("nope", "pk-8")])
+    assert isinstance(found, CosmosList) and found == []
+    assert list(found.get_response_headers()) == ["x-ms-request-charge"]
+    assert float(found.get_response_headers()["x-ms-request-charge"]) > 0
 
 
 async def test_empty_request_is_an_empty_list_async(container):
     found = await container.read_items([])
     assert isinstance(found, CosmosList) and found == []
+    assert list(found.get_response_headers()) == []  # no request was sent
 
 
 async def test_one_item_async(container):
@@ -85,6 +89,8 @@ async def test_the_same_id_in_two_partitions_of_one_physical_partition_async(con
 async def test_request_charge_is_the_total_async(container):
     found = await container.read_items([("pk-1-0", "pk-1"), ("pk-8-0", "pk-8"), ("pk-8-1", "pk-8")])
     assert len(found) == 3
+    # Only the total charge of the point reads and queries it took (4.x): no other header.
+    assert list(found.get_response_headers()) == ["x-ms-request-charge"]
     assert float(found.get_response_headers()["x-ms-request-charge"]) > 0
 
 
@@ -100,3 +106,15 @@ async def test_response_hook_is_called_once_with_the_result_async(container):
 async def test_many_items_of_one_partition_async(container):
     wanted = [(f"{pk}-{n}", pk) for pk in reversed(PARTITION_KEYS) for n in (2, 0, 1)]
     assert [(item["id"], item["pk"]) for item in await container.read_items(wanted)] == wanted
+
+
+@pytest.mark.requires("hierarchical_pk")
+async def test_hierarchical_partition_keys_async(cosmos_server, container_address, unique_id):
+    database_id, _ = container_address
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        container = await client.get_database_client(database_id).create_container(
+            unique_id("c"), PartitionKey(path=["/tenant", "/user"], kind="MultiHash"))
+        for n in range(4):
+            await container.create_item({"id": f"i{n}", "tenant": f"t{n % 2}", "user": f"u{n}"})
+        wanted = [("i3", ["t1", "u3"]), ("i0", ["t0", "u0"]), ("i2", ["t0", "u2"]), ("i1", ["t1", "nobody"])]
+        assert [item["id"] for item in await container.read_items(wanted)] == ["i3", "i0", "i2"]
