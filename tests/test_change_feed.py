@@ -212,6 +212,8 @@ def test_point_in_time_start(container):
         ("after", attempt)]
     long_ago = datetime.datetime(2000, 1, 1, tzinfo=UTC)
     assert sorted(ids(container.query_items_change_feed(start_time=long_ago))) == ["after", "before"]
+    in_an_hour = moment + datetime.timedelta(hours=1)
+    assert list(container.query_items_change_feed(start_time=in_an_hour)) == []
 
 
 def test_invalid_arguments_are_value_errors(container):

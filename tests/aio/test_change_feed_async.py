@@ -226,6 +226,8 @@ async def test_point_in_time_start_async(container):
     assert [(change["id"], change["v"]) for change in changes] == [("after", attempt)]
     long_ago = datetime.datetime(2000, 1, 1, tzinfo=UTC)
     assert sorted(await _ids(container.query_items_change_feed(start_time=long_ago))) == ["after", "before"]
+    in_an_hour = moment + datetime.timedelta(hours=1)
+    assert await _all(container.query_items_change_feed(start_time=in_an_hour)) == []
 
 
 async def test_invalid_arguments_are_value_errors_async(container):
