@@ -70,6 +70,14 @@ def test_a_partition_without_items(container):
     assert len(_everything(container)) == 4 * len(PARTITION_KEYS)
 
 
+@pytest.mark.requires("null_pk")
+def test_none_is_the_partition_of_null_values(container):
+    container.create_item({"id": "null-a", "pk": None})
+    container.create_item({"id": "null-b", "pk": None})
+    container.delete_all_items_by_partition_key(None)
+    assert _everything(container) == sorted(f"{pk}-{n}" for pk in PARTITION_KEYS for n in range(4))
+
+
 def test_the_partition_can_be_written_again(container):
     container.delete_all_items_by_partition_key("pk-5")
     container.create_item({"id": "pk-5-0", "pk": "pk-5", "n": 100})

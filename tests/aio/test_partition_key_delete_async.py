@@ -76,6 +76,14 @@ async def test_a_partition_without_items_async(container):
     assert len(await _everything(container)) == 4 * len(PARTITION_KEYS)
 
 
+@pytest.mark.requires("null_pk")
+async def test_none_is_the_partition_of_null_values_async(container):
+    await container.create_item({"id": "null-a", "pk": None})
+    await container.create_item({"id": "null-b", "pk": None})
+    await container.delete_all_items_by_partition_key(None)
+    assert await _everything(container) == sorted(f"{pk}-{n}" for pk in PARTITION_KEYS for n in range(4))
+
+
 async def test_the_partition_can_be_written_again_async(container):
     await container.delete_all_items_by_partition_key("pk-5")
     await container.create_item({"id": "pk-5-0", "pk": "pk-5", "n": 100})
