@@ -170,6 +170,12 @@ def test_get_latest_session_token(cosmos_server, database, unique_id):
     assert container.get_latest_session_token([(pk1, older), (pk8, elsewhere)], pk8) == elsewhere
     physical = [r for r in container.read_feed_ranges() if container.is_feed_range_subset(r, pk1)][0]
     assert container.get_latest_session_token([(physical, newer)], pk1) == newer
+    # Tokens of two logical partitions of one physical partition: the later write wins for the physical range.
+    neighbour = _session_token(container.create_item({"id": "b", "pk": "pk-3"}))
+    pk3 = container.feed_range_from_partition_key("pk-3")
+    assert container.is_feed_range_subset(physical, pk3)  # the premise: pk-3 lives with pk-1
+    assert container.get_latest_session_token([(pk1, newer), (pk3, neighbour), (pk8, elsewhere)], physical) == (
+        neighbour)
     with pytest.raises(ValueError):
         container.get_latest_session_token([(pk8, elsewhere)], pk1)
     with pytest.raises(ValueError):

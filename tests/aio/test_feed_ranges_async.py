@@ -204,6 +204,11 @@ async def test_get_latest_session_token_async(cosmos_server, database, unique_id
     assert await latest([(pk1, older), (pk8, elsewhere)], pk8) == elsewhere
     physical = [r for r in await _ranges(container) if await container.is_feed_range_subset(r, pk1)][0]
     assert await latest([(physical, newer)], pk1) == newer
+    # Tokens of two logical partitions of one physical partition: the later write wins for the physical range.
+    neighbour = _session_token(await container.create_item({"id": "b", "pk": "pk-3"}))
+    pk3 = await container.feed_range_from_partition_key("pk-3")
+    assert await container.is_feed_range_subset(physical, pk3)  # the premise: pk-3 lives with pk-1
+    assert await latest([(pk1, newer), (pk3, neighbour), (pk8, elsewhere)], physical) == neighbour
     with pytest.raises(ValueError):
         await latest([(pk8, elsewhere)], pk1)
     with pytest.raises(ValueError):
