@@ -205,3 +205,8 @@ def test_hierarchical_partition_key(database, unique_id):
     with pytest.raises(exceptions.CosmosHttpResponseError) as raised:  # a prefix of the key is not enough
         container.execute_item_batch([("read", ("a",))], partition_key=["WA"])
     assert type(raised.value) is exceptions.CosmosHttpResponseError and raised.value.status_code == 400
+
+
+def test_keyword_arguments_by_their_4x_names(container):
+    results = container.execute_item_batch(batch_operations=[("read", ("r",))], partition_key="p")
+    assert [result["statusCode"] for result in results] == [200]

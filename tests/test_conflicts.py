@@ -61,3 +61,14 @@ def test_database_account_response_hook(client):
     seen = []
     client.get_database_account(response_hook=lambda headers: seen.append("x-ms-activity-id" in headers))
     assert seen == [True]
+
+
+@pytest.mark.requires("conflicts")
+def test_keyword_arguments_by_their_4x_names(container):
+    assert list(container.list_conflicts(max_item_count=5)) == []
+    assert list(container.query_conflicts(query="SELECT * FROM c", parameters=[], partition_key="p",
+                                          max_item_count=5)) == []
+    with pytest.raises(exceptions.CosmosResourceNotFoundError):
+        container.get_conflict(conflict="missing", partition_key="p")
+    with pytest.raises(exceptions.CosmosResourceNotFoundError):
+        container.delete_conflict(conflict="missing", partition_key="p")

@@ -180,3 +180,14 @@ def test_get_latest_session_token(cosmos_server, database, unique_id):
         container.get_latest_session_token([(pk8, elsewhere)], pk1)
     with pytest.raises(ValueError):
         container.get_latest_session_token([], pk1)
+
+
+def test_keyword_arguments_by_their_4x_names(cosmos_server, container):
+    pk_range = container.feed_range_from_partition_key(partition_key="pk-1")
+    physical = [r for r in container.read_feed_ranges(force_refresh=True)
+                if container.is_feed_range_subset(parent_feed_range=r, child_feed_range=pk_range)]
+    assert len(physical) == 1
+    cosmos_server.skip_unless("session_token")
+    token = _session_token(container.read_item("pk-1-0", "pk-1"))
+    assert container.get_latest_session_token(feed_ranges_to_session_tokens=[(pk_range, token)],
+                                              target_feed_range=pk_range) == token

@@ -214,3 +214,10 @@ def test_response_hook_sees_the_headers_and_the_patched_item(container):
                          response_hook=lambda headers, result: seen.append((headers["etag"], result["_etag"],
                                                                             result["x"])))
     assert len(seen) == 1 and seen[0][0] == seen[0][1] and seen[0][2] == 1
+
+
+def test_keyword_arguments_by_their_4x_names(container):
+    container.create_item(_item())
+    patched = container.patch_item(item="a", partition_key="p",
+                                   patch_operations=[{"op": "set", "path": "/k", "value": 1}])
+    assert patched["k"] == 1

@@ -112,3 +112,7 @@ def test_hierarchical_partition_keys(client, container, unique_id):
         container.create_item({"id": f"i{n}", "tenant": f"t{n % 2}", "user": f"u{n}"})
     wanted = [("i3", ["t1", "u3"]), ("i0", ["t0", "u0"]), ("i2", ["t0", "u2"]), ("i1", ["t1", "nobody"])]
     assert ids(container.read_items(wanted)) == ["i3", "i0", "i2"]
+
+
+def test_keyword_argument_by_its_4x_name(container):
+    assert ids(container.read_items(items=[("pk-6-0", "pk-6"), ("pk-0-1", "pk-0")])) == ["pk-6-0", "pk-0-1"]

@@ -211,3 +211,8 @@ async def test_hierarchical_partition_key_async(client, database_id, unique_id):
     with pytest.raises(exceptions.CosmosHttpResponseError) as raised:  # a prefix of the key is not enough
         await container.execute_item_batch([("read", ("a",))], partition_key=["WA"])
     assert type(raised.value) is exceptions.CosmosHttpResponseError and raised.value.status_code == 400
+
+
+async def test_keyword_arguments_by_their_4x_names_async(container):
+    results = await container.execute_item_batch(batch_operations=[("read", ("r",))], partition_key="p")
+    assert [result["statusCode"] for result in results] == [200]

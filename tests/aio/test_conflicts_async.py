@@ -74,3 +74,14 @@ async def test_database_account_response_hook_async(client):
     seen = []
     await client._get_database_account(response_hook=lambda headers: seen.append("x-ms-activity-id" in headers))
     assert seen == [True]
+
+
+@pytest.mark.requires("conflicts")
+async def test_keyword_arguments_by_their_4x_names_async(container):
+    assert await _all(container.list_conflicts(max_item_count=5)) == []
+    assert await _all(container.query_conflicts(query="SELECT * FROM c", parameters=[], partition_key="p",
+                                                max_item_count=5)) == []
+    with pytest.raises(exceptions.CosmosResourceNotFoundError):
+        await container.get_conflict(conflict="missing", partition_key="p")
+    with pytest.raises(exceptions.CosmosResourceNotFoundError):
+        await container.delete_conflict(conflict="missing", partition_key="p")

@@ -213,3 +213,14 @@ async def test_get_latest_session_token_async(cosmos_server, database, unique_id
         await latest([(pk8, elsewhere)], pk1)
     with pytest.raises(ValueError):
         await latest([], pk1)
+
+
+async def test_keyword_arguments_by_their_4x_names_async(cosmos_server, container):
+    pk_range = await container.feed_range_from_partition_key(partition_key="pk-1")
+    physical = [r for r in await _ranges(container, force_refresh=True)
+                if await container.is_feed_range_subset(parent_feed_range=r, child_feed_range=pk_range)]
+    assert len(physical) == 1
+    cosmos_server.skip_unless("session_token")
+    token = _session_token(await container.read_item("pk-1-0", "pk-1"))
+    assert await container.get_latest_session_token(feed_ranges_to_session_tokens=[(pk_range, token)],
+                                                    target_feed_range=pk_range) == token

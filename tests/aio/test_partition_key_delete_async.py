@@ -114,3 +114,8 @@ async def test_all_versions_and_deletes_change_feed_shows_each_delete_async(cosm
     assert sorted((c["metadata"]["operationType"], c["metadata"]["id"], c["metadata"]["partitionKey"]["pk"])
                   for c in changes) == [("delete", f"pk-2-{n}", "pk-2") for n in range(4)]
     assert all(c["metadata"]["timeToLiveExpired"] is False for c in changes)
+
+
+async def test_keyword_argument_by_its_4x_name_async(container):
+    await container.delete_all_items_by_partition_key(partition_key="pk-3")
+    assert len(await _everything(container)) == 4 * (len(PARTITION_KEYS) - 1)
