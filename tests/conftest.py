@@ -70,7 +70,7 @@ CAPABILITIES: Dict[str, str] = {
     "database_replace": "replacing a database resource",
     "multiple_partition_key_ranges": "more than one partition-key range",
     "faults": "fault injection at run time (the emulator's /_emulator/faults admin endpoint)",
-    "split": "splitting a partition-key range at run time (the emulator's /_emulator/split admin endpoint)",
+    "partition_split": "splitting a partition-key range at run time (the emulator's /_emulator/split admin endpoint)",
     "conflicts": "the conflicts feed of a container (list, query, read and delete conflicts)",
     "partition_key_delete": "deleting every item of a logical partition (delete_all_items_by_partition_key)",
     "collection_rid_check": ("400/1024 for a request naming a container by an old resource id "
@@ -104,7 +104,7 @@ _VERCEL_MISSING: Dict[str, str] = {
     "database_replace": "@vercel/cosmosdb-server has no database replace",
     "multiple_partition_key_ranges": "@vercel/cosmosdb-server always has a single partition-key range",
     "faults": "@vercel/cosmosdb-server has no fault injection",
-    "split": "@vercel/cosmosdb-server has no admin endpoint to split a partition-key range",
+    "partition_split": "@vercel/cosmosdb-server has one fixed partition-key range and no split",
     "conflicts": "@vercel/cosmosdb-server has no conflicts routes (400 'no route')",
     "partition_key_delete": "@vercel/cosmosdb-server has no partition-key delete route (400 'no route')",
     "collection_rid_check": ("@vercel/cosmosdb-server ignores x-ms-cosmos-intended-collection-rid: a client never "
@@ -164,14 +164,14 @@ class ServerInfo:
             self._admin("DELETE", f"_emulator/faults/{created['id']}", None)
 
     def split_range(self, database_id: str, container_id: str, range_id: str) -> List[str]:
-        """Splits a partition-key range of a container in two (servers with ``split``).
+        """Splits a partition-key range of a container in two (servers with ``partition_split``).
 
         :param database_id: the database id.
         :param container_id: the container id.
         :param range_id: the partition-key range to split, e.g. ``"3"``.
         :returns: the ids of the two new ranges; clients still naming the old one get 410/1002.
         """
-        self.skip_unless("split")
+        self.skip_unless("partition_split")
         answer = self._admin("POST", "_emulator/split",
                              {"database": database_id, "container": container_id, "range": range_id})
         return list(answer["newRanges"])

@@ -290,7 +290,7 @@ def test_all_versions_resume_after_a_page_in_a_fresh_client(history_container, f
 
 
 def test_resume_across_a_partition_split(cosmos_server, container, fresh_client):
-    cosmos_server.skip_unless("split")
+    cosmos_server.skip_unless("partition_split")
     assert list(container.query_items_change_feed(start_time="Now")) == []
     token = _poll_token(container)
     created = _create_spread(container, per_partition=4)

@@ -122,7 +122,7 @@ def test_feed_range_and_partition_key_are_exclusive(container):
 
 
 def test_feed_ranges_after_a_split(cosmos_server, database, unique_id):
-    cosmos_server.skip_unless("split")
+    cosmos_server.skip_unless("partition_split")
     container = database.create_container(unique_id("c"), PartitionKey("/pk"))
     everything = _fill(container)
     before = list(container.read_feed_ranges())

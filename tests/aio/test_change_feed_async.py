@@ -304,7 +304,7 @@ async def test_all_versions_resume_after_a_page_in_a_fresh_client_async(history_
 
 
 async def test_resume_across_a_partition_split_async(cosmos_server, container, fresh_client):
-    cosmos_server.skip_unless("split")
+    cosmos_server.skip_unless("partition_split")
     assert await _all(container.query_items_change_feed(start_time="Now")) == []
     token = _poll_token(container)
     created = await _create_spread(container, per_partition=4)

@@ -154,7 +154,7 @@ async def test_feed_range_and_partition_key_are_exclusive_async(container):
 
 
 async def test_feed_ranges_after_a_split_async(cosmos_server, database, unique_id):
-    cosmos_server.skip_unless("split")
+    cosmos_server.skip_unless("partition_split")
     container = await database.create_container(unique_id("c"), PartitionKey("/pk"))
     everything = await _fill(container)
     before = await _ranges(container)
