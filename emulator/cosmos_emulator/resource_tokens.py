@@ -31,6 +31,7 @@ import orjson
 
 from . import partitioning
 from .addressing import Address, parse_path
+from .enumerations import PERMISSION_MODES, canonical
 from .errors import CosmosError, forbidden, unauthorized
 
 TOKEN_PREFIX = "type=resource&ver=1&sig="
@@ -78,7 +79,7 @@ class ResourceTokenIssuer:
             "user": user["_rid"],
             "perm": permission["_rid"],
             "res": permission["resource"],
-            "mode": permission["permissionMode"],
+            "mode": canonical(permission["permissionMode"], PERMISSION_MODES),
             "pk": permission.get("resourcePartitionKey"),
             "exp": int(expires_at),
         }
@@ -166,8 +167,7 @@ class ResourceTokenIssuer:
                 collection = account.find_collection(database, value, by_rid=rid_based) if database else None
                 chain.append((kind, collection.rid if collection is not None else "name:" + value))
             elif kind == "users":
-                from .resources.users import find_user
-                user = find_user(database, value, rid_based) if database is not None else None
+                user = database.find_user(value, rid_based) if database is not None else None
                 chain.append((kind, user["_rid"] if user is not None else "name:" + value))
             elif kind in _NAMED_CHILDREN and rid_based and collection is not None:
                 named = next((res["id"] for res in collection.children.get(kind, {}).values()

@@ -52,7 +52,7 @@ def test_script_resource_crud_feed_and_query(http, container):
     assert http.request("POST", f"{container}/sprocs", {"id": "nobody"}).status == 400
     trigger = create_script(http, container, "triggers", {"id": "t1", "body": "function () {}",
                                                           "triggerType": "pre", "triggerOperation": "create"})
-    assert (trigger["triggerType"], trigger["triggerOperation"]) == ("Pre", "Create")
+    assert (trigger["triggerType"], trigger["triggerOperation"]) == ("pre", "create")  # kept as written
     assert http.request("POST", f"{container}/triggers", {"id": "t2", "body": "function () {}",
                                                           "triggerType": "Sideways", "triggerOperation": "All"}).status == 400
     create_script(http, container, "udfs", {"id": "u1", "body": "function (x) { return x; }"})

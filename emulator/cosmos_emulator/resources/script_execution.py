@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional
 
+from ..enumerations import TRIGGER_OPERATIONS, TRIGGER_TYPES, canonical
 from ..errors import CosmosError, bad_request, not_found
 from ..storage import Account, Collection, StoredItem
 from ..wire import INVALID_PAYLOAD_MESSAGE, Request, Response, format_charge, write_charge
@@ -276,11 +277,12 @@ def _trigger(collection: Collection, trigger_id: str, kind: str, operation: str)
     trigger = (collection.children.get("triggers") or {}).get(trigger_id)
     if trigger is None:
         raise not_found(f"The trigger '{trigger_id}' does not exist in the collection.")
-    if trigger.get("triggerType") != kind:
+    # Stored as the client wrote them (any case): compared through their canonical spelling.
+    if canonical(trigger.get("triggerType"), TRIGGER_TYPES) != kind:
         raise bad_request(f"Trigger '{trigger_id}' is a {trigger.get('triggerType')}-trigger and cannot be run as a "
                           f"{kind.lower()}-trigger.")
     defined = trigger.get("triggerOperation", "All")
-    if defined not in _TRIGGER_FIRES_ON[operation]:
+    if canonical(defined, TRIGGER_OPERATIONS) not in _TRIGGER_FIRES_ON[operation]:
         raise bad_request(f"Trigger '{trigger_id}' was defined with operation type '{defined}', and therefore is "
                           f"invalid for '{operation.capitalize()}'.")
     return trigger

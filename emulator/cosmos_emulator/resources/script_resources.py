@@ -3,16 +3,17 @@
 Create (and upsert), read, replace, delete, read feed and query. A script's ``body`` is JavaScript
 source; it is compiled on create/replace when the JavaScript engine is installed (a syntax error
 answers 400, as the service does). Triggers carry ``triggerType`` (``Pre``/``Post``) and
-``triggerOperation`` (``All``, ``Create``, ``Update``, ``Replace``, ``Delete``, ``Upsert``), stored
-in the service's capitalisation whatever case was sent.
+``triggerOperation`` (``All``, ``Create``, ``Update``, ``Replace``, ``Delete``, ``Upsert``), validated
+without regard to case and kept as written, as the service keeps them (see :mod:`..enumerations`).
 
 ``POST`` to a stored procedure runs it (see :mod:`.script_execution`).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from .. import rid as rids
+from ..enumerations import TRIGGER_OPERATIONS, TRIGGER_TYPES, canonical
 from ..errors import bad_request, conflict, errors_message, method_not_allowed, not_found
 from ..storage import Account, Collection
 from ..wire import Request, Response, metadata_charge
@@ -22,9 +23,6 @@ from .query_bridge import ListQuerySource, is_query_request, run_query
 
 FEED_KEYS = {"sprocs": "StoredProcedures", "triggers": "Triggers", "udfs": "UserDefinedFunctions"}
 _CHILD_TAGS = {"sprocs": rids.CHILD_STORED_PROCEDURE, "triggers": rids.CHILD_TRIGGER, "udfs": rids.CHILD_UDF}
-TRIGGER_TYPES = {"pre": "Pre", "post": "Post"}
-TRIGGER_OPERATIONS = {"all": "All", "create": "Create", "update": "Update", "replace": "Replace",
-                      "delete": "Delete", "upsert": "Upsert"}
 
 
 def handle(account: Account, request: Request) -> Response:
@@ -85,8 +83,8 @@ def _write(account: Account, collection: Collection, kind: str, request: Request
         raise bad_request(errors_message("The input content is invalid because the required properties - "
                                          "'body; ' - are missing"))
     if kind == "triggers":
-        resource["triggerType"] = _canonical(body.get("triggerType"), TRIGGER_TYPES, "triggerType")
-        resource["triggerOperation"] = _canonical(body.get("triggerOperation"), TRIGGER_OPERATIONS,
+        resource["triggerType"] = _validated(body.get("triggerType"), TRIGGER_TYPES, "triggerType")
+        resource["triggerOperation"] = _validated(body.get("triggerOperation"), TRIGGER_OPERATIONS,
                                                   "triggerOperation")
     from .script_execution import validate_script
     validate_script(account, source)
@@ -102,9 +100,9 @@ def _write(account: Account, collection: Collection, kind: str, request: Request
     return resource_answer(request, 201 if existing is None else 200, resource, metadata_charge())
 
 
-def _canonical(value: Any, choices: Dict[str, str], name: str) -> str:
-    canonical = choices.get(value.lower()) if isinstance(value, str) else None
-    if canonical is None:
+def _validated(value: Any, choices: Tuple[str, ...], name: str) -> str:
+    """``value`` as written, once it is one of ``choices`` in any case (400 otherwise)."""
+    if canonical(value, choices) is None:
         raise bad_request(errors_message(f"The value '{value}' of {name} is invalid; expected one of "
-                                         f"{', '.join(choices.values())}."))
-    return canonical
+                                         f"{', '.join(choices)}."))
+    return value

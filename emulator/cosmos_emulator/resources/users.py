@@ -12,8 +12,8 @@ from typing import Any, Dict, Optional
 
 from .. import rid as rids
 from ..addressing import parse_path
+from ..enumerations import PERMISSION_MODES, canonical
 from ..errors import CosmosError, bad_request, conflict, errors_message, method_not_allowed, not_found
-from ..resource_tokens import ResourceTokenIssuer
 from ..storage import Account, Database
 from ..wire import Request, Response, metadata_charge
 from .common import (check_if_match, not_modified, not_modified_since, paged_feed, resolve_database,
@@ -23,7 +23,6 @@ from .query_bridge import ListQuerySource, is_query_request, run_query
 DEFAULT_TOKEN_SECONDS = 3600
 MIN_TOKEN_SECONDS = 10
 MAX_TOKEN_SECONDS = 5 * 3600
-PERMISSION_MODES = {"read": "Read", "all": "All"}
 # What a permission may point at (the last type segment of its resource link).
 GRANTABLE_TYPES = ("dbs", "colls", "docs", "sprocs", "triggers", "udfs", "attachments", "conflicts")
 
@@ -98,12 +97,7 @@ def handle_permissions(account: Account, request: Request) -> Response:
 # ------------------------------------------------------------------------------------------------
 
 def find_user(database: Database, name_or_rid: str, by_rid: bool) -> Optional[Dict[str, Any]]:
-    if not by_rid:
-        return database.users.get(name_or_rid)
-    for user in database.users.values():
-        if user["_rid"] == name_or_rid:
-            return user
-    return None
+    return database.find_user(name_or_rid, by_rid)
 
 
 def _find_permission(database: Database, user: Dict[str, Any], name_or_rid: str,
@@ -179,10 +173,10 @@ def _write_permission(account: Account, database: Database, user: Dict[str, Any]
 
 
 def _validated_mode(mode: Any) -> str:
-    canonical = PERMISSION_MODES.get(str(mode).lower()) if isinstance(mode, str) else None
-    if canonical is None:
+    """The mode as written, once it is Read or All in any case (the service keeps the client's spelling)."""
+    if canonical(mode, PERMISSION_MODES) is None:
         raise bad_request(errors_message(f"The permission mode '{mode}' is invalid. It must be Read or All."))
-    return canonical
+    return mode
 
 
 def _validated_resource(link: Any) -> str:
@@ -216,7 +210,7 @@ def _with_token(account: Account, database: Database, user: Dict[str, Any], perm
                 lifetime: int) -> Dict[str, Any]:
     """The permission as answered: stored properties plus a freshly minted ``_token``."""
     answered = dict(permission)
-    issuer: Optional[ResourceTokenIssuer] = account.services.get("tokens")
+    issuer = account.services.get("tokens")  # a resource_tokens.ResourceTokenIssuer, set by the server
     if issuer is not None:
         answered["_token"] = issuer.issue(database, user, permission, account.now() + lifetime)
     return answered

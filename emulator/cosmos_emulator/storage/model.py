@@ -147,6 +147,12 @@ class Database:
         self.next_user_ordinal = 1
         self.next_permission_ordinal = 1
 
+    def find_user(self, name_or_rid: str, by_rid: bool = False) -> Optional[Dict[str, Any]]:
+        """A user of this database by id, or by ``_rid`` for rid-based links."""
+        if not by_rid:
+            return self.users.get(name_or_rid)
+        return next((user for user in self.users.values() if user["_rid"] == name_or_rid), None)
+
     def allocate_permission_ordinal(self) -> int:
         ordinal = self.next_permission_ordinal
         self.next_permission_ordinal += 1

@@ -61,3 +61,11 @@ def test_user_defined_functions(conformance):
         "delete": 204,
         "query with the deleted function": 400,
     }, unless={"udf_replace": ["query after replace"]})
+
+
+def test_trigger_values_read_back_as_written(conformance):
+    assert conformance.run("scripts.trigger_values_as_written", needs=["sprocs"]) == {
+        "read back: type and operation": ["pre", "all"],
+        "listed: type and operation": [["pre", "all"]],
+        "the lower-case pre-trigger runs on create": True,
+    }

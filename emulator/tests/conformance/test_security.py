@@ -46,3 +46,12 @@ def test_users_permissions_and_resource_tokens(conformance):
         "read the deleted user": 404,
         "users left": ["bob"],
     }
+
+
+def test_permission_mode_reads_back_as_written(conformance):
+    assert conformance.run("security.permission_mode_as_written", needs=["users"]) == {
+        "created: mode": "read",
+        "read back: mode": "read",
+        "listed: modes": ["read"],
+        "replaced: mode": "all",
+    }

@@ -174,3 +174,19 @@ def user_defined_functions(run: Run) -> None:
     run.observe("delete", run.status(lambda: scripts.delete_user_defined_function("double")))
     run.observe("query with the deleted function", run.status(lambda: list(container.query_items(
         "SELECT VALUE udf.double(c.n) FROM c WHERE c.pk = 'p'", partition_key="p"))))
+
+
+@scenario("scripts.trigger_values_as_written")
+def trigger_values_as_written(run: Run) -> None:
+    """4.17.1's documents.TriggerType / TriggerOperation constants are lower case ("pre", "all")."""
+    from azure.cosmos import documents
+    container = run.database().create_container("triggered", PartitionKey("/pk"))
+    scripts = container.scripts
+    scripts.create_trigger({"id": "stamp", "body": STAMP, "triggerType": documents.TriggerType.Pre,
+                            "triggerOperation": documents.TriggerOperation.All})
+    read = scripts.get_trigger("stamp")
+    run.observe("read back: type and operation", [read["triggerType"], read["triggerOperation"]])
+    run.observe("listed: type and operation", [[t["triggerType"], t["triggerOperation"]]
+                                               for t in scripts.list_triggers()])
+    created = container.create_item({"id": "a", "pk": "p"}, pre_trigger_include="stamp")
+    run.observe("the lower-case pre-trigger runs on create", created.get("stamped"))

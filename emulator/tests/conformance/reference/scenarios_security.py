@@ -83,3 +83,20 @@ def users_and_permissions(run: Run) -> None:
     run.observe("delete user", run.status(lambda: database.delete_user("alice")))
     run.observe("read the deleted user", run.status(lambda: database.get_user_client("alice").read()))
     run.observe("users left", ids(database.list_users()))
+
+
+@scenario("security.permission_mode_as_written")
+def permission_mode_as_written(run: Run) -> None:
+    """4.17.1's documents.PermissionMode constants are lower case ("read", "all")."""
+    from azure.cosmos import documents
+    database = run.database()
+    container = database.create_container("c", PartitionKey("/pk"))
+    user = database.create_user({"id": "u"})
+    created = user.create_permission({"id": "r", "permissionMode": documents.PermissionMode.Read,
+                                      "resource": container.container_link})
+    run.observe("created: mode", created.permission_mode)
+    run.observe("read back: mode", user.get_permission("r").permission_mode)
+    run.observe("listed: modes", [p["permissionMode"] for p in user.list_permissions()])
+    replaced = user.replace_permission("r", {"id": "r", "permissionMode": documents.PermissionMode.All,
+                                             "resource": container.container_link})
+    run.observe("replaced: mode", replaced.permission_mode)
