@@ -187,6 +187,7 @@ impl PyEngine {
         let database = core.database(&database);
         Ok(PyPager::new(FeedRequest {
             kind: FeedKind::Query,
+            wrap_token: None,
             core,
             build: Box::pin(async move {
                 Ok((

@@ -115,6 +115,7 @@ impl PyEngine {
         let account = core.account.clone();
         Ok(PyPager::new(FeedRequest {
             kind: FeedKind::Query,
+            wrap_token: None,
             core,
             build: Box::pin(async move {
                 Ok((

@@ -128,6 +128,35 @@ pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
     })
 }
 
+/// A PATCH the driver refuses before sending because the service would refuse it
+/// too (it targets `/id` or the partition key): 4.x sends such a patch and raises
+/// the service's 400 as `CosmosHttpResponseError`, so the same class and status are
+/// raised here, without a sub-status and with a message saying nothing was sent.
+pub fn patch_error_to_py(err: CosmosError) -> PyErr {
+    let status = err.status();
+    if err.response().is_none()
+        && u16::from(status.status_code()) == 400
+        && status.sub_status().is_none()
+    {
+        let message = format!(
+            "{} (refused before sending; nothing was written)",
+            describe(&err)
+        );
+        return Python::attach(|py| {
+            build_exception(
+                py,
+                FailureKind::Http,
+                400,
+                None,
+                PyDict::new(py),
+                message.as_bytes(),
+                &message,
+            )
+        });
+    }
+    cosmos_error_to_py(err)
+}
+
 /// The error and its causes, outermost first: transport failures carry the useful
 /// part (refused, TLS, DNS) several sources down.
 fn describe(err: &CosmosError) -> String {

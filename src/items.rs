@@ -9,8 +9,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::engine::{EngineCore, PyEngine};
+use crate::errors::{cosmos_error_to_py, patch_error_to_py};
 use crate::feed_ranges;
-use crate::operation::execute_within;
+use crate::operation::execute_within_mapping_errors;
 use crate::options::RequestOptions;
 use crate::partition_key;
 use crate::query::{query_body, FeedKind, FeedRequest, PyPager};
@@ -69,22 +70,32 @@ impl ItemCall {
         if matches!(kind, ItemOperation::Patch) {
             options.server_side_patch = true;
         }
-        execute_within(core, options, move |core| async move {
-            let reference = core.container(&database, &container).await?;
-            let item = ItemReference::from_name(&reference, partition_key, id);
-            let operation = match kind {
-                ItemOperation::Create => CosmosOperation::create_item(item),
-                ItemOperation::Upsert => CosmosOperation::upsert_item(item),
-                ItemOperation::Replace => CosmosOperation::replace_item(item),
-                ItemOperation::Read => CosmosOperation::read_item(item),
-                ItemOperation::Delete => CosmosOperation::delete_item(item),
-                ItemOperation::Patch => CosmosOperation::patch_item(item),
-            };
-            Ok(match body {
-                Some(body) => operation.with_body(body),
-                None => operation,
-            })
-        })
+        let map_error = if matches!(kind, ItemOperation::Patch) {
+            patch_error_to_py
+        } else {
+            cosmos_error_to_py
+        };
+        execute_within_mapping_errors(
+            core,
+            options,
+            move |core| async move {
+                let reference = core.container(&database, &container).await?;
+                let item = ItemReference::from_name(&reference, partition_key, id);
+                let operation = match kind {
+                    ItemOperation::Create => CosmosOperation::create_item(item),
+                    ItemOperation::Upsert => CosmosOperation::upsert_item(item),
+                    ItemOperation::Replace => CosmosOperation::replace_item(item),
+                    ItemOperation::Read => CosmosOperation::read_item(item),
+                    ItemOperation::Delete => CosmosOperation::delete_item(item),
+                    ItemOperation::Patch => CosmosOperation::patch_item(item),
+                };
+                Ok(match body {
+                    Some(body) => operation.with_body(body),
+                    None => operation,
+                })
+            },
+            map_error,
+        )
         .await
     }
 }
@@ -215,6 +226,7 @@ impl PyEngine {
         let resolver = core.clone();
         Ok(PyPager::new(FeedRequest {
             kind: FeedKind::Query,
+            wrap_token: None,
             core,
             build: Box::pin(async move {
                 let reference = resolver.container(&database, &container).await?;
@@ -227,36 +239,6 @@ impl PyEngine {
                 };
                 let operation =
                     CosmosOperation::query_items(reference.clone(), Some(target)).with_body(body);
-                Ok((operation, Some(reference)))
-            }),
-            options,
-            plan_options: PlanOptions::default(),
-        }))
-    }
-
-    /// The container's items as the read feed serves them (4.x `read_all_items`).
-    #[pyo3(signature = (database, container, partition_key, options=None))]
-    fn read_all_items(
-        &self,
-        database: String,
-        container: String,
-        partition_key: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyPager> {
-        let (core, options) = self.prepare(options)?;
-        let scope = ItemScope::from_python(partition_key, None)?;
-        let resolver = core.clone();
-        Ok(PyPager::new(FeedRequest {
-            kind: FeedKind::Query,
-            core,
-            build: Box::pin(async move {
-                let reference = resolver.container(&database, &container).await?;
-                let operation = match scope {
-                    ItemScope::Partition(pk) => {
-                        CosmosOperation::read_all_items(reference.clone(), pk)
-                    }
-                    _ => CosmosOperation::read_all_items_cross_partition(reference.clone()),
-                };
                 Ok((operation, Some(reference)))
             }),
             options,

@@ -20,8 +20,10 @@ mod operation;
 mod options;
 mod partition_key;
 mod query;
+mod read_many;
 mod response;
 mod runtime;
+mod session_tokens;
 
 /// Version of the `azure_data_cosmos_driver` crate compiled in, read from Cargo.lock by build.rs.
 const ENGINE_VERSION: &str = env!("AZURE_DATA_COSMOS_DRIVER_VERSION");
@@ -50,5 +52,6 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<response::PyPage>()?;
     m.add_function(wrap_pyfunction!(inflight_operations, m)?)?;
     m.add_function(wrap_pyfunction!(feed_ranges::is_feed_range_subset, m)?)?;
+    m.add_function(wrap_pyfunction!(session_tokens::latest_session_token, m)?)?;
     Ok(())
 }

@@ -2,12 +2,13 @@
 //! to it, executed under the operation's `timeout`, answered as a `Response`.
 //!
 //! Every point operation (databases, containers, items, patch, batch, ...) builds
-//! its `CosmosOperation` and calls [`execute`]; paged ones go through `query::PyPager`.
+//! its `CosmosOperation` and calls [`execute_within`]; paged ones go through `query::PyPager`.
 
 use std::future::Future;
 use std::time::Duration;
 
 use azure_data_cosmos_driver::models::CosmosOperation;
+use azure_data_cosmos_driver::CosmosError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -44,11 +45,13 @@ pub async fn with_timeout<T>(
     }
 }
 
-/// Runs one operation with its options; the response, or the 4.x exception.
-pub async fn execute(
+/// Runs one operation with its options; the response, or the 4.x exception built
+/// from the driver's error by `map_error`.
+pub async fn execute_mapping_errors(
     core: &EngineCore,
     operation: CosmosOperation,
     options: &RequestOptions,
+    map_error: fn(CosmosError) -> PyErr,
 ) -> PyResult<PyResponse> {
     let operation = options.apply_to(operation);
     let operation_options = options.operation_options(&[])?;
@@ -56,11 +59,11 @@ pub async fn execute(
         .driver
         .execute_singleton_operation(operation, operation_options)
         .await
-        .map_err(cosmos_error_to_py)?;
+        .map_err(map_error)?;
     Ok(PyResponse::from_driver(response))
 }
 
-/// [`execute`] bounded by the operation's `timeout`, for operations whose target
+/// An operation bounded by its `timeout`, for operations whose target
 /// must first be resolved (e.g. a container's reference) inside the same budget.
 pub async fn execute_within<F, Fut>(
     core: EngineCore,
@@ -71,10 +74,24 @@ where
     F: FnOnce(EngineCore) -> Fut,
     Fut: Future<Output = PyResult<CosmosOperation>>,
 {
+    execute_within_mapping_errors(core, options, build, cosmos_error_to_py).await
+}
+
+/// [`execute_within`] with an operation-specific mapping of driver errors.
+pub async fn execute_within_mapping_errors<F, Fut>(
+    core: EngineCore,
+    options: RequestOptions,
+    build: F,
+    map_error: fn(CosmosError) -> PyErr,
+) -> PyResult<PyResponse>
+where
+    F: FnOnce(EngineCore) -> Fut,
+    Fut: Future<Output = PyResult<CosmosOperation>>,
+{
     let timeout = options.timeout;
     with_timeout(timeout, async move {
         let operation = build(core.clone()).await?;
-        execute(&core, operation, &options).await
+        execute_mapping_errors(&core, operation, &options, map_error).await
     })
     .await
 }

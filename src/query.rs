@@ -90,9 +90,14 @@ pub enum FeedKind {
     ChangeFeed,
 }
 
+/// Turns the driver's token of a page into the one handed out.
+pub type TokenWrapper = std::sync::Arc<dyn Fn(&str) -> String + Send + Sync>;
+
 /// What a pager needs to plan its operation on the first fetch.
 pub struct FeedRequest {
     pub kind: FeedKind,
+    /// `None`: the driver's token is handed out as it is.
+    pub wrap_token: Option<TokenWrapper>,
     pub core: EngineCore,
     /// Resolves the container (if any) and builds the operation.
     pub build: BoxFuture<'static, PyResult<(CosmosOperation, Option<ContainerReference>)>>,
@@ -119,6 +124,7 @@ enum PageSource {
 
 struct RunningFeed {
     kind: FeedKind,
+    wrap_token: Option<TokenWrapper>,
     /// Change feed: the ranges one full polling round visits, and the length of
     /// the current run of empty answers.
     ranges: usize,
@@ -174,6 +180,7 @@ impl RunningFeed {
         };
         Ok(Self {
             kind: request.kind,
+            wrap_token: request.wrap_token,
             ranges,
             empty_streak: 0,
             ended: false,
@@ -237,6 +244,10 @@ impl RunningFeed {
         let headers = header_pairs(response.headers());
         let (items, count) =
             feed_items(response.into_body()).map_err(|message| response_error(&message))?;
+        let continuation = match (&self.wrap_token, continuation) {
+            (Some(wrap), Some(token)) => Some(wrap(&token)),
+            (_, continuation) => continuation,
+        };
         Ok(Some((PyPage::new(headers, items, continuation), count)))
     }
 
@@ -301,6 +312,12 @@ impl RunningFeed {
             let Some((page, count)) = self.fetch().await? else {
                 return Ok(None);
             };
+            // 4.x sets a change-feed page's etag to the whole feed's continuation,
+            // which is how callers take the token to poll again later.
+            let mut page = page;
+            if let Some(token) = page.continuation_ref().map(str::to_owned) {
+                page.set_header("etag", token);
+            }
             if count > 0 {
                 self.empty_streak = 0;
                 return Ok(Some(page));

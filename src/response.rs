@@ -117,6 +117,14 @@ pub struct PyResponse {
 }
 
 impl PyResponse {
+    pub fn new(status: u16, headers: HeaderPairs, body: Bytes) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
     pub fn from_driver(response: CosmosResponse) -> Self {
         let status = u16::from(response.status().status_code());
         let headers = header_pairs(response.headers());
@@ -164,6 +172,11 @@ pub struct PyPage {
 }
 
 impl PyPage {
+    pub fn set_header(&mut self, name: &str, value: String) {
+        self.headers.retain(|(known, _)| known != name);
+        self.headers.push((name.to_owned(), value));
+    }
+
     pub fn clear_continuation(&mut self) {
         self.continuation = None;
     }

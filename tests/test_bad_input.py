@@ -100,9 +100,11 @@ def test_invalid_match_condition(container):
         container.upsert_item({"id": "a", "pk": "p"}, etag="x", match_condition="sometimes")
 
 
-def test_feed_range_is_not_supported_yet(container):
-    with pytest.raises(NotImplementedError):
+def test_malformed_feed_range_is_a_value_error(container):
+    with pytest.raises(ValueError, match="min"):
         container.query_items("SELECT * FROM c", feed_range={"Range": {}})
+    with pytest.raises(ValueError, match="Range"):
+        container.query_items("SELECT * FROM c", feed_range={"min": "", "max": "FF"})
     with pytest.raises(ValueError, match="exclusive"):
         container.query_items("SELECT * FROM c", feed_range={"Range": {}}, partition_key="p")
 

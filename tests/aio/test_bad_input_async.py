@@ -103,9 +103,11 @@ async def test_invalid_match_condition_async(offline_container):
         await offline_container.upsert_item({"id": "a", "pk": "p"}, etag="x", match_condition="sometimes")
 
 
-async def test_feed_range_is_not_supported_yet_async(offline_container):
-    with pytest.raises(NotImplementedError):
+async def test_malformed_feed_range_is_a_value_error_async(offline_container):
+    with pytest.raises(ValueError, match="min"):
         offline_container.query_items("SELECT * FROM c", feed_range={"Range": {}})
+    with pytest.raises(ValueError, match="Range"):
+        offline_container.query_items("SELECT * FROM c", feed_range={"min": "", "max": "FF"})
     with pytest.raises(ValueError, match="exclusive"):
         offline_container.query_items("SELECT * FROM c", feed_range={"Range": {}}, partition_key="p")
 

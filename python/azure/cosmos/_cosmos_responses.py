@@ -52,6 +52,30 @@ class CosmosList(list):
         return self._response_headers.copy()
 
 
+def _accept_page(iterator: Any, page: Any) -> Optional[list]:
+    """One engine page for a (sync or async) page iterator: its items, or ``None`` at the end.
+
+    An empty page is never handed out as a page (4.x yields none for a query without
+    results, nor for a change feed with no new changes); its headers are still recorded,
+    and a change feed's last page leaves its token, to poll again from, on the iterator.
+    """
+    if page is None:
+        iterator._finished = True
+        iterator.continuation_token = None
+        return None
+    items = load_json(page.items) or []
+    iterator._did_a_call_already = True
+    iterator._on_page(page.headers, items)
+    if not items:
+        iterator._finished = True
+        if page.continuation is not None:
+            iterator.continuation_token = page.continuation
+        return None
+    iterator.continuation_token = page.continuation
+    iterator._finished = page.continuation is None
+    return items
+
+
 class _EnginePageIterator(PageIterator):
     """Pages of one engine pager, started at ``continuation_token``.
 
@@ -88,15 +112,9 @@ class _EnginePageIterator(PageIterator):
     next = __next__
 
     def _accept(self, page: Any) -> list:
-        if page is None:
-            self._finished = True
-            self.continuation_token = None
+        items = _accept_page(self, page)
+        if items is None:
             raise StopIteration("End of paging")
-        items = load_json(page.items) or []
-        self.continuation_token = page.continuation
-        self._finished = self.continuation_token is None
-        self._did_a_call_already = True
-        self._on_page(page.headers, items)
         self._current_page = items
         return items
 
@@ -128,15 +146,9 @@ class _EngineAsyncPageIterator(AsyncPageIterator):
             if not error.continuation_token:
                 error.continuation_token = self.continuation_token
             raise
-        if page is None:
-            self._finished = True
-            self.continuation_token = None
+        items = _accept_page(self, page)
+        if items is None:
             raise StopAsyncIteration("End of paging")
-        items = load_json(page.items) or []
-        self.continuation_token = page.continuation
-        self._finished = self.continuation_token is None
-        self._did_a_call_already = True
-        self._on_page(page.headers, items)
         self._current_page = AsyncList(items)
         return self._current_page
 

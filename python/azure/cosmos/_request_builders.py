@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
+from ._request_feeds import to_bounds
 from ._serialization import dump_json, dump_parameters
 from .documents import IndexingMode
 from .offer import ThroughputProperties
@@ -224,15 +225,18 @@ class QueryRequest:
     :ivar str text: The SQL text.
     :ivar bytes parameters: ``[{"name": ..., "value": ...}]`` as JSON.
     :ivar partition_key: The 4.x partition-key value to scope to, or ``None`` for the whole container.
+    :ivar feed_range: ``(min, max)`` bounds of a feed range to scope to, or ``None``.
     """
 
     text: str
     parameters: bytes
     partition_key: Any = None
+    feed_range: Optional[tuple] = None
 
     @classmethod
     def read_all(cls) -> "QueryRequest":
-        """Every item of a container (4.x reads the feed; a query returns the same items).
+        """Every item of a container (4.x reads the feed; a query returns the same items: the
+        driver 1.0.0 plans a cross-partition read feed as a single request and refuses it).
 
         :returns: The request.
         :rtype: QueryRequest
@@ -275,10 +279,9 @@ class QueryRequest:
         feed_range = kwargs.pop("feed_range", None)
         if feed_range is not None and partition_key is not None:
             raise ValueError("feed_range and partition_key are exclusive parameters, please only set one of them.")
-        if feed_range is not None:
-            raise NotImplementedError("queries scoped by feed_range are not supported by azure-cosmos 5 yet")
+        bounds = None if feed_range is None else to_bounds(feed_range)
         scope = kwargs.pop("full_text_score_scope", None)
         if scope is not None and scope not in ("Local", "Global"):
             raise ValueError(f"full_text_score_scope must be 'Local' or 'Global', got '{scope}'")
         kwargs.pop("enable_cross_partition_query", None)
-        return cls(query or READ_ALL_QUERY, dump_parameters(parameters), partition_key)
+        return cls(query or READ_ALL_QUERY, dump_parameters(parameters), partition_key, bounds)

@@ -203,23 +203,31 @@ class Engine:
         feed_range: Optional[FeedRangeBounds] = None,
     ) -> Pager:
         """``partition_key=None`` and ``feed_range=None`` run the query across the whole container."""
-    def read_all_items(
-        self, database: str, container: str, partition_key: Optional[PartitionKeyValue], options: RequestOptions
-    ) -> Pager:
-        """The read feed of the container, or of one logical partition."""
     def query_items_change_feed(
         self,
         database: str,
         container: str,
-        mode: str,
+        mode: Optional[str] = None,
         start: Union[str, float, None] = None,
         partition_key: Optional[PartitionKeyValue] = None,
         feed_range: Optional[FeedRangeBounds] = None,
         options: Optional[RequestOptions] = None,
     ) -> Pager:
-        """``mode``: "LatestVersion" | "AllVersionsAndDeletes"; ``start``: "Beginning", "Now" or epoch
-        seconds, ignored when ``options["continuation"]`` is set. An iteration ends after every range
-        answered "no changes"; its last (empty) page carries the token to resume from."""
+        """``mode``: "LatestVersion" (default) | "AllVersionsAndDeletes"; ``start``: "Beginning", "Now" or
+        epoch seconds. With ``options["continuation"]`` (a token it handed out), mode and scope come
+        from the token and ``start`` is ignored. An iteration ends after every range answered "no
+        changes"; its last (empty) page carries the token to resume from, also as its ``etag`` header."""
+
+    def read_items(
+        self, database: str, container: str, items: list[tuple[str, PartitionKeyValue]],
+        options: Optional[RequestOptions] = None,
+    ) -> Response:
+        """Read-many: the body holds every item found, grouped by physical partition (not in request
+        order); the only header is the total ``x-ms-request-charge``."""
+    def read_items_async(
+        self, database: str, container: str, items: list[tuple[str, PartitionKeyValue]],
+        options: Optional[RequestOptions] = None,
+    ) -> Awaitable[Response]: ...
 
     # ---- batch ------------------------------------------------------------
     def execute_item_batch(
@@ -249,6 +257,10 @@ class Engine:
 
 def is_feed_range_subset(parent: FeedRangeBounds, child: FeedRangeBounds) -> bool:
     """Whether ``child`` lies entirely within ``parent`` (no I/O)."""
+
+def latest_session_token(entries: list[tuple[FeedRangeBounds, str]], target: FeedRangeBounds) -> str:
+    """The latest session token for ``target`` from ``(range, token)`` pairs (4.x
+    ``get_latest_session_token``); raises ``ValueError`` when no range overlaps it."""
 
 def inflight_operations() -> int:
     """Number of engine operations whose Rust future is alive (tests use it to prove cancellation)."""
