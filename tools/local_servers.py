@@ -5,7 +5,9 @@ ready line on stdout that contains its endpoint URL (the only contract with the 
 the first loopback ``http(s)://host:port/`` URL printed). Servers:
 
 - ``emulator`` / ``emulator-https``: this repository's ``cosmos_emulator`` package
-  (``python -m cosmos_emulator --port 0 [--tls]``), run with the current interpreter.
+  (``python -m cosmos_emulator --port 0 --partitions 4 [--tls]``), run with the current interpreter.
+  ``--partitions 4`` is explicit: the emulator otherwise derives a container's physical partitions from its
+  throughput as the service does (one for 400 RU/s), and the tests and benchmarks rely on four.
 - ``vercel`` / ``vercel-http``: ``@vercel/cosmosdb-server`` from npm through
   ``tools/vercel-server/launch.js`` (keep-alive; https with its self-signed, expired certificate).
 
@@ -81,11 +83,18 @@ def unavailable_reason(name: str) -> Optional[str]:
     raise ValueError(f"unknown server {name!r}; known: {', '.join(SERVER_NAMES)}")
 
 
+# Physical partitions of every container the tests create on the emulator: the SDK tests (feed ranges, paging,
+# partition-key spreading in tests/_data_plane.py) and the benchmarks depend on four.
+EMULATOR_PARTITIONS = 4
+
+
 def _command_for(name: str) -> List[str]:
+    emulator = [sys.executable, "-m", "cosmos_emulator", "--host", "127.0.0.1", "--port", "0",
+                "--partitions", str(EMULATOR_PARTITIONS)]
     if name == "emulator":
-        return [sys.executable, "-m", "cosmos_emulator", "--host", "127.0.0.1", "--port", "0"]
+        return emulator
     if name == "emulator-https":
-        return [sys.executable, "-m", "cosmos_emulator", "--host", "127.0.0.1", "--port", "0", "--tls"]
+        return emulator + ["--tls"]
     launcher = os.path.join(VERCEL_DIR, "launch.js")
     if name == "vercel":
         return ["node", launcher, "--host", "127.0.0.1", "--port", "0"]

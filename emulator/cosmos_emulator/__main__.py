@@ -13,7 +13,7 @@ import signal
 import sys
 from typing import List, Optional
 
-from .server import DEFAULT_PARTITIONS, DEFAULT_PORT, WELL_KNOWN_KEY, EmulatorServer
+from .server import DEFAULT_PORT, WELL_KNOWN_KEY, EmulatorServer
 
 
 def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -25,8 +25,9 @@ def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")
     parser.add_argument("--cert", help="PEM certificate for HTTPS (implies --tls)")
     parser.add_argument("--cert-key", help="PEM private key of --cert")
-    parser.add_argument("--partitions", type=int, default=DEFAULT_PARTITIONS,
-                        help=f"physical partitions per new container (default {DEFAULT_PARTITIONS})")
+    parser.add_argument("--partitions", type=int, default=None,
+                        help="physical partitions of every new container (default: derived from its throughput "
+                             "as the service does, one per 10,000 RU/s)")
     parser.add_argument("--data-dir", help="keep data in this directory across restarts (default: memory)")
     parser.add_argument("--key", default=WELL_KNOWN_KEY, help="account master key (default: the well-known "
                                                              "emulator key)")
@@ -34,7 +35,7 @@ def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
     arguments = parser.parse_args(argv)
     if (arguments.cert is None) != (arguments.cert_key is None):
         parser.error("--cert and --cert-key go together")
-    if arguments.partitions < 1:
+    if arguments.partitions is not None and arguments.partitions < 1:
         parser.error("--partitions must be at least 1")
     return arguments
 

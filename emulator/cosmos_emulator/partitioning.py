@@ -302,6 +302,16 @@ def _write_binary_v1(value: Any, out: bytearray) -> None:
 # Physical layout
 # --------------------------------------------------------------------------------------------
 
+# The throughput one physical partition serves: the service gives a container one physical partition per
+# 10,000 RU/s it is provisioned with (at least one), and splits partitions when the throughput grows past it.
+RU_PER_PHYSICAL_PARTITION = 10_000
+
+
+def partitions_for_throughput(request_units: int) -> int:
+    """Physical partitions the service gives a container provisioned with ``request_units`` RU/s."""
+    return max(1, -(-int(request_units) // RU_PER_PHYSICAL_PARTITION))
+
+
 def initial_boundaries(partition_count: int, definition: Dict[str, Any]) -> List[Tuple[str, str]]:
     """``partition_count`` contiguous EPK intervals covering ["", "FF"), split evenly in hash space."""
     count = max(1, int(partition_count))

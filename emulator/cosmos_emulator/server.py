@@ -22,7 +22,6 @@ T = TypeVar("T")
 
 WELL_KNOWN_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 DEFAULT_PORT = 8081
-DEFAULT_PARTITIONS = 4
 
 
 class EmulatorServer:
@@ -37,14 +36,16 @@ class EmulatorServer:
     :keyword tls: serve HTTPS (with ``cert_file``/``key_file`` or a generated self-signed cert).
     :keyword cert_file: PEM certificate to serve with ``tls``.
     :keyword key_file: PEM private key for ``cert_file``.
-    :keyword partitions: physical partitions per new container.
+    :keyword partitions: physical partitions of every new container (an explicit override, as tests that
+        need several ranges use); None (the default) derives them from the container's throughput as the
+        service does: one per 10,000 RU/s, so one for a container of up to 10,000 RU/s.
     :keyword data_dir: directory for durable state; None keeps everything in memory.
     :keyword key: the account master key (base64).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False,
                  cert_file: Optional[str] = None, key_file: Optional[str] = None,
-                 partitions: int = DEFAULT_PARTITIONS, data_dir: Optional[str] = None,
+                 partitions: Optional[int] = None, data_dir: Optional[str] = None,
                  key: str = WELL_KNOWN_KEY):
         if (cert_file is None) != (key_file is None):
             raise ValueError("cert_file and key_file go together")

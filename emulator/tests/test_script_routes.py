@@ -87,13 +87,13 @@ def test_script_bodies_are_compiled_on_write(http, container):
 
 def test_scripts_survive_a_restart(tmp_path):
     data_dir = str(tmp_path / "data")
-    with EmulatorServer(port=0, data_dir=data_dir) as server:
+    with EmulatorServer(port=0, data_dir=data_dir, partitions=4) as server:
         client = CosmosHttp(server.endpoint, server.key)
         assert client.create_database("db").status == 201
         assert client.create_container("db", "c", {"paths": ["/pk"], "kind": "Hash", "version": 2}).status == 201
         create_script(client, "/dbs/db/colls/c", "sprocs", {"id": "keep", "body": "function () {}"})
         client.close()
-    with EmulatorServer(port=0, data_dir=data_dir) as server:
+    with EmulatorServer(port=0, data_dir=data_dir, partitions=4) as server:
         client = CosmosHttp(server.endpoint, server.key)
         assert client.request("GET", "/dbs/db/colls/c/sprocs/keep").json["body"] == "function () {}"
         client.close()

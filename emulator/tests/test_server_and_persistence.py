@@ -37,11 +37,11 @@ def check(http: CosmosHttp) -> None:
 
 
 def test_state_survives_clean_restart(tmp_path):
-    with EmulatorServer(port=0, data_dir=str(tmp_path)) as server:
+    with EmulatorServer(port=0, data_dir=str(tmp_path), partitions=4) as server:
         http = CosmosHttp(server.endpoint, server.key)
         populate(http)
         http.close()
-    with EmulatorServer(port=0, data_dir=str(tmp_path)) as server:
+    with EmulatorServer(port=0, data_dir=str(tmp_path), partitions=4) as server:
         http = CosmosHttp(server.endpoint, server.key)
         check(http)
         # New writes after recovery must not reuse resource ids.
@@ -53,7 +53,8 @@ def test_state_survives_clean_restart(tmp_path):
 
 
 def test_acknowledged_writes_survive_a_killed_process(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "cosmos_emulator", "--port", "0", "--data-dir", str(tmp_path)],
+    process = subprocess.Popen([sys.executable, "-m", "cosmos_emulator", "--port", "0", "--partitions", "4",
+                                "--data-dir", str(tmp_path)],
                                cwd=EMULATOR_ROOT, stdout=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
@@ -67,7 +68,7 @@ def test_acknowledged_writes_survive_a_killed_process(tmp_path):
     # A torn, never-acknowledged record at the end of the journal must be ignored.
     with open(tmp_path / "journal.jsonl", "ab") as journal:
         journal.write(b'[{"t":"db.put","db":{"id":"torn"')
-    with EmulatorServer(port=0, data_dir=str(tmp_path)) as server:
+    with EmulatorServer(port=0, data_dir=str(tmp_path), partitions=4) as server:
         http = CosmosHttp(server.endpoint, server.key)
         check(http)
         assert http.request("GET", "/dbs/torn").status == 404
@@ -94,7 +95,7 @@ def test_cli_prints_one_ready_line_with_real_port():
 
 
 def test_tls_with_generated_certificate(tmp_path):
-    with EmulatorServer(port=0, tls=True, data_dir=str(tmp_path)) as server:
+    with EmulatorServer(port=0, tls=True, data_dir=str(tmp_path), partitions=4) as server:
         assert server.endpoint.startswith("https://127.0.0.1:")
         http = CosmosHttp(server.endpoint, server.key)
         account = http.request("GET", "/").json
@@ -132,13 +133,13 @@ def test_keep_alive_reuses_connection(server):
 
 def test_port_in_use_fails_cleanly(server):
     with pytest.raises(OSError):
-        EmulatorServer(port=server.port).start()
+        EmulatorServer(port=server.port, partitions=4).start()
 
 
 def test_body_over_read_limit_is_413_not_500(monkeypatch):
     from cosmos_emulator import app
     monkeypatch.setattr(app, "CLIENT_MAX_SIZE", 3 * 1024 * 1024)
-    with EmulatorServer(port=0) as small:
+    with EmulatorServer(port=0, partitions=4) as small:
         http = CosmosHttp(small.endpoint, small.key)
         http.create_database("d")
         http.create_container("d", "c", {"paths": ["/pk"]})

@@ -187,7 +187,7 @@ def test_token_signature_is_bound_to_the_account_key(http, secured, tmp_path):
     from cosmos_http import CosmosHttp
     token = grant(http, secured, "k", "Read", secured["container"].lstrip("/"))["_token"]
     other_key = "A" * 86 + "=="
-    with EmulatorServer(port=0, key=other_key) as elsewhere:
+    with EmulatorServer(port=0, key=other_key, partitions=4) as elsewhere:
         client = CosmosHttp(elsewhere.endpoint, other_key)
         assert client.request("GET", "/", auth=as_token(token)).status == 401
         client.close()
@@ -198,7 +198,7 @@ def test_users_permissions_and_their_tokens_survive_a_restart(tmp_path):
     from cosmos_emulator import EmulatorServer
     from cosmos_http import CosmosHttp
     data_dir = str(tmp_path / "data")
-    with EmulatorServer(port=0, data_dir=data_dir) as server:
+    with EmulatorServer(port=0, data_dir=data_dir, partitions=4) as server:
         client = CosmosHttp(server.endpoint, server.key)
         assert client.create_database("db").status == 201
         assert client.create_container("db", "c", {"paths": ["/pk"], "kind": "Hash", "version": 2}).status == 201
@@ -208,7 +208,7 @@ def test_users_permissions_and_their_tokens_survive_a_restart(tmp_path):
         assert first.status == 201
         token = first.json["_token"]
         client.close()
-    with EmulatorServer(port=0, data_dir=data_dir) as server:
+    with EmulatorServer(port=0, data_dir=data_dir, partitions=4) as server:
         client = CosmosHttp(server.endpoint, server.key)
         permission = client.request("GET", "/dbs/db/users/bob/permissions/p1").json
         assert permission["_rid"] == first.json["_rid"] and permission["permissionMode"] == "Read"

@@ -146,6 +146,9 @@ def _create(account: Account, database: Database, request: Request) -> Response:
     properties = _validated_properties(body)
     properties["id"] = collection_id
     content = offers.throughput_from_headers(request)
+    if content is None and offers.offer_for(account, database.rid) is None:
+        # No shared throughput to draw on: the service provisions the container with 400 RU/s.
+        content = offers.manual_content(offers.DEFAULT_CONTAINER_THROUGHPUT)
     ordinal = database.next_collection_ordinal
     database.next_collection_ordinal += 1
     collection_rid = rids.collection_rid(database.rid, ordinal)
@@ -160,7 +163,8 @@ def _create(account: Account, database: Database, request: Request) -> Response:
         "_udfs": "udfs/",
         "_conflicts": "conflicts/",
     })
-    ranges = initial_partitions(collection_rid, account.partition_count, properties["partitionKey"])
+    ranges = initial_partitions(collection_rid, offers.partitions_for_new_container(account, database, content),
+                                properties["partitionKey"])
     collection = account.put_collection(database, properties, ranges)
     if content is not None:
         offers.create_offer(account, properties["_self"], collection_rid, content)

@@ -185,12 +185,13 @@ class Transaction:
 class Account:
     """All state of one emulated account.
 
-    :param partition_count: number of physical partitions a new container starts with.
+    :param partition_count: number of physical partitions every new container starts with (an explicit
+        override); None derives it from the container's throughput, as the service does.
     :param journal: an object with ``append(records)``; None keeps everything in memory only.
     """
 
-    def __init__(self, partition_count: int = 4, journal: Any = None):
-        self.partition_count = max(1, int(partition_count))
+    def __init__(self, partition_count: Optional[int] = None, journal: Any = None):
+        self.partition_count = None if partition_count is None else max(1, int(partition_count))
         self.journal = journal
         self.databases: Dict[str, Database] = {}
         self.databases_by_rid: Dict[str, Database] = {}

@@ -83,6 +83,17 @@ def test_autoscale_throughput(conformance):
     }
 
 
+def test_offer_defaults_and_validation_messages(conformance):
+    assert conformance.run("resources.offers_defaults_and_messages", needs=["offers"]) == {
+        "container created without throughput: get_throughput": 400,
+        "autoscale -200: status": "400",
+        "autoscale -200: the service's wording (4.x's own tests check it)": True,
+        "container refused: not created": 404,
+        "replace with 300: wording": True,
+        "throughput after the refused replace": 400,
+    }
+
+
 def test_conflicts_feed_is_empty_on_a_single_region_account(conformance):
     assert conformance.run("resources.conflicts", needs=["conflicts"]) == {
         "list_conflicts": [],

@@ -134,6 +134,32 @@ def offers_autoscale(run: Run) -> None:
     run.observe("database autoscale max after create", shared.get_throughput().auto_scale_max_throughput)
 
 
+@scenario("resources.offers_defaults_and_messages")
+def offers_defaults_and_messages(run: Run) -> None:
+    from azure.cosmos import exceptions
+    database = run.database()
+    plain = database.create_container("plain", PartitionKey("/pk"))
+    run.observe("container created without throughput: get_throughput", plain.get_throughput().offer_throughput)
+
+    def message_of(operation) -> str:
+        try:
+            operation()
+        except exceptions.CosmosHttpResponseError as error:
+            return f"{error.status_code} {error}"
+        return "succeeded"
+    refused = message_of(lambda: database.create_container(
+        "bad-auto", PartitionKey("/pk"),
+        offer_throughput=ThroughputProperties(auto_scale_max_throughput=-200, auto_scale_increment_percent=0)))
+    run.observe("autoscale -200: status", refused.split(" ", 1)[0])
+    run.observe("autoscale -200: the service's wording (4.x's own tests check it)",
+                "Requested throughput -200 is less than required minimum throughput 1000" in refused)
+    run.observe("container refused: not created", run.status(lambda: database.get_container_client("bad-auto").read()))
+    lowered = message_of(lambda: plain.replace_throughput(300))
+    run.observe("replace with 300: wording",
+                "Requested throughput 300 is less than required minimum throughput 400" in lowered)
+    run.observe("throughput after the refused replace", plain.get_throughput().offer_throughput)
+
+
 @scenario("resources.conflicts")
 def conflicts(run: Run) -> None:
     database = run.database()
