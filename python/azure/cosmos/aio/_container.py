@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union, overload
+from typing import Any, AsyncIterable, Callable, Literal, Mapping, Optional, Sequence, Union, overload
 
+from azure.core.async_paging import AsyncItemPaged, AsyncList
 from azure.core.tracing.decorator import distributed_trace
 from azure.core.tracing.decorator_async import distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
 from .._client_connection import CosmosClientConnection
-from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict
+from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict, CosmosList
 from .._request_builders import QueryRequest, drop_ignored, item_body, item_id, with_continuation
+from .._request_feeds import change_feed_arguments, from_bounds, is_subset as feed_range_is_subset, latest_session_token
 from .._request_options import accepts_documented_keywords
+from .._request_patch_batch import batch_body, batch_error, batch_results, patch_body
+from .._request_read_many import read_many_request, read_many_result
 from .._serialization import load_json
+from ..exceptions import CosmosHttpResponseError
 from ..partition_key import NonePartitionKeyValue, PartitionKeyType, _engine_value, _none_value, _value_from_item
 
 __all__ = ("ContainerProxy",)
@@ -422,7 +427,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             if request.partition_key is not None:
                 partition_key = await self._partition_key(request.partition_key)
             return engine.query_items(database_id, container_id, request.text, request.parameters, partition_key,
-                                      with_continuation(options, continuation))
+                                      with_continuation(options, continuation), request.feed_range)
 
         headers = CaseInsensitiveDict()
         return CosmosAsyncItemPaged(start, self.client_connection.page_callback(headers, hook, "Documents"),
@@ -538,8 +543,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword int continuation_token_limit: Size limit of continuation tokens, in KB.
         :keyword int max_integrated_cache_staleness_in_ms: Maximum staleness of a response from the integrated
             cache, in milliseconds.
-        :keyword dict[str, Any] feed_range: A feed range to scope the query to; not supported yet
-            (raises ``NotImplementedError``).
+        :keyword dict[str, Any] feed_range: Run the query in this feed range only (see
+            :meth:`read_feed_ranges`); exclusive with ``partition_key``.
         :keyword Literal["Local", "Global"] full_text_score_scope: Scope of BM25 statistics for hybrid search
             queries (validated; applied by the service's query plan).
         :keyword dict[str, str] initial_headers: Extra headers to send with each request.
@@ -561,3 +566,346 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         if hook is not None and hasattr(hook, "clear"):
             hook.clear()
         return self._paged(request, options, hook)
+
+    # ---- patch and batch ------------------------------------------------------------
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def patch_item(
+        self,
+        item: Union[str, dict[str, Any]],
+        partition_key: PartitionKeyType,
+        patch_operations: list[dict[str, Any]],
+        *,
+        filter_predicate: Optional[str] = None,
+        pre_trigger_include: Optional[str] = None,
+        post_trigger_include: Optional[str] = None,
+        session_token: Optional[str] = None,
+        etag: Optional[str] = None,
+        match_condition: Optional[Any] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        no_response: Optional[bool] = None,
+        retry_write: Optional[int] = None,
+        throughput_bucket: Optional[int] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        **kwargs: Any,
+    ) -> CosmosDict:
+        """Patch an item: apply up to 10 operations on the service, in one request.
+
+        :param item: The id of the item to patch, or the item dict.
+        :type item: Union[str, dict[str, Any]]
+        :param partition_key: The item's partition key value.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :param patch_operations: The operations, each ``{"op": ..., "path": ..., "value": ...}`` with ``op``
+            one of ``add``, ``set``, ``replace``, ``remove``, ``incr`` or ``move`` (``move`` takes ``from``).
+        :type patch_operations: list[dict[str, Any]]
+        :keyword str filter_predicate: A condition the stored item must meet, e.g.
+            ``"from c where c.taskNum = 3"``; otherwise nothing is written and
+            :class:`~azure.cosmos.exceptions.CosmosAccessConditionFailedError` is raised.
+        :keyword str pre_trigger_include: Id of a trigger to run before the operation.
+        :keyword str post_trigger_include: Id of a trigger to run after the operation.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword str etag: An etag for the ``match_condition`` check.
+        :keyword ~azure.core.MatchConditions match_condition: The condition on ``etag``.
+        :keyword Literal["High", "Low"] priority: Priority of the request once the account's throughput is
+            exhausted.
+        :keyword bool no_response: Ask the service not to return the item (empty result with headers).
+        :keyword int retry_write: Accepted for compatibility: a patch is retried only where the engine
+            can tell that resending it cannot apply it twice.
+        :keyword int throughput_bucket: The throughput bucket for this request.
+        :keyword Sequence[str] excluded_locations: Region names not to send this request to.
+        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :paramtype availability_strategy: Union[bool, dict[str, Any]]
+        :keyword response_hook: Called with the response headers and the patched item.
+        :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
+        :returns: The item after the patch, or an empty dict with ``no_response``.
+        :rtype: ~azure.cosmos.CosmosDict
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The item does not exist.
+        :raises ~azure.cosmos.exceptions.CosmosAccessConditionFailedError: The filter predicate or the
+            ``match_condition`` failed.
+        :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The operations are invalid (400).
+        """
+        options, hook = _request_options.build(
+            kwargs, self.client_connection.defaults, write=True, pre_trigger_include=pre_trigger_include,
+            post_trigger_include=post_trigger_include, session_token=session_token, etag=etag,
+            match_condition=match_condition, priority=priority, no_response=no_response,
+            throughput_bucket=throughput_bucket)
+        body = patch_body(patch_operations, filter_predicate)
+        identifier = item_id(item)
+        engine = await self._engine(options)
+        partition_key_value = await self._partition_key(partition_key)
+        response = await engine.patch_item_async(self._database_id, self.id, partition_key_value, identifier, body,
+                                                 options)
+        return self.client_connection.result(response, hook)
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def execute_item_batch(
+        self,
+        batch_operations: Sequence[Union[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...], dict[str, Any]]]],
+        partition_key: PartitionKeyType,
+        *,
+        pre_trigger_include: Optional[str] = None,
+        post_trigger_include: Optional[str] = None,
+        session_token: Optional[str] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        retry_write: Optional[int] = None,
+        throughput_bucket: Optional[int] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        **kwargs: Any,
+    ) -> CosmosList:
+        """Run up to 100 operations on one logical partition as one transaction: all or nothing.
+
+        :param batch_operations: The operations, as 4.x takes them: ``("create", (item,))``,
+            ``("upsert", (item,))``, ``("replace", (id, item))``, ``("read", (id,))``, ``("delete", (id,))``,
+            ``("patch", (id, patch_operations))``, each optionally with a dict of options
+            (``if_match_etag``, ``if_none_match_etag``, ``filter_predicate`` for patch).
+        :type batch_operations: Sequence[Union[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...], dict[str, Any]]]]
+        :param partition_key: The logical partition every operation works on.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword str pre_trigger_include: Id of a trigger to run before the operations.
+        :keyword str post_trigger_include: Id of a trigger to run after the operations.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword Literal["High", "Low"] priority: Priority of the request once the account's throughput is
+            exhausted.
+        :keyword int retry_write: Accepted for compatibility; a batch is not resent after an ambiguous failure.
+        :keyword int throughput_bucket: The throughput bucket for this request.
+        :keyword Sequence[str] excluded_locations: Region names not to send this request to.
+        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :paramtype availability_strategy: Union[bool, dict[str, Any]]
+        :keyword response_hook: Called with the response headers and the results.
+        :paramtype response_hook: Callable[[Mapping[str, str], list[dict[str, Any]]], None]
+        :returns: One result per operation (``statusCode``, ``requestCharge``, ``eTag``, ``resourceBody``...).
+        :rtype: ~azure.cosmos.CosmosList
+        :raises ~azure.cosmos.exceptions.CosmosBatchOperationError: An operation failed; nothing was written.
+            ``error_index`` names it, ``operation_responses`` holds every operation's result.
+        """
+        options, hook = _request_options.build(
+            kwargs, self.client_connection.defaults, pre_trigger_include=pre_trigger_include,
+            post_trigger_include=post_trigger_include, session_token=session_token, priority=priority,
+            throughput_bucket=throughput_bucket)
+        body = batch_body(batch_operations)
+        engine = await self._engine(options)
+        partition_key_value = await self._partition_key(partition_key)
+        try:
+            response = await engine.execute_item_batch_async(self._database_id, self.id, partition_key_value, body,
+                                                             options)
+        except CosmosHttpResponseError as error:
+            raise batch_error(error, self.client_connection.record_headers) from None
+        results = batch_results(self.client_connection.record_headers(response.headers), response.body)
+        if hook is not None:
+            hook(results.get_response_headers(), results)
+        return results
+
+    # ---- read-many, partition-key delete ---------------------------------------------
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def read_items(
+        self,
+        items: Sequence[tuple[str, PartitionKeyType]],
+        *,
+        max_concurrency: Optional[int] = None,
+        consistency_level: Optional[str] = None,
+        session_token: Optional[str] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[list[str]] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        throughput_bucket: Optional[int] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        **kwargs: Any,
+    ) -> CosmosList:
+        """Read many items by id and partition key: one query per physical partition, run concurrently.
+
+        :param items: ``(id, partition key)`` pairs.
+        :type items: Sequence[tuple[str, ~azure.cosmos.partition_key.PartitionKeyType]]
+        :keyword int max_concurrency: Accepted for compatibility: at most 10 queries run at once.
+        :keyword str consistency_level: The consistency level of the reads.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the requests.
+        :keyword list[str] excluded_locations: Region names not to send these requests to.
+        :keyword Literal["High", "Low"] priority: Priority of the requests once the account's throughput is
+            exhausted.
+        :keyword int throughput_bucket: The throughput bucket for these requests.
+        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :paramtype availability_strategy: Union[bool, dict[str, Any]]
+        :keyword response_hook: Called once with the headers (the request charge is the total) and the items.
+        :paramtype response_hook: Callable[[Mapping[str, str], list[dict[str, Any]]], None]
+        :returns: The items found, in the order they were asked for; missing ones are left out.
+        :rtype: ~azure.cosmos.CosmosList
+        """
+        options, hook = _request_options.build(
+            kwargs, self.client_connection.defaults, consistency_level=consistency_level,
+            session_token=session_token, initial_headers=initial_headers, excluded_locations=excluded_locations,
+            priority=priority, throughput_bucket=throughput_bucket)
+        # Checked as the sync client checks them (before any request); the partition keys are then
+        # converted here, as NonePartitionKeyValue needs the container's definition (an awaited read).
+        pairs = read_many_request(items, lambda partition_key: partition_key)
+        engine = await self._engine(options)
+        wanted = [(identifier, await self._partition_key(partition_key)) for identifier, partition_key in pairs]
+        response = await engine.read_items_async(self._database_id, self.id, wanted, options)
+        return read_many_result(await self._properties(), wanted, response, self.client_connection.record_headers,
+                                hook)
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def delete_all_items_by_partition_key(
+        self,
+        partition_key: PartitionKeyType,
+        *,
+        pre_trigger_include: Optional[str] = None,
+        post_trigger_include: Optional[str] = None,
+        session_token: Optional[str] = None,
+        throughput_bucket: Optional[int] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Delete every item of a logical partition (the service does it in the background).
+
+        :param partition_key: The logical partition to empty.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword str pre_trigger_include: Id of a trigger to run before the operation.
+        :keyword str post_trigger_include: Id of a trigger to run after the operation.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword int throughput_bucket: The throughput bucket for this request.
+        :keyword Sequence[str] excluded_locations: Region names not to send this request to.
+        :keyword response_hook: Called with the response headers and ``None``.
+        :paramtype response_hook: Callable[[Mapping[str, str], None], None]
+        """
+        options, hook = _request_options.build(
+            kwargs, self.client_connection.defaults, pre_trigger_include=pre_trigger_include,
+            post_trigger_include=post_trigger_include, session_token=session_token,
+            throughput_bucket=throughput_bucket)
+        engine = await self._engine(options)
+        partition_key_value = await self._partition_key(partition_key)
+        response = await engine.delete_all_items_by_partition_key_async(self._database_id, self.id,
+                                                                        partition_key_value, options)
+        self.client_connection.no_result(response, hook)
+
+    # ---- change feed ------------------------------------------------------------------
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def query_items_change_feed(self, **kwargs: Any) -> CosmosAsyncItemPaged:
+        """The changes of the container's items, in the order in which they were made (per partition).
+
+        An iteration ends once every partition has answered "no changes"; the token to poll again
+        later is then ``by_page().continuation_token``, and also the ``etag`` of the last response
+        headers (``client_connection.last_response_headers["etag"]``), as in 4.x. Keywords only, as in
+        4.x's async client.
+
+        :keyword start_time: Where to start: ``"Beginning"``, ``"Now"`` (the default) or a datetime
+            (naive datetimes are taken as UTC). Ignored when resuming from ``continuation``.
+        :paramtype start_time: Union[~datetime.datetime, Literal["Now", "Beginning"]]
+        :keyword str continuation: A token from an earlier iteration, to resume right after it.
+        :keyword partition_key: Read the changes of this logical partition only.
+        :paramtype partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword dict[str, Any] feed_range: Read the changes of this feed range only (see
+            :meth:`read_feed_ranges`).
+        :keyword int max_item_count: Maximum number of changes per page.
+        :keyword mode: ``"LatestVersion"`` (the default: the latest version of changed items) or
+            ``"AllVersionsAndDeletes"`` (every version and the deletes, with metadata; starts "Now").
+        :paramtype mode: Literal["LatestVersion", "AllVersionsAndDeletes"]
+        :keyword bool is_start_from_beginning: Deprecated: ``start_time="Beginning"``.
+        :keyword str partition_key_range_id: Deprecated in 4.x and not supported here (use ``feed_range``).
+        :keyword Literal["High", "Low"] priority: Priority of the requests once the account's throughput is
+            exhausted.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword Sequence[str] excluded_locations: Region names not to send these requests to.
+        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :paramtype availability_strategy: Union[bool, dict[str, Any]]
+        :keyword response_hook: Called for each page with its response headers and the page.
+        :paramtype response_hook: Callable[[Mapping[str, str], dict[str, Any]], None]
+        :returns: The changes, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosAsyncItemPaged[dict[str, Any]]
+        :raises ValueError: An unknown mode or start time, ``partition_key`` with ``feed_range``, or
+            AllVersionsAndDeletes from a start other than "Now".
+        """
+        feed = change_feed_arguments(kwargs)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults, query=True)
+        if hook is not None and hasattr(hook, "clear"):
+            hook.clear()
+        database_id, container_id = self._database_id, self.id
+
+        async def start(continuation: Optional[str]) -> Any:
+            engine = await self._engine(options)
+            partition_key = None
+            if feed["partition_key"] is not None:
+                partition_key = await self._partition_key(feed["partition_key"])
+            return engine.query_items_change_feed(
+                database_id, container_id, feed["mode"], None if continuation else feed["start"], partition_key,
+                feed["feed_range"], with_continuation(options, continuation or feed["continuation"]))
+
+        headers = CaseInsensitiveDict()
+        return CosmosAsyncItemPaged(start, self.client_connection.page_callback(headers, hook, "Documents"),
+                                    response_headers=headers)
+
+    # ---- feed ranges and session tokens -------------------------------------------------
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def read_feed_ranges(self, *, force_refresh: bool = False, **kwargs: Any) -> AsyncIterable[dict[str, Any]]:
+        """The container's feed ranges: one per physical partition, together the whole container.
+
+        :keyword bool force_refresh: Read the partition layout from the service, not from the cache
+            (after a split).
+        :returns: The feed ranges (opaque dicts: pass them to ``query_items(feed_range=...)``,
+            ``query_items_change_feed(feed_range=...)``, :meth:`is_feed_range_subset`).
+        :rtype: AsyncIterable[dict[str, Any]]
+        """
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults)
+        database_id, container_id = self._database_id, self.id
+
+        async def get_next(_continuation: Any) -> list:
+            engine = await self._engine(options)
+            return [from_bounds(bounds)
+                    for bounds in await engine.read_feed_ranges_async(database_id, container_id, force_refresh,
+                                                                      options)]
+
+        async def extract_data(ranges: list) -> tuple:
+            return None, AsyncList(ranges)
+
+        return AsyncItemPaged(get_next, extract_data)
+
+    async def feed_range_from_partition_key(self, partition_key: PartitionKeyType) -> dict[str, Any]:
+        """The feed range of one partition-key value (a full or, for hierarchical keys, a prefix key).
+
+        :param partition_key: The partition key value.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :returns: The feed range (an opaque dict).
+        :rtype: dict[str, Any]
+        """
+        engine = await self._engine()
+        partition_key_value = await self._partition_key(partition_key)
+        return from_bounds(await engine.feed_range_from_partition_key_async(
+            self._database_id, self.id, partition_key_value, {}))
+
+    async def is_feed_range_subset(self, parent_feed_range: dict[str, Any], child_feed_range: dict[str, Any]) -> bool:
+        """Whether one feed range lies entirely within another (no request is made).
+
+        :param parent_feed_range: The containing feed range.
+        :type parent_feed_range: dict[str, Any]
+        :param child_feed_range: The contained feed range.
+        :type child_feed_range: dict[str, Any]
+        :returns: ``True`` if every key of the child is in the parent.
+        :rtype: bool
+        """
+        return feed_range_is_subset(parent_feed_range, child_feed_range)
+
+    async def get_latest_session_token(self, feed_ranges_to_session_tokens: list[tuple[dict[str, Any], str]],
+                                       target_feed_range: dict[str, Any]) -> str:
+        """The most recent session token for a feed range, from tokens collected per feed range.
+
+        For callers that keep their own session tokens (the client keeps them otherwise). Use feed
+        ranges and tokens of this container only.
+
+        :param feed_ranges_to_session_tokens: ``(feed range, session token)`` pairs.
+        :type feed_ranges_to_session_tokens: list[tuple[dict[str, Any], str]]
+        :param target_feed_range: The feed range to get a token for.
+        :type target_feed_range: dict[str, Any]
+        :returns: The session token.
+        :rtype: str
+        :raises ValueError: None of the feed ranges overlaps the target.
+        """
+        return latest_session_token(feed_ranges_to_session_tokens, target_feed_range)
