@@ -68,7 +68,7 @@ def test_container_create_defaults_and_headers(http, database):
         assert key in body
     assert body["_self"] == f"dbs/{http.request('GET', f'/dbs/{database}').json['_rid']}/colls/{body['_rid']}/"
     assert http.create_container(database, "c1", {"paths": ["/pk"]}).status == 409
-    read = http.request("GET", f"/dbs/{database}/colls/c1")
+    read = http.request("GET", f"/dbs/{database}/colls/c1", headers={"x-ms-documentdb-populatequotainfo": "true"})
     assert read.status == 200
     assert "documentsCount=0" in read.headers["x-ms-resource-usage"]
     assert "collectionSize" in read.headers["x-ms-resource-quota"]

@@ -16,7 +16,6 @@ Scoping, as the service does it:
 """
 from __future__ import annotations
 
-import base64
 import json
 import time
 from dataclasses import dataclass, field
@@ -29,7 +28,9 @@ from .analysis import pinned_ids, pinned_partition_key
 from .continuation import KeyPosition, OffsetPosition, StreamPosition, decode, encode
 from .errors import bad_request
 from .executor import compare_to_boundary, rid_order_key
-from .source import OPTIONAL_ID_LOOKUP, OPTIONAL_RID_ORDER, QuerySource
+from .metrics import (INDEX_UTILIZATION_HEADER, QUERY_METRICS_HEADER, encode_index_utilization, index_utilization,
+                      query_metrics)
+from .source import OPTIONAL_ID_LOOKUP, OPTIONAL_INDEXING_POLICY, OPTIONAL_RID_ORDER, QuerySource
 
 # Measured on the service: no x-ms-max-item-count (or 0) gives pages of 1000 items.
 DEFAULT_PAGE_SIZE = 1000
@@ -44,8 +45,8 @@ HEADER_POPULATE_QUERY_METRICS = "x-ms-documentdb-populatequerymetrics"
 HEADER_POPULATE_INDEX_METRICS = "x-ms-cosmos-populateindexmetrics"
 HEADER_START_EPK = "x-ms-start-epk"
 HEADER_END_EPK = "x-ms-end-epk"
-HEADER_QUERY_METRICS = "x-ms-documentdb-query-metrics"
-HEADER_INDEX_UTILIZATION = "x-ms-cosmos-index-utilization"
+HEADER_QUERY_METRICS = QUERY_METRICS_HEADER
+HEADER_INDEX_UTILIZATION = INDEX_UTILIZATION_HEADER
 
 CROSS_PARTITION_REQUIRED_MESSAGE = (
     "Cross partition query is required but disabled. Please set x-ms-documentdb-query-enablecrosspartition to "
@@ -105,7 +106,7 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
     compiled_at = time.perf_counter()
     targets, _ = _resolve_targets(prepared, headers, source)
     page_size = _page_size(headers)
-    scanned = _Counter()
+    scanned = _Counter(measure=_is_true(headers.get(HEADER_POPULATE_QUERY_METRICS)))
     readers = [_target_reader(prepared, target, source, scanned) for target in targets]
     token = headers.get(HEADER_CONTINUATION) or None
     rid_ordered = bool(getattr(source, OPTIONAL_RID_ORDER, False))
@@ -116,8 +117,8 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
     else:
         items, continuation = _whole_query_page(prepared, readers[0], decode(token, "o"), page_size)
     finished = time.perf_counter()
-    extra = _metrics_headers(headers, prepared, scanned.count, items, compiled_at - started,
-                             finished - compiled_at)
+    extra = _metrics_headers(headers, prepared, scanned, items, compiled_at - started,
+                             finished - compiled_at, source)
     return GatewayQueryResult(items, None, continuation, scanned.count, extra)
 
 
@@ -235,12 +236,18 @@ def _not_servable(plan: Dict[str, Any]) -> CosmosError:
 
 
 class _Counter:
-    def __init__(self):
+    """Documents read from storage (and their bytes, when query metrics need them)."""
+
+    def __init__(self, measure: bool = False):
         self.count = 0
+        self.size = 0
+        self._measure = measure
 
     def counted(self, documents: Iterable[Any]) -> Iterator[Any]:
         for document in documents:
             self.count += 1
+            if self._measure:
+                self.size += len(json.dumps(document, separators=(",", ":")))
             yield document
 
 
@@ -440,35 +447,17 @@ def _whole_query_page(prepared: PreparedQuery, reader: Callable[[], Iterator[Any
 
 
 # -------------------------------------------------------------------------------------------- metrics
-def _metrics_headers(headers: Mapping[str, str], prepared: PreparedQuery, scanned: int, items: List[Any],
-                     compile_seconds: float, execution_seconds: float) -> Dict[str, str]:
+def _metrics_headers(headers: Mapping[str, str], prepared: PreparedQuery, scanned: "_Counter", items: List[Any],
+                     compile_seconds: float, execution_seconds: float, source: QuerySource) -> Dict[str, str]:
     extra: Dict[str, str] = {}
     if _is_true(headers.get(HEADER_POPULATE_QUERY_METRICS)):
         output_size = sum(len(json.dumps(item, separators=(",", ":"))) for item in items)
-        compile_ms = compile_seconds * 1000
-        execution_ms = execution_seconds * 1000
-        metrics = [
-            ("totalExecutionTimeInMs", compile_ms + execution_ms),
-            ("queryCompileTimeInMs", compile_ms),
-            ("queryLogicalPlanBuildTimeInMs", compile_ms / 4),
-            ("queryPhysicalPlanBuildTimeInMs", compile_ms / 4),
-            ("queryOptimizationTimeInMs", 0.0),
-            ("VMExecutionTimeInMs", execution_ms),
-            ("indexLookupTimeInMs", 0.0),
-            ("documentLoadTimeInMs", execution_ms / 2),
-            ("systemFunctionExecuteTimeInMs", 0.0),
-            ("userFunctionExecuteTimeInMs", 0.0),
-            ("retrievedDocumentCount", scanned),
-            ("retrievedDocumentSize", scanned * 256),
-            ("outputDocumentCount", len(items)),
-            ("outputDocumentSize", output_size),
-            ("writeOutputTimeInMs", 0.0),
-            ("indexUtilizationRatio", (len(items) / scanned) if scanned else 1.0),
-        ]
-        extra[HEADER_QUERY_METRICS] = ";".join(
-            f"{name}={value:.2f}" if isinstance(value, float) else f"{name}={value}" for name, value in metrics)
+        extra[HEADER_QUERY_METRICS] = query_metrics(scanned.count, scanned.size, items, output_size,
+                                                    compile_seconds, execution_seconds)
     if _is_true(headers.get(HEADER_POPULATE_INDEX_METRICS)):
-        utilization = {"UtilizedSingleIndexes": [], "PotentialSingleIndexes": [], "UtilizedCompositeIndexes": [],
-                       "PotentialCompositeIndexes": []}
-        extra[HEADER_INDEX_UTILIZATION] = base64.b64encode(json.dumps(utilization).encode()).decode()
+        definition = source.partition_key_definition or {}
+        document = index_utilization(prepared.syntax, prepared.context.parameters,
+                                     getattr(source, OPTIONAL_INDEXING_POLICY, None), definition.get("paths") or [],
+                                     bool(headers.get(HEADER_PARTITION_KEY)))
+        extra[HEADER_INDEX_UTILIZATION] = encode_index_utilization(document)
     return extra

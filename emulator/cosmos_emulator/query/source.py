@@ -58,3 +58,10 @@ OPTIONAL_ID_LOOKUP = "documents_by_ids"
 #       ORDER BY pages then name a ``_rid`` rather than an index, so a token issued on a partition-key range
 #       resumes correctly on the ranges it was split into.
 OPTIONAL_RID_ORDER = "ordered_by_rid"
+
+# Optional attribute a source may set (looked up with ``getattr``):
+#
+#   indexing_policy: dict
+#       The container's ``indexingPolicy``, for index metrics (which paths a query's filter and ORDER BY are
+#       served from, or would need).
+OPTIONAL_INDEXING_POLICY = "indexing_policy"

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, Tuple
+from typing import Any, Dict
 
 from .. import partitioning
 from .. import rid as rids
 from ..errors import bad_request, conflict, method_not_allowed
 from ..storage import Account, Collection, Database, initial_partitions
-from ..wire import Request, Response, dumps, metadata_charge
+from ..wire import Request, Response, metadata_charge
 from . import offers, unique_keys
-from .common import (COLLECTION_QUOTA, check_if_match, not_modified, not_modified_since, paged_feed,
+from .container_usage import container_read_headers, partition_statistics, wants_statistics
+from .common import (check_if_match, not_modified, not_modified_since, paged_feed,
                      resolve_collection, resolve_database, resource_answer, strip_system_properties,
                      validate_id)
 from .query_bridge import ListQuerySource, is_query_request, run_query
@@ -43,54 +44,29 @@ def handle(account: Account, request: Request) -> Response:
     if request.method == "GET":
         if not_modified_since(request, collection.properties["_etag"]):
             return not_modified(metadata_charge(), collection.properties["_etag"])
-        return resource_answer(request, 200, collection.properties, metadata_charge(), headers_for(collection))
+        body = collection.properties
+        if wants_statistics(request):
+            body = dict(body, statistics=partition_statistics(collection))
+        return resource_answer(request, 200, body, metadata_charge(), headers_for(collection, request))
     if request.method == "PUT":
         check_if_match(request, collection.properties["_etag"])
         return _replace(account, collection, request)
     if request.method == "DELETE":
         check_if_match(request, collection.properties["_etag"])
         account.delete_collection(collection)
-        return resource_answer(request, 204, None, metadata_charge(), headers_for(collection))
+        return resource_answer(request, 204, None, metadata_charge(), headers_for(collection, request))
     raise method_not_allowed()
 
 
-def headers_for(collection: Collection) -> Dict[str, str]:
+def headers_for(collection: Collection, request: Request) -> Dict[str, str]:
     """Quota/usage and content-path headers the gateway puts on container answers."""
-    headers = resource_quota_headers(collection)
+    headers = container_read_headers(collection, request)
     headers.update({
         "x-ms-alt-content-path": f"dbs/{collection.database.id}",
         "x-ms-content-path": collection.database.rid,
         "x-ms-cosmos-physical-partition-count": str(len(collection.partitions)),
     })
     return headers
-
-
-def resource_quota_headers(collection: Collection, *, remember: bool = True) -> Dict[str, str]:
-    """``x-ms-resource-quota`` and ``x-ms-resource-usage`` of a container.
-
-    :keyword remember: cache the usage figures; pass False inside a transaction that may still be rolled
-        back, so that figures counting its writes are never served afterwards.
-    """
-    documents, size_kb = _usage(collection, remember)
-    children = collection.children
-    return {
-        "x-ms-resource-quota": COLLECTION_QUOTA,
-        "x-ms-resource-usage": (f"functions={len(children['udfs'])};storedProcedures={len(children['sprocs'])};"
-                                f"triggers={len(children['triggers'])};documentSize={size_kb // 1024};"
-                                f"documentsSize={size_kb};documentsCount={documents};collectionSize={size_kb};"),
-    }
-
-
-def _usage(collection: Collection, remember: bool = True) -> Tuple[int, int]:
-    """(item count, stored KB), recomputed only when a partition has changed since last asked."""
-    version = tuple((p.range_id, p.lsn, p.item_count()) for p in collection.partitions)
-    cached = collection.usage_cache
-    if cached is None or cached[0] != version:
-        size = sum(len(dumps(item.body)) for item in collection.iter_items())
-        cached = (version, collection.item_count(), size // 1024)
-        if remember:
-            collection.usage_cache = cached
-    return cached[1], cached[2]
 
 
 def normalize_indexing_policy(policy: Any) -> Dict[str, Any]:
@@ -168,7 +144,7 @@ def _create(account: Account, database: Database, request: Request) -> Response:
     collection = account.put_collection(database, properties, ranges)
     if content is not None:
         offers.create_offer(account, properties["_self"], collection_rid, content)
-    return resource_answer(request, 201, collection.properties, metadata_charge(), headers_for(collection))
+    return resource_answer(request, 201, collection.properties, metadata_charge(), headers_for(collection, request))
 
 
 def _replace(account: Account, collection: Collection, request: Request) -> Response:
@@ -193,4 +169,4 @@ def _replace(account: Account, collection: Collection, request: Request) -> Resp
     properties["_etag"] = account.etag()
     properties["_ts"] = account.now()
     updated = account.put_collection(collection.database, properties)
-    return resource_answer(request, 200, updated.properties, metadata_charge(), headers_for(updated))
+    return resource_answer(request, 200, updated.properties, metadata_charge(), headers_for(updated, request))

@@ -15,8 +15,6 @@ _FORBIDDEN_ID_CHARACTERS = "/\\?#"
 
 # Resource quota the gateway reports on master resources; generous fixed limits.
 DATABASE_QUOTA = "databases=1000;collections=5000;users=500000;permissions=2000000;clientEncryptionKeys=13;"
-COLLECTION_QUOTA = ("functions=25;storedProcedures=100;triggers=25;documentSize=51200;"
-                    "documentsSize=52428800;documentsCount=-1;collectionSize=52428800;")
 
 
 def validate_id(value: Any, *, what: str = "resource") -> str:

@@ -42,6 +42,7 @@ class CollectionQuerySource:
                  epk_bounds: Optional[Tuple[str, str]] = None):
         self.collection = collection
         self.partition_key_definition = collection.partition_key_definition
+        self.indexing_policy = collection.properties.get("indexingPolicy")
         self._udf_resolver = udf_resolver
         self._epk_bounds = epk_bounds
         self.touched_ranges: Dict[str, int] = {}

@@ -29,7 +29,7 @@ from ..enumerations import TRIGGER_OPERATIONS, TRIGGER_TYPES, canonical
 from ..errors import CosmosError, bad_request, not_found
 from ..storage import Account, Collection, StoredItem
 from ..wire import INVALID_PAYLOAD_MESSAGE, Request, Response, format_charge, write_charge
-from .collections import resource_quota_headers
+from .container_usage import resource_quota_headers
 from .items import MISMATCH_MESSAGE, ItemResult, ItemStore
 
 ENGINE_SERVICE = "scripts"

@@ -94,6 +94,20 @@ def test_offer_defaults_and_validation_messages(conformance):
     }
 
 
+def test_quota_info_partition_statistics_and_index_metrics(conformance):
+    # The index metrics are those azure-cosmos's own test_populate_index_metrics expects from the service.
+    assert conformance.run("resources.quota_statistics_index_metrics", needs=["quota_info"]) == {
+        "populate_quota_info: documentsCount": "3",
+        "populate_quota_info: index transformation progress": "100",
+        "populate_partition_key_range_statistics: documents counted": 3,
+        "index metrics query: results": 3,
+        "index metrics as 4.x decodes them": {
+            "UtilizedSingleIndexes": [{"FilterExpression": "", "IndexSpec": "/pk/?", "FilterPreciseSet": True,
+                                       "IndexPreciseSet": True, "IndexImpactScore": "High"}],
+            "PotentialSingleIndexes": [], "UtilizedCompositeIndexes": [], "PotentialCompositeIndexes": []},
+    }
+
+
 def test_conflicts_feed_is_empty_on_a_single_region_account(conformance):
     assert conformance.run("resources.conflicts", needs=["conflicts"]) == {
         "list_conflicts": [],

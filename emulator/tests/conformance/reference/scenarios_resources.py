@@ -160,6 +160,27 @@ def offers_defaults_and_messages(run: Run) -> None:
     run.observe("throughput after the refused replace", plain.get_throughput().offer_throughput)
 
 
+@scenario("resources.quota_statistics_index_metrics")
+def quota_statistics_index_metrics(run: Run) -> None:
+    database = run.database()
+    container = database.create_container("quota", PartitionKey("/pk"))
+    for index in range(3):
+        container.create_item({"id": f"d{index}", "pk": "pk"})
+    seen = {}
+    properties = container.read(populate_quota_info=True, populate_partition_key_range_statistics=True,
+                                response_hook=lambda headers, _: seen.update(headers))
+    usage = dict(part.split("=") for part in seen["x-ms-resource-usage"].strip(";").split(";"))
+    run.observe("populate_quota_info: documentsCount", usage.get("documentsCount"))
+    run.observe("populate_quota_info: index transformation progress",
+                seen.get("x-ms-documentdb-collection-index-transformation-progress"))
+    run.observe("populate_partition_key_range_statistics: documents counted",
+                sum(entry["documentCount"] for entry in properties.get("statistics", [])))
+    items = list(container.query_items("SELECT * from c", partition_key="pk", populate_index_metrics=True))
+    run.observe("index metrics query: results", len(items))
+    run.observe("index metrics as 4.x decodes them",
+                container.client_connection.last_response_headers.get("x-ms-cosmos-index-utilization"))
+
+
 @scenario("resources.conflicts")
 def conflicts(run: Run) -> None:
     database = run.database()
