@@ -11,7 +11,7 @@ from ..errors import bad_request
 from ..storage import Account
 from ..wire import Request, Response, dumps, feed_body, format_charge
 from . import (account, collections, container_operations, databases, documents, items, offers, pkranges,
-               script_execution, script_resources, unique_keys, users)
+               script_execution, script_resources, time_to_live, unique_keys, users)
 from .common import resolve_collection
 
 Handler = Callable[[Account, Request], Response]
@@ -27,6 +27,7 @@ def _conflicts(account_state: Account, request: Request) -> Response:
     raise not_found()
 
 
+items.write_validators.append(time_to_live.check_item_ttl)
 items.write_validators.append(unique_keys.check_unique_keys)
 documents.udf_resolver_factory = script_execution.udf_resolver_for
 

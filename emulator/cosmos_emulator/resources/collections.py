@@ -10,6 +10,7 @@ from ..errors import bad_request, conflict, method_not_allowed
 from ..storage import Account, Collection, Database, initial_partitions
 from ..wire import Request, Response, metadata_charge
 from . import offers, unique_keys
+from .time_to_live import validate_default_ttl
 from .container_usage import container_read_headers, partition_statistics, wants_statistics
 from .common import (check_if_match, not_modified, not_modified_since, paged_feed,
                      resolve_collection, resolve_database, resource_answer, strip_system_properties,
@@ -70,11 +71,19 @@ def headers_for(collection: Collection, request: Request) -> Dict[str, str]:
 
 
 def normalize_indexing_policy(policy: Any) -> Dict[str, Any]:
+    """The indexing policy as the service stores and returns it: the mode in lower case, ``automatic``,
+    ``includedPaths`` (``/*`` by default) and ``excludedPaths`` (with ``/"_etag"/?`` added) filled in, and the
+    legacy per-path ``indexes`` (Hash/Range kinds, data types, precision) dropped, as the service drops them
+    (every path gets range indexes of full precision)."""
     if policy is None:
         return copy.deepcopy(DEFAULT_INDEXING_POLICY)
     if not isinstance(policy, dict):
         raise bad_request("The indexing policy is invalid.")
     result = copy.deepcopy(policy)
+    for key in ("includedPaths", "excludedPaths"):
+        if isinstance(result.get(key), list):
+            result[key] = [{name: value for name, value in entry.items() if name != "indexes"}
+                           if isinstance(entry, dict) else entry for entry in result[key]]
     mode = str(result.get("indexingMode", "consistent")).lower()
     if mode not in ("consistent", "lazy", "none"):
         raise bad_request(f"The indexing mode '{result.get('indexingMode')}' is invalid.")
@@ -100,8 +109,7 @@ def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
         properties["partitionKey"] = dict(SYSTEM_PARTITION_KEY)
     ttl = body.get("defaultTtl")
     if ttl is not None:
-        if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl == 0 or ttl < -1:
-            raise bad_request("The value of defaultTtl must be -1 or a positive integer.")
+        validate_default_ttl(ttl)
     unique = body.get("uniqueKeyPolicy")
     if unique is None:
         properties["uniqueKeyPolicy"] = {"uniqueKeys": []}

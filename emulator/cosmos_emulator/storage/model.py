@@ -111,7 +111,7 @@ class Collection:
         if default_ttl is None:
             return False
         ttl = item.body.get("ttl")
-        if not (isinstance(ttl, int) and not isinstance(ttl, bool) and (ttl > 0 or ttl == -1)):
+        if not (isinstance(ttl, (int, float)) and not isinstance(ttl, bool) and (ttl > 0 or ttl == -1)):
             ttl = default_ttl
         if ttl == -1:
             return False

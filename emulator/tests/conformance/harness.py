@@ -53,6 +53,9 @@ CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "composite_unique_keys": "unique keys over several paths (the combination is unique)",
     "unique_keys_on_replace_and_upsert": "unique keys enforced (409) on replace and upsert too",
     "strict_json_bodies": "a request body holding NaN or Infinity (not JSON) answered 400",
+    "indexing_policy_defaults": ("the indexing policy stored as the service stores it (default paths filled in, "
+                                 "legacy index kinds dropped)"),
+    "resource_id_rules": "the service's id length limit for databases and containers (255 characters)",
     "quota_info": ("container quota and usage headers (populate_quota_info), partition statistics and index "
                    "metrics (x-ms-cosmos-index-utilization)"),
 }
@@ -72,6 +75,9 @@ VERCEL_LACKS: Dict[str, str] = {
     "unique_keys_on_replace_and_upsert": ("@vercel/cosmosdb-server answers 404 to a replace and 500 to an upsert "
                                           "that break a unique key"),
     "strict_json_bodies": "@vercel/cosmosdb-server answers 500 to a body holding NaN or Infinity",
+    "indexing_policy_defaults": ("@vercel/cosmosdb-server stores the indexing policy as sent (no default included or "
+                                 "excluded paths, legacy indexes kept)"),
+    "resource_id_rules": "@vercel/cosmosdb-server accepts database and container ids over 255 characters",
     "quota_info": ("@vercel/cosmosdb-server sends no x-ms-resource-quota/usage headers, no partition statistics and "
                    "no index metrics, and reports index transformation progress -1 (read from its source: "
                    "src/handler/read-collection.ts, src/index.ts)"),

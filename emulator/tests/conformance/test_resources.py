@@ -108,6 +108,29 @@ def test_quota_info_partition_statistics_and_index_metrics(conformance):
     }
 
 
+def test_defaults_and_validation_as_azure_cosmos_tests_check_them(conformance):
+    conformance.check(conformance.run("resources.defaults_as_the_service"), {
+        "policy none: (included, excluded, root indexes)": [1, 1, False],
+        "policy partial: (included, excluded, root indexes)": [1, 1, False],
+        "policy empty: (included, excluded, root indexes)": [1, 1, False],
+        "policy missing indexes: (included, excluded, root indexes)": [1, 1, False],
+        "policy missing precision: (included, excluded, root indexes)": [1, 1, False],
+        "legacy Hash index on '/': (included, excluded)": [1, 2],
+        "database id over 255 characters": [400, True],
+        "container id over 255 characters": [400, True],
+        "item id over 1023 bytes (create)": [400, True],
+        "item id over 1023 bytes (upsert)": [400, True],
+        "container default_ttl=0": 400,
+        "item ttl 0": [400, True],
+    }, unless={"indexing_policy_defaults": [
+        "policy none: (included, excluded, root indexes)", "policy partial: (included, excluded, root indexes)",
+        "policy empty: (included, excluded, root indexes)", "policy missing indexes: (included, excluded, root indexes)",
+        "policy missing precision: (included, excluded, root indexes)", "legacy Hash index on '/': (included, excluded)"],
+        "resource_id_rules": ["database id over 255 characters", "container id over 255 characters"],
+        "item_id_rules": ["item id over 1023 bytes (create)", "item id over 1023 bytes (upsert)"],
+        "ttl": ["container default_ttl=0", "item ttl 0"]})
+
+
 def test_conflicts_feed_is_empty_on_a_single_region_account(conformance):
     assert conformance.run("resources.conflicts", needs=["conflicts"]) == {
         "list_conflicts": [],

@@ -181,6 +181,62 @@ def quota_statistics_index_metrics(run: Run) -> None:
                 container.client_connection.last_response_headers.get("x-ms-cosmos-index-utilization"))
 
 
+@scenario("resources.defaults_as_the_service")
+def defaults_as_the_service(run: Run) -> None:
+    """What azure-cosmos's own test_create_default_indexing_policy, test_collection_indexing_policy and
+    test_create_illegal_characters check against the service."""
+    from azure.cosmos import exceptions
+    database = run.database()
+    policies = {
+        "none": None,
+        "partial": {"indexingMode": "consistent", "automatic": True},
+        "empty": {},
+        "missing indexes": {"includedPaths": [{"path": "/*"}]},
+        "missing precision": {"includedPaths": [{"path": "/*", "indexes": [
+            {"kind": "Hash", "dataType": "String"}, {"kind": "Range", "dataType": "Number"}]}]},
+    }
+    for name, policy in policies.items():
+        kwargs = {} if policy is None else {"indexing_policy": policy}
+        container = database.create_container(run.unique("ip"), PartitionKey("/id"), **kwargs)
+        stored = container.read()["indexingPolicy"]
+        root = [path for path in stored.get("includedPaths", []) if path.get("path") == "/*"]
+        run.observe(f"policy {name}: (included, excluded, root indexes)",
+                    [len(stored.get("includedPaths", [])), len(stored.get("excludedPaths", [])),
+                     bool(root and root[0].get("indexes"))])
+    legacy = database.create_container(run.unique("ip"), PartitionKey("/id"), indexing_policy={
+        "automatic": True, "indexingMode": "consistent",
+        "includedPaths": [{"path": "/", "indexes": [{"kind": "Hash", "dataType": "Number", "precision": 2}]}],
+        "excludedPaths": [{"path": '/"systemMetadata"/*'}]}).read()["indexingPolicy"]
+    run.observe("legacy Hash index on '/': (included, excluded)",
+                [len(legacy.get("includedPaths", [])), len(legacy.get("excludedPaths", []))])
+
+    long_id = "ID_with_more_than_255" + "_added" * 255
+
+    def refusal(operation, phrase):
+        try:
+            operation()
+        except exceptions.CosmosHttpResponseError as error:
+            return [error.status_code, phrase in error.message]
+        return ["succeeded"]
+    run.observe("database id over 255 characters", refusal(
+        lambda: run.client.create_database(long_id),
+        "Ensure to provide a unique non-empty string less than '255' characters."))
+    run.observe("container id over 255 characters", refusal(
+        lambda: database.create_container(long_id, PartitionKey("/id")),
+        "Ensure to provide a unique non-empty string less than '255' characters."))
+    items = database.create_container(run.unique("items"), PartitionKey("/id"))
+    run.observe("item id over 1023 bytes (create)", refusal(
+        lambda: items.create_item({"id": long_id}),
+        "Ensure to provide a unique non-empty string less than '1024' characters."))
+    run.observe("item id over 1023 bytes (upsert)", refusal(
+        lambda: items.upsert_item({"id": long_id}),
+        "Ensure to provide a unique non-empty string less than '1024' characters."))
+    run.observe("container default_ttl=0", run.status(
+        lambda: database.create_container(run.unique("ttl"), PartitionKey("/id"), default_ttl=0)))
+    run.observe("item ttl 0", refusal(lambda: items.create_item({"id": "t", "ttl": 0}),
+                                      "The input ttl '0' is invalid."))
+
+
 @scenario("resources.conflicts")
 def conflicts(run: Run) -> None:
     database = run.database()
