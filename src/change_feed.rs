@@ -18,7 +18,7 @@ use crate::engine::PyEngine;
 use crate::errors::client_error;
 use crate::feed_ranges::{self, Bounds};
 use crate::partition_key;
-use crate::query::{FeedKind, FeedRequest, PyPager};
+use crate::query::{FeedKind, FeedRequest, FeedTarget, PyPager};
 
 const TOKEN_PREFIX: &str = "cf1.";
 const LATEST_VERSION: &str = "LatestVersion";
@@ -195,7 +195,7 @@ impl PyEngine {
                 if let Some(start) = start {
                     operation = operation.with_change_feed_start(start);
                 }
-                Ok((operation, Some(reference)))
+                Ok(FeedTarget::driver(operation, Some(reference)))
             }),
             options,
             plan_options: PlanOptions::default(),

@@ -12,7 +12,7 @@ use pyo3::types::{PyBytes, PyDict};
 use crate::engine::{EngineCore, PyEngine};
 use crate::operation::execute_within;
 use crate::options::RequestOptions;
-use crate::query::{query_body, FeedKind, FeedRequest, PyPager};
+use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
 use crate::response::PyResponse;
 use crate::runtime::{block_on, into_awaitable};
 
@@ -190,7 +190,7 @@ impl PyEngine {
             wrap_token: None,
             core,
             build: Box::pin(async move {
-                Ok((
+                Ok(FeedTarget::driver(
                     CosmosOperation::query_containers(database).with_body(body),
                     None,
                 ))

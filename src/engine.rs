@@ -17,6 +17,7 @@ use pyo3::types::PyDict;
 use crate::errors::{client_error, cosmos_error_to_py};
 use crate::operation::with_timeout;
 use crate::options::{ClientOptions, RequestOptions};
+use crate::rest::RestClient;
 use crate::runtime::{block_on, into_awaitable, ProcessGuard};
 
 /// Driver runtimes (transport, connection pool, caches) shared by the clients of a
@@ -127,9 +128,11 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
     // 4.x reads the account when the client is made; so does this, so that a wrong
     // endpoint or key fails in the constructor, not on the first operation.
     driver.initialize().await.map_err(cosmos_error_to_py)?;
+    let rest = RestClient::new(&options)?;
     Ok(EngineCore {
         endpoint: options.endpoint,
         driver,
+        rest,
         account,
         consistency_level: options.consistency_level,
     })
@@ -140,6 +143,8 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
 pub struct EngineCore {
     pub endpoint: String,
     pub driver: Arc<CosmosDriver>,
+    /// The signed REST path, for what the driver does not model.
+    pub rest: Arc<RestClient>,
     pub account: AccountReference,
     /// Client-wide consistency override (4.x `consistency_level`), sent per request.
     consistency_level: Option<String>,

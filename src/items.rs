@@ -14,7 +14,7 @@ use crate::feed_ranges;
 use crate::operation::execute_within_mapping_errors;
 use crate::options::RequestOptions;
 use crate::partition_key;
-use crate::query::{query_body, FeedKind, FeedRequest, PyPager};
+use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
 use crate::response::PyResponse;
 use crate::runtime::{block_on, into_awaitable};
 
@@ -230,16 +230,24 @@ impl PyEngine {
             core,
             build: Box::pin(async move {
                 let reference = resolver.container(&database, &container).await?;
-                let target = match scope {
-                    ItemScope::Partition(pk) => {
-                        FeedRange::for_partition(pk, reference.partition_key_definition())
-                    }
-                    ItemScope::Range(range) => range,
-                    ItemScope::Container => FeedRange::full(),
+                let (target, fans_out) = match scope {
+                    ItemScope::Partition(pk) => (
+                        FeedRange::for_partition(pk, reference.partition_key_definition()),
+                        false,
+                    ),
+                    ItemScope::Range(range) => (range, true),
+                    ItemScope::Container => (FeedRange::full(), true),
                 };
-                let operation =
+                let mut operation =
                     CosmosOperation::query_items(reference.clone(), Some(target)).with_body(body);
-                Ok((operation, Some(reference)))
+                if fans_out {
+                    // As 4.x sends it: servers that scope a query by its headers
+                    // need to be told it may span partitions.
+                    let mut headers = operation.request_headers().clone();
+                    headers.enable_cross_partition_query = true;
+                    operation = operation.with_request_headers(headers);
+                }
+                Ok(FeedTarget::driver(operation, Some(reference)))
             }),
             options,
             plan_options: PlanOptions::default(),

@@ -8,8 +8,11 @@
 
 use pyo3::prelude::*;
 
+mod account;
 mod batch;
 mod change_feed;
+mod conflicts;
+mod container_operations;
 mod containers;
 mod databases;
 mod engine;
@@ -22,6 +25,7 @@ mod partition_key;
 mod query;
 mod read_many;
 mod response;
+mod rest;
 mod runtime;
 mod session_tokens;
 

@@ -7,10 +7,11 @@
 use std::sync::Arc;
 
 use azure_data_cosmos_driver::models::{
-    ContainerReference, ContinuationToken, CosmosOperation, FeedRange,
+    ContainerReference, ContinuationToken, CosmosOperation, FeedRange, ResponseBody,
 };
 use azure_data_cosmos_driver::options::{OperationOptions, PlanOptions};
 use azure_data_cosmos_driver::{CosmosDriver, OperationPlan};
+use bytes::Bytes;
 use futures::future::BoxFuture;
 use pyo3::prelude::*;
 use tokio::sync::Mutex as AsyncMutex;
@@ -19,7 +20,8 @@ use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
-use crate::response::{feed_items, header_pairs, PyPage};
+use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};
+use crate::rest::{RestClient, RestTarget};
 use crate::runtime::{block_on, into_awaitable, ProcessGuard};
 
 /// `{"query": text, "parameters": [...]}`, the query spec the service takes.
@@ -93,14 +95,39 @@ pub enum FeedKind {
 /// Turns the driver's token of a page into the one handed out.
 pub type TokenWrapper = std::sync::Arc<dyn Fn(&str) -> String + Send + Sync>;
 
+/// What a feed reads, once its target is resolved.
+pub enum FeedTarget {
+    /// An operation the driver plans and runs.
+    Driver {
+        operation: CosmosOperation,
+        container: Option<ContainerReference>,
+    },
+    /// A feed the driver does not model, read through the REST path.
+    Rest {
+        client: Arc<RestClient>,
+        target: RestTarget,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+    },
+}
+
+impl FeedTarget {
+    pub fn driver(operation: CosmosOperation, container: Option<ContainerReference>) -> Self {
+        Self::Driver {
+            operation,
+            container,
+        }
+    }
+}
+
 /// What a pager needs to plan its operation on the first fetch.
 pub struct FeedRequest {
     pub kind: FeedKind,
     /// `None`: the driver's token is handed out as it is.
     pub wrap_token: Option<TokenWrapper>,
     pub core: EngineCore,
-    /// Resolves the container (if any) and builds the operation.
-    pub build: BoxFuture<'static, PyResult<(CosmosOperation, Option<ContainerReference>)>>,
+    /// Resolves the container (if any) and builds what to read.
+    pub build: BoxFuture<'static, PyResult<FeedTarget>>,
     pub options: RequestOptions,
     pub plan_options: PlanOptions,
 }
@@ -117,6 +144,15 @@ enum PageSource {
     /// `x-ms-continuation`, which is also the token handed out (as 4.x does).
     Service {
         operation: CosmosOperation,
+        continuation: Option<String>,
+        drained: bool,
+    },
+    /// The REST path, paged by the service's `x-ms-continuation` like `Service`.
+    Rest {
+        client: Arc<RestClient>,
+        target: RestTarget,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
         continuation: Option<String>,
         drained: bool,
     },
@@ -141,41 +177,58 @@ struct RunningFeed {
 
 impl RunningFeed {
     async fn start(request: FeedRequest) -> PyResult<Self> {
-        let (operation, container) = request.build.await?;
-        let operation = request.options.apply_to(operation);
-        let ranges = match (request.kind, &container) {
-            (FeedKind::ChangeFeed, Some(container)) => {
-                count_ranges(&request.core, container, operation.target()).await?
-            }
-            _ => 1,
-        };
         let options = request.options.operation_options(&[])?;
-        let source = if container.is_none() {
-            PageSource::Service {
-                operation,
+        let mut ranges = 1;
+        let source = match request.build.await? {
+            FeedTarget::Rest {
+                client,
+                target,
+                headers,
+                body,
+            } => PageSource::Rest {
+                client,
+                target,
+                headers,
+                body,
                 continuation: request.options.continuation.clone(),
                 drained: false,
-            }
-        } else {
-            let continuation = request
-                .options
-                .continuation
-                .clone()
-                .map(ContinuationToken::from_string);
-            let plan = request
-                .core
-                .driver
-                .plan_operation(
-                    operation,
-                    &options,
-                    continuation.as_ref(),
-                    &request.plan_options,
-                )
-                .await
-                .map_err(cosmos_error_to_py)?;
-            PageSource::Plan {
-                plan: Box::new(plan),
+            },
+            FeedTarget::Driver {
+                operation,
                 container,
+            } => {
+                let operation = request.options.apply_to(operation);
+                if let (FeedKind::ChangeFeed, Some(container)) = (request.kind, &container) {
+                    ranges = count_ranges(&request.core, container, operation.target()).await?;
+                }
+                if container.is_none() {
+                    PageSource::Service {
+                        operation,
+                        continuation: request.options.continuation.clone(),
+                        drained: false,
+                    }
+                } else {
+                    let continuation = request
+                        .options
+                        .continuation
+                        .clone()
+                        .map(ContinuationToken::from_string);
+                    let plan = request
+                        .core
+                        .driver
+                        .plan_operation(
+                            operation,
+                            &options,
+                            continuation.as_ref(),
+                            &request.plan_options,
+                        )
+                        .await
+                        .map_err(cosmos_error_to_py)?;
+                    PageSource::Plan {
+                        plan: Box::new(plan),
+                        container,
+                    }
+                }
             }
         };
         Ok(Self {
@@ -196,6 +249,44 @@ impl RunningFeed {
 
     /// One page, and how many items it holds: `None` when drained.
     async fn fetch(&mut self) -> PyResult<Option<(PyPage, usize)>> {
+        if let PageSource::Rest {
+            client,
+            target,
+            headers,
+            body,
+            continuation,
+            drained,
+        } = &mut self.source
+        {
+            if *drained {
+                return Ok(None);
+            }
+            let mut request_headers = headers.clone();
+            if let Some(token) = continuation.clone() {
+                request_headers.push(("x-ms-continuation".to_owned(), token));
+            }
+            if let Some(count) = self.request_options.max_item_count {
+                request_headers.push(("x-ms-max-item-count".to_owned(), count.to_string()));
+            }
+            let response = client
+                .send(
+                    target.clone(),
+                    request_headers,
+                    body.clone(),
+                    &self.request_options,
+                )
+                .await?;
+            let (_, response_headers, response_body) = response.into_parts();
+            *continuation = response_headers
+                .iter()
+                .find(|(name, _)| name == "x-ms-continuation")
+                .map(|(_, value)| value.clone());
+            *drained = continuation.is_none();
+            let next = continuation.clone();
+            let (items, count) = feed_items(ResponseBody::from_bytes(response_body))
+                .map_err(|message| response_error(&message))?;
+            return Ok(Some(self.page(response_headers, items, count, next)));
+        }
         let (response, continuation) = match &mut self.source {
             PageSource::Plan { plan, container } => {
                 let response = self
@@ -214,6 +305,7 @@ impl RunningFeed {
                     .filter(|token| !is_drained(token));
                 (response, continuation)
             }
+            PageSource::Rest { .. } => unreachable!("the REST source is read above"),
             PageSource::Service {
                 operation,
                 continuation,
@@ -244,11 +336,21 @@ impl RunningFeed {
         let headers = header_pairs(response.headers());
         let (items, count) =
             feed_items(response.into_body()).map_err(|message| response_error(&message))?;
+        Ok(Some(self.page(headers, items, count, continuation)))
+    }
+
+    fn page(
+        &self,
+        headers: HeaderPairs,
+        items: Bytes,
+        count: usize,
+        continuation: Option<String>,
+    ) -> (PyPage, usize) {
         let continuation = match (&self.wrap_token, continuation) {
             (Some(wrap), Some(token)) => Some(wrap(&token)),
             (_, continuation) => continuation,
         };
-        Ok(Some((PyPage::new(headers, items, continuation), count)))
+        (PyPage::new(headers, items, continuation), count)
     }
 
     /// The next page with items, or the feed's last page (`None`: nothing left).

@@ -125,6 +125,10 @@ impl PyResponse {
         }
     }
 
+    pub fn into_parts(self) -> (u16, HeaderPairs, Bytes) {
+        (self.status, self.headers, self.body)
+    }
+
     pub fn from_driver(response: CosmosResponse) -> Self {
         let status = u16::from(response.status().status_code());
         let headers = header_pairs(response.headers());

@@ -285,3 +285,61 @@ class QueryRequest:
             raise ValueError(f"full_text_score_scope must be 'Local' or 'Global', got '{scope}'")
         kwargs.pop("enable_cross_partition_query", None)
         return cls(query or READ_ALL_QUERY, dump_parameters(parameters), partition_key, bounds)
+
+
+def database_account(properties: Mapping[str, Any], headers: Mapping[str, str]) -> Any:
+    """4.x's ``DatabaseAccount`` from the account document and its response headers.
+
+    :param properties: The account document.
+    :param headers: The response headers.
+    :returns: The account.
+    :rtype: ~azure.cosmos.documents.DatabaseAccount
+    """
+    from .documents import DatabaseAccount  # pylint: disable=import-outside-toplevel
+
+    account = DatabaseAccount()
+    account.DatabasesLink = "/dbs/"
+    account.MediaLink = "/media/"
+    if "x-ms-max-media-storage-usage-mb" in headers:
+        account.MaxMediaStorageUsageInMB = headers["x-ms-max-media-storage-usage-mb"]
+    if "x-ms-media-storage-usage-mb" in headers:
+        account.CurrentMediaStorageUsageInMB = headers["x-ms-media-storage-usage-mb"]
+    account.ConsistencyPolicy = properties.get("userConsistencyPolicy")
+    if "writableLocations" in properties:
+        account._WritableLocations = properties["writableLocations"]  # pylint: disable=protected-access
+    if "readableLocations" in properties:
+        account._ReadableLocations = properties["readableLocations"]  # pylint: disable=protected-access
+    if "enableMultipleWriteLocations" in properties:
+        account._EnableMultipleWritableLocations = (  # pylint: disable=protected-access
+            properties["enableMultipleWriteLocations"])
+    return account
+
+
+def stale_partition_key_definition(error: Any, cached: Optional[Mapping[str, Any]], fresh: Mapping[str, Any]) -> bool:
+    """Whether a write failed because the client's cached partition-key definition is stale.
+
+    The service answers 400/1001 (partition key mismatch) when the key sent is not the
+    item's; after a container was deleted and created again with another partition-key
+    path, that is the cached definition's fault, and the write is worth one retry with
+    the container's current definition (4.x refreshes its container cache the same way).
+
+    :param error: The write's error.
+    :param cached: The properties the write used.
+    :param fresh: The container's properties read again.
+    :returns: ``True`` if the definition changed since it was cached.
+    :rtype: bool
+    """
+    if not is_partition_key_mismatch(error):
+        return False
+    return (cached or {}).get("partitionKey") != fresh.get("partitionKey") or (
+        (cached or {}).get("_rid") != fresh.get("_rid"))
+
+
+def is_partition_key_mismatch(error: Any) -> bool:
+    """The service's 400/1001: the partition key sent is not the item's.
+
+    :param error: An exception.
+    :returns: Whether it is that error.
+    :rtype: bool
+    """
+    return getattr(error, "status_code", None) == 400 and getattr(error, "sub_status", None) == 1001

@@ -229,6 +229,42 @@ class Engine:
         options: Optional[RequestOptions] = None,
     ) -> Awaitable[Response]: ...
 
+    def delete_all_items_by_partition_key(
+        self, database: str, container: str, partition_key: PartitionKeyValue, options: Optional[RequestOptions] = None
+    ) -> Response:
+        """Partition-key delete, over the REST path (the driver has no such operation)."""
+    def delete_all_items_by_partition_key_async(
+        self, database: str, container: str, partition_key: PartitionKeyValue, options: Optional[RequestOptions] = None
+    ) -> Awaitable[Response]: ...
+
+    # ---- conflicts (REST path) ----------------------------------------------
+    def query_conflicts(
+        self, database: str, container: str, query: Optional[str] = None, parameters: Optional[bytes] = None,
+        partition_key: Optional[PartitionKeyValue] = None, options: Optional[RequestOptions] = None,
+    ) -> Pager:
+        """Every conflict (``query=None``: the read feed) or those the query selects."""
+    def read_conflict(
+        self, database: str, container: str, id: str, partition_key: PartitionKeyValue,
+        options: Optional[RequestOptions] = None,
+    ) -> Response: ...
+    def read_conflict_async(
+        self, database: str, container: str, id: str, partition_key: PartitionKeyValue,
+        options: Optional[RequestOptions] = None,
+    ) -> Awaitable[Response]: ...
+    def delete_conflict(
+        self, database: str, container: str, id: str, partition_key: PartitionKeyValue,
+        options: Optional[RequestOptions] = None,
+    ) -> Response: ...
+    def delete_conflict_async(
+        self, database: str, container: str, id: str, partition_key: PartitionKeyValue,
+        options: Optional[RequestOptions] = None,
+    ) -> Awaitable[Response]: ...
+
+    # ---- account (REST path) ------------------------------------------------
+    def read_database_account(self) -> Response:
+        """The database account document (``GET /``)."""
+    def read_database_account_async(self) -> Awaitable[Response]: ...
+
     # ---- batch ------------------------------------------------------------
     def execute_item_batch(
         self, database: str, container: str, partition_key: PartitionKeyValue, body: bytes,

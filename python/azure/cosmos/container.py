@@ -12,7 +12,10 @@ from azure.core.utils import CaseInsensitiveDict
 from . import _request_options
 from ._client_connection import CosmosClientConnection
 from ._cosmos_responses import CosmosDict, CosmosItemPaged, CosmosList
-from ._request_builders import QueryRequest, drop_ignored, item_body, item_id, with_continuation
+from ._request_builders import (
+    QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, stale_partition_key_definition,
+    with_continuation,
+)
 from ._request_feeds import (
     bind_change_feed_positionals, change_feed_arguments, from_bounds, is_subset as feed_range_is_subset,
     latest_session_token,
@@ -20,7 +23,7 @@ from ._request_feeds import (
 from ._request_options import accepts_documented_keywords
 from ._request_patch_batch import batch_body, batch_error, batch_results, patch_body
 from ._request_read_many import read_many_request, read_many_result
-from ._serialization import load_json
+from ._serialization import dump_parameters, load_json
 from .exceptions import CosmosHttpResponseError
 from .partition_key import NonePartitionKeyValue, PartitionKeyType, _engine_value, _none_value, _value_from_item
 
@@ -142,11 +145,22 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
                hook: ResponseHook) -> CosmosDict:
         sent, identifier, data = item_body(body, generate_id=generate_id,
                                            compact_utf8=self.client_connection.defaults.compact_utf8_item_writes)
-        partition_key = _value_from_item(self._properties().get("partitionKey") or {}, sent)
         if item is not None:
             identifier = item_id(item)
         write = getattr(self._engine, operation)
-        response = write(self._database_id, self.id, partition_key, identifier, data, options)
+        cached = self._properties()
+        try:
+            response = write(self._database_id, self.id,
+                             _value_from_item(cached.get("partitionKey") or {}, sent), identifier, data, options)
+        except CosmosHttpResponseError as error:
+            if not is_partition_key_mismatch(error):
+                raise
+            self.client_connection.forget_container(self._database_id, self.id)
+            if not stale_partition_key_definition(error, cached, self._properties()):
+                raise
+            response = write(self._database_id, self.id,
+                             _value_from_item(self._properties().get("partitionKey") or {}, sent), identifier,
+                             data, options)
         return self.client_connection.result(response, hook)
 
     @distributed_trace
@@ -921,3 +935,108 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :raises ValueError: None of the feed ranges overlaps the target.
         """
         return latest_session_token(feed_ranges_to_session_tokens, target_feed_range)
+
+    # ---- conflicts ----------------------------------------------------------------------
+
+    def _conflicts(self, query: Optional[str], parameters: Any, partition_key: Any, options: dict,
+                   hook: ResponseHook) -> CosmosItemPaged:
+        engine, database_id, container_id = self._engine, self._database_id, self.id
+        key = None if partition_key is None else self._partition_key(partition_key)
+        body = None if query is None else dump_parameters(parameters)
+
+        def start(continuation: Optional[str]) -> Any:
+            return engine.query_conflicts(database_id, container_id, query, body, key,
+                                          with_continuation(options, continuation))
+
+        headers = CaseInsensitiveDict()
+        return CosmosItemPaged(start, self.client_connection.page_callback(headers, hook, "Conflicts"),
+                               response_headers=headers)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def list_conflicts(self, max_item_count: Optional[int] = None, *, response_hook: ResponseHook = None,
+                       **kwargs: Any) -> CosmosItemPaged:
+        """List the container's conflicts (writes in several regions that the account's conflict
+        resolution policy could not merge).
+
+        :param int max_item_count: Maximum number of conflicts per page.
+        :keyword response_hook: Called for each page with its response headers and the page.
+        :paramtype response_hook: Callable[[Mapping[str, str], dict[str, Any]], None]
+        :returns: The conflicts, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosItemPaged[dict[str, Any]]
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults, query=True,
+                                               max_item_count=max_item_count, response_hook=response_hook)
+        return self._conflicts(None, None, None, options, hook)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def query_conflicts(
+        self,
+        query: str,
+        parameters: Optional[list[dict[str, object]]] = None,
+        enable_cross_partition_query: Optional[bool] = None,
+        partition_key: Optional[PartitionKeyType] = None,
+        max_item_count: Optional[int] = None,
+        *,
+        response_hook: ResponseHook = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged:
+        """Query the container's conflicts.
+
+        :param str query: The query, e.g. ``SELECT * FROM c WHERE c.operationType = 'create'``.
+        :param parameters: Query parameters, each ``{"name": ..., "value": ...}``.
+        :type parameters: list[dict[str, object]]
+        :param bool enable_cross_partition_query: Accepted for compatibility: without a partition key the
+            query runs across partitions.
+        :param partition_key: Query the conflicts of this logical partition only.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :param int max_item_count: Maximum number of conflicts per page.
+        :keyword response_hook: Called for each page with its response headers and the page.
+        :paramtype response_hook: Callable[[Mapping[str, str], dict[str, Any]], None]
+        :returns: The conflicts, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosItemPaged[dict[str, Any]]
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults, query=True,
+                                               max_item_count=max_item_count, response_hook=response_hook)
+        return self._conflicts(query, parameters, partition_key, options, hook)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def get_conflict(self, conflict: Union[str, Mapping[str, Any]], partition_key: PartitionKeyType,
+                     **kwargs: Any) -> CosmosDict:
+        """Read one conflict.
+
+        :param conflict: The conflict's id, or the conflict dict.
+        :type conflict: Union[str, dict[str, Any]]
+        :param partition_key: The partition key of the conflict.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword response_hook: Called with the response headers and the conflict.
+        :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
+        :returns: The conflict.
+        :rtype: ~azure.cosmos.CosmosDict
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The conflict does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        response = self._engine.read_conflict(self._database_id, self.id, item_id(conflict),
+                                              self._partition_key(partition_key), options)
+        return self.client_connection.result(response, hook)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def delete_conflict(self, conflict: Union[str, Mapping[str, Any]], partition_key: PartitionKeyType,
+                        **kwargs: Any) -> None:
+        """Delete one conflict.
+
+        :param conflict: The conflict's id, or the conflict dict.
+        :type conflict: Union[str, dict[str, Any]]
+        :param partition_key: The partition key of the conflict.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword response_hook: Called with the response headers and ``None``.
+        :paramtype response_hook: Callable[[Mapping[str, str], None], None]
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The conflict does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        response = self._engine.delete_conflict(self._database_id, self.id, item_id(conflict),
+                                                self._partition_key(partition_key), options)
+        self.client_connection.no_result(response, hook)

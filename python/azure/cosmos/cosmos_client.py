@@ -11,10 +11,13 @@ from azure.core.utils import CaseInsensitiveDict
 from . import _request_options
 from ._client_connection import CosmosClientConnection, client_settings, parse_connection_string
 from ._cosmos_responses import CosmosDict, CosmosItemPaged
-from ._request_builders import drop_ignored, resource_id, take_arguments, throughput_options, with_continuation
+from ._request_builders import (
+    database_account, drop_ignored, resource_id, take_arguments, throughput_options, with_continuation,
+)
 from ._request_options import accepts_documented_keywords
-from ._serialization import dump_parameters
+from ._serialization import dump_parameters, load_json
 from .database import DatabaseProxy
+from .documents import DatabaseAccount
 from .exceptions import CosmosResourceNotFoundError
 from .offer import ThroughputProperties
 
@@ -268,6 +271,25 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         :rtype: ~azure.cosmos.DatabaseProxy
         """
         return DatabaseProxy(self.client_connection, resource_id(database))
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def get_database_account(self, *, response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+                             **kwargs: Any) -> DatabaseAccount:
+        """Read the database account: its regions and consistency policy.
+
+        :keyword response_hook: Called with the response headers (only: as in 4.x).
+        :paramtype response_hook: Callable[[Mapping[str, Any]], None]
+        :returns: The account.
+        :rtype: ~azure.cosmos.documents.DatabaseAccount
+        """
+        _request_options.build(kwargs, self.client_connection.defaults)
+        response = self.client_connection.engine.read_database_account()
+        headers = self.client_connection.record_headers(response.headers)
+        properties = load_json(response.body) or {}
+        if response_hook is not None:
+            response_hook(headers)
+        return database_account(properties, headers)
 
     @distributed_trace
     @accepts_documented_keywords

@@ -13,12 +13,15 @@ from azure.core.utils import CaseInsensitiveDict
 from .. import _request_options
 from .._client_connection import CosmosClientConnection
 from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict, CosmosList
-from .._request_builders import QueryRequest, drop_ignored, item_body, item_id, with_continuation
+from .._request_builders import (
+    QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, stale_partition_key_definition,
+    with_continuation,
+)
 from .._request_feeds import change_feed_arguments, from_bounds, is_subset as feed_range_is_subset, latest_session_token
 from .._request_options import accepts_documented_keywords
 from .._request_patch_batch import batch_body, batch_error, batch_results, patch_body
 from .._request_read_many import read_many_request, read_many_result
-from .._serialization import load_json
+from .._serialization import dump_parameters, load_json
 from ..exceptions import CosmosHttpResponseError
 from ..partition_key import NonePartitionKeyValue, PartitionKeyType, _engine_value, _none_value, _value_from_item
 
@@ -143,11 +146,24 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         sent, identifier, data = item_body(body, generate_id=generate_id,
                                            compact_utf8=self.client_connection.defaults.compact_utf8_item_writes)
         engine = await self._engine(options)
-        partition_key = _value_from_item((await self._properties()).get("partitionKey") or {}, sent)
         if item is not None:
             identifier = item_id(item)
         write = getattr(engine, operation + "_async")
-        response = await write(self._database_id, self.id, partition_key, identifier, data, options)
+        cached = await self._properties()
+        try:
+            response = await write(self._database_id, self.id,
+                                   _value_from_item(cached.get("partitionKey") or {}, sent), identifier, data,
+                                   options)
+        except CosmosHttpResponseError as error:
+            if not is_partition_key_mismatch(error):
+                raise
+            self.client_connection.forget_container(self._database_id, self.id)
+            fresh = await self._properties()
+            if not stale_partition_key_definition(error, cached, fresh):
+                raise
+            response = await write(self._database_id, self.id,
+                                   _value_from_item(fresh.get("partitionKey") or {}, sent), identifier, data,
+                                   options)
         return self.client_connection.result(response, hook)
 
     @distributed_trace_async
@@ -909,3 +925,109 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :raises ValueError: None of the feed ranges overlaps the target.
         """
         return latest_session_token(feed_ranges_to_session_tokens, target_feed_range)
+
+    # ---- conflicts ----------------------------------------------------------------------
+
+    def _conflicts(self, query: Optional[str], parameters: Any, partition_key: Any, options: dict,
+                   hook: ResponseHook) -> CosmosAsyncItemPaged:
+        database_id, container_id = self._database_id, self.id
+        body = None if query is None else dump_parameters(parameters)
+
+        async def start(continuation: Optional[str]) -> Any:
+            engine = await self._engine(options)
+            key = None if partition_key is None else await self._partition_key(partition_key)
+            return engine.query_conflicts(database_id, container_id, query, body, key,
+                                          with_continuation(options, continuation))
+
+        headers = CaseInsensitiveDict()
+        return CosmosAsyncItemPaged(start, self.client_connection.page_callback(headers, hook, "Conflicts"),
+                                    response_headers=headers)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def list_conflicts(self, *, max_item_count: Optional[int] = None, response_hook: ResponseHook = None,
+                       **kwargs: Any) -> CosmosAsyncItemPaged:
+        """List the container's conflicts (writes in several regions that the account's conflict
+        resolution policy could not merge).
+
+        :keyword int max_item_count: Maximum number of conflicts per page.
+        :keyword response_hook: Called for each page with its response headers and the page.
+        :paramtype response_hook: Callable[[Mapping[str, str], dict[str, Any]], None]
+        :returns: The conflicts, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosAsyncItemPaged[dict[str, Any]]
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults, query=True,
+                                               max_item_count=max_item_count, response_hook=response_hook)
+        return self._conflicts(None, None, None, options, hook)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def query_conflicts(
+        self,
+        query: str,
+        *,
+        parameters: Optional[list[dict[str, object]]] = None,
+        partition_key: Optional[PartitionKeyType] = None,
+        max_item_count: Optional[int] = None,
+        response_hook: ResponseHook = None,
+        **kwargs: Any,
+    ) -> CosmosAsyncItemPaged:
+        """Query the container's conflicts.
+
+        :param str query: The query, e.g. ``SELECT * FROM c WHERE c.operationType = 'create'``.
+        :keyword parameters: Query parameters, each ``{"name": ..., "value": ...}``.
+        :paramtype parameters: list[dict[str, object]]
+        :keyword partition_key: Query the conflicts of this logical partition only; without it the query
+            runs across partitions.
+        :paramtype partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword int max_item_count: Maximum number of conflicts per page.
+        :keyword response_hook: Called for each page with its response headers and the page.
+        :paramtype response_hook: Callable[[Mapping[str, str], dict[str, Any]], None]
+        :returns: The conflicts, fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosAsyncItemPaged[dict[str, Any]]
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults, query=True,
+                                               max_item_count=max_item_count, response_hook=response_hook)
+        return self._conflicts(query, parameters, partition_key, options, hook)
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def get_conflict(self, conflict: Union[str, Mapping[str, Any]], partition_key: PartitionKeyType,
+                           **kwargs: Any) -> CosmosDict:
+        """Read one conflict.
+
+        :param conflict: The conflict's id, or the conflict dict.
+        :type conflict: Union[str, dict[str, Any]]
+        :param partition_key: The partition key of the conflict.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword response_hook: Called with the response headers and the conflict.
+        :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
+        :returns: The conflict.
+        :rtype: ~azure.cosmos.CosmosDict
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The conflict does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        engine = await self._engine(options)
+        response = await engine.read_conflict_async(self._database_id, self.id, item_id(conflict),
+                                                    await self._partition_key(partition_key), options)
+        return self.client_connection.result(response, hook)
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def delete_conflict(self, conflict: Union[str, Mapping[str, Any]], partition_key: PartitionKeyType,
+                              **kwargs: Any) -> None:
+        """Delete one conflict.
+
+        :param conflict: The conflict's id, or the conflict dict.
+        :type conflict: Union[str, dict[str, Any]]
+        :param partition_key: The partition key of the conflict.
+        :type partition_key: ~azure.cosmos.partition_key.PartitionKeyType
+        :keyword response_hook: Called with the response headers and ``None``.
+        :paramtype response_hook: Callable[[Mapping[str, str], None], None]
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The conflict does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        engine = await self._engine(options)
+        response = await engine.delete_conflict_async(self._database_id, self.id, item_id(conflict),
+                                                      await self._partition_key(partition_key), options)
+        self.client_connection.no_result(response, hook)

@@ -11,9 +11,12 @@ from azure.core.utils import CaseInsensitiveDict
 from .. import _request_options
 from .._client_connection import CosmosClientConnection, client_settings, parse_connection_string
 from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict
-from .._request_builders import drop_ignored, resource_id, take_arguments, throughput_options, with_continuation
+from .._request_builders import (
+    database_account, drop_ignored, resource_id, take_arguments, throughput_options, with_continuation,
+)
 from .._request_options import accepts_documented_keywords
-from .._serialization import dump_parameters
+from .._serialization import dump_parameters, load_json
+from ..documents import DatabaseAccount
 from ..exceptions import CosmosResourceNotFoundError
 from ..offer import ThroughputProperties
 from ._database import DatabaseProxy
@@ -109,6 +112,23 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
 
     async def __aexit__(self, *args: Any) -> None:
         self.client_connection.close()
+
+    async def _get_database_account(self, *, response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
+                                    **kwargs: Any) -> DatabaseAccount:
+        """Read the database account: its regions and consistency policy (private in 4.x's async client).
+
+        :keyword response_hook: Called with the response headers (only: as in 4.x).
+        :paramtype response_hook: Callable[[Mapping[str, Any]], None]
+        :returns: The account.
+        :rtype: ~azure.cosmos.documents.DatabaseAccount
+        """
+        _request_options.build(kwargs, self.client_connection.defaults)
+        engine = await self.client_connection.connect_async()
+        response = await engine.read_database_account_async()
+        headers = self.client_connection.record_headers(response.headers)
+        if response_hook is not None:
+            response_hook(headers)
+        return database_account(load_json(response.body) or {}, headers)
 
     async def close(self) -> None:
         """Close this client; its proxies cannot be used afterwards. Safe to call more than once."""

@@ -1,0 +1,184 @@
+//! Conflicts (multi-region write accounts): list, query, read, delete, over the
+//! REST path (the driver does not model them).
+
+use azure_core::http::Method;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use crate::container_operations::{container_link, partition_key_header};
+use crate::engine::{EngineCore, PyEngine};
+use crate::operation::with_timeout;
+use crate::options::RequestOptions;
+use crate::partition_key;
+use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
+use crate::response::PyResponse;
+use crate::rest::RestTarget;
+use crate::runtime::{block_on, into_awaitable};
+
+fn conflict_target(method: Method, database: &str, container: &str, id: &str) -> RestTarget {
+    let link = format!("{}/conflicts/{id}", container_link(database, container));
+    RestTarget {
+        method,
+        resource_type: "conflicts",
+        path: link.clone(),
+        resource_link: link,
+    }
+}
+
+async fn point(
+    core: EngineCore,
+    method: Method,
+    database: String,
+    container: String,
+    id: String,
+    key: String,
+    options: RequestOptions,
+) -> PyResult<PyResponse> {
+    with_timeout(options.timeout, async move {
+        let target = conflict_target(method, &database, &container, &id);
+        let headers = vec![("x-ms-documentdb-partitionkey".to_owned(), key)];
+        core.rest.send(target, headers, None, &options).await
+    })
+    .await
+}
+
+fn key_header(partition_key: &Bound<'_, PyList>) -> PyResult<String> {
+    Ok(partition_key_header(&partition_key::json_components(
+        partition_key.as_any(),
+    )?))
+}
+
+#[pymethods]
+impl PyEngine {
+    /// The container's conflicts: all of them (`query=None`) or those a query selects.
+    #[pyo3(signature = (database, container, query=None, parameters=None, partition_key=None, options=None))]
+    fn query_conflicts(
+        &self,
+        database: String,
+        container: String,
+        query: Option<String>,
+        parameters: Option<&Bound<'_, PyBytes>>,
+        partition_key: Option<&Bound<'_, PyList>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyPager> {
+        let (core, options) = self.prepare(options)?;
+        let link = container_link(&database, &container);
+        let mut headers = Vec::new();
+        let (method, body) = match &query {
+            None => (Method::Get, None),
+            Some(text) => {
+                let parameters = parameters
+                    .map(|p| p.as_bytes().to_vec())
+                    .unwrap_or_default();
+                headers.push(("x-ms-documentdb-isquery".to_owned(), "True".to_owned()));
+                headers.push((
+                    "content-type".to_owned(),
+                    "application/query+json".to_owned(),
+                ));
+                (Method::Post, Some(query_body(text, &parameters)?))
+            }
+        };
+        match partition_key {
+            Some(pk) => headers.push(("x-ms-documentdb-partitionkey".to_owned(), key_header(pk)?)),
+            None if query.is_some() => headers.push((
+                "x-ms-documentdb-query-enablecrosspartition".to_owned(),
+                "True".to_owned(),
+            )),
+            None => {}
+        }
+        let target = RestTarget {
+            method,
+            resource_type: "conflicts",
+            path: format!("{link}/conflicts"),
+            resource_link: link,
+        };
+        let client = core.rest.clone();
+        Ok(PyPager::new(FeedRequest {
+            kind: FeedKind::Query,
+            wrap_token: None,
+            core,
+            build: Box::pin(async move {
+                Ok(FeedTarget::Rest {
+                    client,
+                    target,
+                    headers,
+                    body,
+                })
+            }),
+            options,
+            plan_options: Default::default(),
+        }))
+    }
+
+    #[pyo3(signature = (database, container, id, partition_key, options=None))]
+    fn read_conflict(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        id: String,
+        partition_key: &Bound<'_, PyList>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
+        let (core, options) = self.prepare(options)?;
+        let key = key_header(partition_key)?;
+        block_on(
+            py,
+            point(core, Method::Get, database, container, id, key, options),
+        )
+    }
+
+    #[pyo3(signature = (database, container, id, partition_key, options=None))]
+    fn read_conflict_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        id: String,
+        partition_key: &Bound<'py, PyList>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (core, options) = self.prepare(options)?;
+        let key = key_header(partition_key)?;
+        into_awaitable(
+            py,
+            point(core, Method::Get, database, container, id, key, options),
+        )
+    }
+
+    #[pyo3(signature = (database, container, id, partition_key, options=None))]
+    fn delete_conflict(
+        &self,
+        py: Python<'_>,
+        database: String,
+        container: String,
+        id: String,
+        partition_key: &Bound<'_, PyList>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyResponse> {
+        let (core, options) = self.prepare(options)?;
+        let key = key_header(partition_key)?;
+        block_on(
+            py,
+            point(core, Method::Delete, database, container, id, key, options),
+        )
+    }
+
+    #[pyo3(signature = (database, container, id, partition_key, options=None))]
+    fn delete_conflict_async<'py>(
+        &self,
+        py: Python<'py>,
+        database: String,
+        container: String,
+        id: String,
+        partition_key: &Bound<'py, PyList>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (core, options) = self.prepare(options)?;
+        let key = key_header(partition_key)?;
+        into_awaitable(
+            py,
+            point(core, Method::Delete, database, container, id, key, options),
+        )
+    }
+}
