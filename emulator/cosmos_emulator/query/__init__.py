@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional
 
+from .computed import Definitions, expand
 from .errors import EMPTY_QUERY_CODE, bad_request, query_error
 from .evaluator import QueryContext
 from .executor import CompiledQuery
@@ -49,16 +50,18 @@ class PreparedQuery:
     :param sql: the query text.
     :param parameters: the request's parameter list.
     :param udfs: resolver for ``udf.name(...)`` calls.
+    :param computed: the container's computed properties (see :mod:`.computed`), expanded where the query
+        names them.
     """
 
     def __init__(self, sql: str, parameters: Optional[List[Dict[str, Any]]] = None, *,
-                 udfs: Optional[UdfResolver] = None):
+                 udfs: Optional[UdfResolver] = None, computed: Optional[Definitions] = None):
         if not isinstance(sql, str):
             raise bad_request("The query text must be a string.")
         if not sql.strip():
             raise query_error(EMPTY_QUERY_CODE, "Syntax error, unexpected end of file.", 0, len(sql))
         self.sql = sql
-        self.syntax = parse_query(sql)
+        self.syntax = expand(parse_query(sql), computed)
         self.context = QueryContext(bind_parameters(parameters), udfs)
         self.compiled = CompiledQuery(self.syntax, self.context)
 
@@ -77,12 +80,13 @@ class PreparedQuery:
 
 
 def prepare(sql: str, parameters: Optional[List[Dict[str, Any]]] = None, *,
-            udfs: Optional[UdfResolver] = None) -> PreparedQuery:
+            udfs: Optional[UdfResolver] = None, computed: Optional[Definitions] = None) -> PreparedQuery:
     """Parse and bind a query.
 
     :param sql: the query text.
     :param parameters: ``[{"name": "@x", "value": ...}, ...]``.
     :keyword udfs: resolver for ``udf.name(...)`` calls.
+    :keyword computed: the container's computed properties.
     :raises CosmosError: 400 BadRequest for syntax or semantic errors.
     """
-    return PreparedQuery(sql, parameters, udfs=udfs)
+    return PreparedQuery(sql, parameters, udfs=udfs, computed=computed)

@@ -154,6 +154,9 @@ class ExpressionCompiler:
             return UNDEFINED
         return access
 
+    def _compile_ComputedReference(self, node: n.ComputedReference, scope: Scope) -> Evaluator:
+        return self.compile(node.expression, scope)
+
     def _compile_ArrayConstructor(self, node: n.ArrayConstructor, scope: Scope) -> Evaluator:
         items = [self.compile(item, scope) for item in node.items]
         # An undefined element keeps its slot as null, so positions stay meaningful.

@@ -478,7 +478,10 @@ def rid_order_key(rid: Optional[str]):
 
 
 def is_sortable_expression(expression: n.Node, rank: bool) -> bool:
-    """ORDER BY items must map to a document path (or be a vector distance / full-text score)."""
+    """ORDER BY items must map to a document path (a computed property counts as one) or be a vector distance /
+    full-text score."""
+    if isinstance(expression, n.ComputedReference):
+        return True
     if isinstance(expression, n.FunctionCall):
         name = expression.name.upper()
         if rank:
@@ -526,7 +529,7 @@ def projection_names(items: List[n.SelectItem]) -> List[str]:
 
 
 def implicit_name(expression: n.Node) -> Optional[str]:
-    if isinstance(expression, n.PropertyAccess):
+    if isinstance(expression, (n.PropertyAccess, n.ComputedReference)):
         return expression.name
     if isinstance(expression, n.Identifier):
         return expression.name

@@ -57,6 +57,9 @@ def format_expression(node: n.Node) -> str:
         return f"{target}[{json.dumps(node.name, ensure_ascii=False)}]"
     if kind is n.IndexAccess:
         return f"{format_expression(node.target)}[{format_expression(node.index)}]"
+    if kind is n.ComputedReference:
+        # Named, not expanded: the rewritten query comes back to the container, which expands it again.
+        return format_expression(n.PropertyAccess(n.Identifier(node.alias), node.name))
     if kind is n.ArrayConstructor:
         return "[" + ", ".join(format_expression(item) for item in node.items) + "]"
     if kind is n.ObjectConstructor:

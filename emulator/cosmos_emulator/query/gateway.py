@@ -30,7 +30,8 @@ from .errors import bad_request
 from .executor import compare_to_boundary, rid_order_key
 from .metrics import (INDEX_UTILIZATION_HEADER, QUERY_METRICS_HEADER, encode_index_utilization, index_utilization,
                       query_metrics)
-from .source import OPTIONAL_ID_LOOKUP, OPTIONAL_INDEXING_POLICY, OPTIONAL_RID_ORDER, QuerySource
+from .source import (OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_ID_LOOKUP, OPTIONAL_INDEXING_POLICY,
+                     OPTIONAL_RID_ORDER, QuerySource)
 
 # Measured on the service: no x-ms-max-item-count (or 0) gives pages of 1000 items.
 DEFAULT_PAGE_SIZE = 1000
@@ -99,7 +100,8 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
         from .planner import query_plan_response
         return query_plan_response(sql, parameters, headers, source)
     started = time.perf_counter()
-    prepared = prepare(sql, parameters, udfs=source.udf_resolver())
+    prepared = prepare(sql, parameters, udfs=source.udf_resolver(),
+                       computed=getattr(source, OPTIONAL_COMPUTED_PROPERTIES, None))
     resume_filter = body.get("resumeFilter") if isinstance(body, dict) else None
     if isinstance(resume_filter, dict):
         prepared.compiled.resume_filter = resume_filter

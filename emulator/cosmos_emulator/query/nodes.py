@@ -139,6 +139,16 @@ class Subquery(Node):
     position: int = 0
 
 
+@dataclass
+class ComputedReference(Node):
+    """``alias.name`` where ``name`` is a computed property of the container: evaluates ``expression`` (the
+    property's definition, over ``alias``); prints back as ``alias.name`` (see :mod:`.computed`)."""
+    alias: str
+    name: str
+    expression: Node
+    position: int = 0
+
+
 # ----------------------------------------------------------------------------------------------- clauses
 @dataclass
 class SelectItem(Node):

@@ -32,7 +32,7 @@ from .evaluator import is_aggregate_call
 from .executor import aggregate_calls_in, projection_names
 from .formatter import format_expression, format_query, format_source
 from .functions.vector_functions import order_by_similarity
-from .source import QuerySource
+from .source import OPTIONAL_COMPUTED_PROPERTIES, QuerySource
 
 PLAN_VERSION = 2
 ORDER_BY_FILTER_PLACEHOLDER = "{documentdb-formattableorderbyquery-filter}"
@@ -54,7 +54,8 @@ def query_plan_response(sql: str, parameters: List[Dict[str, Any]], headers: Map
     :raises CosmosError: 400 for an invalid query, or when it needs a feature the client did not declare.
     """
     from .gateway import GatewayQueryResult
-    prepared = prepare(sql, parameters, udfs=source.udf_resolver())
+    prepared = prepare(sql, parameters, udfs=source.udf_resolver(),
+                       computed=getattr(source, OPTIONAL_COMPUTED_PROPERTIES, None))
     plan = build_query_plan(prepared, source)
     declared = {feature.strip() for feature in (headers.get(HEADER_SUPPORTED_FEATURES) or "").split(",")
                 if feature.strip()}

@@ -65,3 +65,10 @@ OPTIONAL_RID_ORDER = "ordered_by_rid"
 #       The container's ``indexingPolicy``, for index metrics (which paths a query's filter and ORDER BY are
 #       served from, or would need).
 OPTIONAL_INDEXING_POLICY = "indexing_policy"
+
+# Optional attribute a source may set (looked up with ``getattr``):
+#
+#   computed_properties: Mapping[str, Tuple[str, Node]]
+#       The container's computed properties as :func:`.computed.parse_definitions` returns them; queries then
+#       read ``c.<name>`` as the definition's value.
+OPTIONAL_COMPUTED_PROPERTIES = "computed_properties"

@@ -9,7 +9,7 @@ from .. import rid as rids
 from ..errors import bad_request, conflict, method_not_allowed
 from ..storage import Account, Collection, Database, initial_partitions
 from ..wire import Request, Response, metadata_charge
-from . import offers, unique_keys
+from . import computed_properties, offers, unique_keys
 from .time_to_live import validate_default_ttl
 from .container_usage import container_read_headers, partition_statistics, wants_statistics
 from .common import (check_if_match, not_modified, not_modified_since, paged_feed,
@@ -117,6 +117,10 @@ def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
         raise bad_request("The unique key policy is invalid.")
     else:
         properties["uniqueKeyPolicy"] = unique_keys.validate_policy(unique)
+    if body.get("computedProperties") is not None:
+        properties["computedProperties"] = computed_properties.validate(body["computedProperties"])
+    else:
+        properties.pop("computedProperties", None)
     properties.setdefault("conflictResolutionPolicy", dict(DEFAULT_CONFLICT_RESOLUTION))
     properties.setdefault("geospatialConfig", {"type": "Geography"})
     return properties

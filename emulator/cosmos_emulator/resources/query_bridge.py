@@ -12,6 +12,7 @@ from .. import partitioning
 from ..errors import CosmosError, bad_request
 from ..storage import Collection, PhysicalPartition, StoredItem
 from ..wire import Request, Response, dumps, feed_body, format_charge, query_charge, session_tokens
+from . import computed_properties
 
 QUERY_CONTENT_TYPE = "application/query+json"
 
@@ -43,6 +44,7 @@ class CollectionQuerySource:
         self.collection = collection
         self.partition_key_definition = collection.partition_key_definition
         self.indexing_policy = collection.properties.get("indexingPolicy")
+        self.computed_properties = computed_properties.definitions_for(collection.properties)
         self._udf_resolver = udf_resolver
         self._epk_bounds = epk_bounds
         self.touched_ranges: Dict[str, int] = {}

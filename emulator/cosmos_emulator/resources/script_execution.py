@@ -29,6 +29,7 @@ from ..enumerations import TRIGGER_OPERATIONS, TRIGGER_TYPES, canonical
 from ..errors import CosmosError, bad_request, not_found
 from ..storage import Account, Collection, StoredItem
 from ..wire import INVALID_PAYLOAD_MESSAGE, Request, Response, format_charge, write_charge
+from .computed_properties import definitions_for
 from .container_usage import resource_quota_headers
 from .items import MISMATCH_MESSAGE, ItemResult, ItemStore
 
@@ -133,7 +134,8 @@ class PartitionScriptCollection:
         now = collection.now()
         documents = [item.body for item in self._partition.iter_items(self._epk)
                      if not collection.is_expired(item, now)]
-        return prepare(sql, parameters, udfs=self._udf_resolver).run(documents)
+        return prepare(sql, parameters, udfs=self._udf_resolver,
+                       computed=definitions_for(collection.properties)).run(documents)
 
     # ------------------------------------------------------------------------------------------
     def _own(self, doc: Dict[str, Any]) -> None:

@@ -55,6 +55,7 @@ CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "strict_json_bodies": "a request body holding NaN or Infinity (not JSON) answered 400",
     "indexing_policy_defaults": ("the indexing policy stored as the service stores it (default paths filled in, "
                                  "legacy index kinds dropped)"),
+    "computed_properties": "computed properties of a container, evaluated in queries",
     "resource_id_rules": "the service's id length limit for databases and containers (255 characters)",
     "quota_info": ("container quota and usage headers (populate_quota_info), partition statistics and index "
                    "metrics (x-ms-cosmos-index-utilization)"),
@@ -77,6 +78,9 @@ VERCEL_LACKS: Dict[str, str] = {
     "strict_json_bodies": "@vercel/cosmosdb-server answers 500 to a body holding NaN or Infinity",
     "indexing_policy_defaults": ("@vercel/cosmosdb-server stores the indexing policy as sent (no default included or "
                                  "excluded paths, legacy indexes kept)"),
+    "computed_properties": ("@vercel/cosmosdb-server keeps the definitions but has no computed properties in its query "
+                            "engine (no mention in its package), and answers this scenario's partition-scoped queries "
+                            "400 'missing partition keys'"),
     "resource_id_rules": "@vercel/cosmosdb-server accepts database and container ids over 255 characters",
     "quota_info": ("@vercel/cosmosdb-server sends no x-ms-resource-quota/usage headers, no partition statistics and "
                    "no index metrics, and reports index transformation progress -1 (read from its source: "

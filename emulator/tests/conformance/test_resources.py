@@ -131,6 +131,21 @@ def test_defaults_and_validation_as_azure_cosmos_tests_check_them(conformance):
         "ttl": ["container default_ttl=0", "item ttl 0"]})
 
 
+def test_computed_properties_as_azure_cosmos_tests_check_them(conformance):
+    assert conformance.run("resources.computed_properties", needs=["computed_properties"]) == {
+        "definitions read back": True,
+        "cp_lower = group1": 5,
+        "cp_power = 25": 7,
+        "cp_str_len = 9": 2,
+        "undefined cp_upper": 0,
+        "ORDER BY a computed property across partitions": ["i8", "i9", "i7"],
+        "after replace: cp_upper = GROUP2": 3,
+        "after replace: old cp_lower": 0,
+        "replace with a dict": [400, True],
+        "replace without: property absent": True,
+    }
+
+
 def test_conflicts_feed_is_empty_on_a_single_region_account(conformance):
     assert conformance.run("resources.conflicts", needs=["conflicts"]) == {
         "list_conflicts": [],

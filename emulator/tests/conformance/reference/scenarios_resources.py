@@ -237,6 +237,46 @@ def defaults_as_the_service(run: Run) -> None:
                                       "The input ttl '0' is invalid."))
 
 
+@scenario("resources.computed_properties")
+def computed_properties(run: Run) -> None:
+    """The checks of azure-cosmos's own test_computed_properties.py."""
+    from azure.cosmos import exceptions
+    database = run.database()
+    definitions = [{"name": "cp_lower", "query": "SELECT VALUE LOWER(c.db_group) FROM c"},
+                   {"name": "cp_power", "query": "SELECT VALUE POWER(c.val, 2) FROM c"},
+                   {"name": "cp_str_len", "query": "SELECT VALUE LENGTH(c.stringProperty) FROM c"}]
+    container = database.create_container(run.unique("cp"), PartitionKey("/pk"), computed_properties=definitions)
+    for index, (group, value, text) in enumerate([
+            ("GroUp1", 5, "prefixOne"), ("GrOUp1", 5, "prefixTwo"), ("GroUp2", 5, "randomWord1"),
+            ("groUp1", 5, "randomWord2"), ("GroUp3", 5, "randomWord3"), ("GrOUP1", 5, "randomWord4"),
+            ("GroUp2", 5, "randomWord5"), ("group1", 0, "randomWord6"), ("group2", 3, "randomWord7"),
+            ("GroUp3", 2, "randomWord8")]):
+        container.create_item({"id": f"i{index}", "pk": "test", "val": value, "stringProperty": text,
+                               "db_group": group})
+
+    def count(sql: str) -> int:
+        return len(list(container.query_items(sql, partition_key="test")))
+    run.observe("definitions read back", container.read()["computedProperties"] == definitions)
+    run.observe("cp_lower = group1", count('Select * from c Where c.cp_lower = "group1"'))
+    run.observe("cp_power = 25", count("Select * from c Where c.cp_power = 25"))
+    run.observe("cp_str_len = 9", count("Select * from c Where c.cp_str_len = 9"))
+    run.observe("undefined cp_upper", count('Select * from c Where c.cp_upper = "GROUP2"'))
+    run.observe("ORDER BY a computed property across partitions", [item["id"] for item in container.query_items(
+        "SELECT c.id FROM c WHERE c.val < 5 ORDER BY c.cp_power DESC", enable_cross_partition_query=True)])
+    new = [{"name": "cp_upper", "query": "SELECT VALUE UPPER(c.db_group) FROM c"}]
+    database.replace_container(container, partition_key=PartitionKey("/pk"), computed_properties=new)
+    run.observe("after replace: cp_upper = GROUP2", count('Select * from c Where c.cp_upper = "GROUP2"'))
+    run.observe("after replace: old cp_lower", count('Select * from c Where c.cp_lower = "group1"'))
+    try:
+        database.replace_container(container, partition_key=PartitionKey("/pk"), computed_properties=new[0])
+        run.observe("replace with a dict", "succeeded")
+    except exceptions.CosmosHttpResponseError as error:
+        run.observe("replace with a dict", [error.status_code,
+                                            "One of the specified inputs is invalid" in error.http_error_message])
+    database.replace_container(container, partition_key=PartitionKey("/pk"))
+    run.observe("replace without: property absent", "computedProperties" not in container.read())
+
+
 @scenario("resources.conflicts")
 def conflicts(run: Run) -> None:
     database = run.database()
