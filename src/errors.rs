@@ -97,8 +97,61 @@ pub fn build_exception(
     }
 }
 
+/// The service's answer behind a terminal routing failure.
+///
+/// After its own recovery the driver reports a read-session miss (404/1002), a
+/// write-forbidden region (403/3) and a lost account (403/1008) as synthetic
+/// 503/20310, 20311, 20312, keeping the service's error as a source. 4.x raises
+/// the exception of the service's status, so that is the one raised.
+fn terminal_service_error(err: &CosmosError) -> Option<&CosmosError> {
+    let sub_status = err.status().sub_status()?.value();
+    if err.response().is_some() || !(20310..=20312).contains(&sub_status) {
+        return None;
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(wire) = cause.downcast_ref::<CosmosError>() {
+            if wire.response().is_some() {
+                return Some(wire);
+            }
+        }
+        source = cause.source();
+    }
+    None
+}
+
+/// The service status a terminal routing failure stands for, when its answer is not kept.
+fn terminal_service_status(sub_status: u32) -> Option<(u16, u32)> {
+    match sub_status {
+        20310 => Some((404, 1002)),
+        20311 => Some((403, 3)),
+        20312 => Some((403, 1008)),
+        _ => None,
+    }
+}
+
 /// Converts an engine error (service or synthetic) into the 4.x exception.
 pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
+    if let Some(wire) = terminal_service_error(&err) {
+        let message = describe(&err);
+        let status = wire.status();
+        let code = u16::from(status.status_code());
+        let sub_status = status.sub_status().map(|s| u32::from(s.value()));
+        let response = wire.response().expect("checked above");
+        return Python::attach(|py| {
+            let headers = headers_to_dict(py, response.headers());
+            let body = crate::response::body_bytes(response.body());
+            build_exception(
+                py,
+                FailureKind::Http,
+                code,
+                sub_status,
+                headers,
+                &body,
+                &message,
+            )
+        });
+    }
     let status = err.status();
     let code = u16::from(status.status_code());
     let sub_status = status.sub_status().map(|s| u32::from(s.value()));
@@ -114,6 +167,22 @@ pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
                 sub_status,
                 headers,
                 &body,
+                &message,
+            )
+        }
+        None if sub_status.and_then(terminal_service_status).is_some() => {
+            let (code, sub) = sub_status
+                .and_then(terminal_service_status)
+                .expect("checked");
+            let headers = PyDict::new(py);
+            headers.set_item("x-ms-substatus", sub.to_string()).ok();
+            build_exception(
+                py,
+                FailureKind::Http,
+                code,
+                Some(sub),
+                headers,
+                b"",
                 &message,
             )
         }
@@ -258,6 +327,14 @@ mod tests {
             FailureKind::of_synthetic(400, Some(20021)),
             FailureKind::Client
         );
+    }
+
+    #[test]
+    fn terminal_routing_failures_stand_for_the_service_status() {
+        assert_eq!(super::terminal_service_status(20310), Some((404, 1002)));
+        assert_eq!(super::terminal_service_status(20311), Some((403, 3)));
+        assert_eq!(super::terminal_service_status(20312), Some((403, 1008)));
+        assert_eq!(super::terminal_service_status(20010), None);
     }
 
     #[test]

@@ -145,3 +145,12 @@ def test_max_item_count_minus_one(container):
     one_partition = container.query_items("SELECT * FROM c WHERE c.pk = 'pk-1'", partition_key="pk-1",
                                           max_item_count=-1)
     assert _pages(one_partition.by_page()) == [["pk-1-0", "pk-1-1"]]
+
+
+def test_database_and_container_queries_take_the_dict_form(client, container):
+    database_id = container.container_link.split("/")[1]
+    spec = {"query": "SELECT * FROM r WHERE r.id = @id", "parameters": [{"name": "@id", "value": database_id}]}
+    assert [d["id"] for d in client.query_databases(spec)] == [database_id]
+    database = client.get_database_client(database_id)
+    spec = {"query": "SELECT * FROM r WHERE r.id = @id", "parameters": [{"name": "@id", "value": container.id}]}
+    assert [c["id"] for c in database.query_containers(spec)] == [container.id]

@@ -103,3 +103,19 @@ async def test_timeout_keyword_bounds_connecting_async(blackhole_server, key):
     with pytest.raises(exceptions.CosmosClientTimeoutError):
         async with CosmosClient(blackhole_server, key, timeout=0.5):
             pass
+
+
+@pytest.mark.parametrize("status, sub_status, error_class", [
+    (404, 1002, exceptions.CosmosResourceNotFoundError),  # read session not available
+    (403, 3, exceptions.CosmosHttpResponseError),  # write forbidden
+])
+async def test_terminal_routing_failures_raise_the_services_status_async(cosmos_server, container, status,
+                                                                         sub_status, error_class):
+    # After its own recovery the driver gives up; 4.x raises the service's status, not a client-made 503.
+    await container.upsert_item({"id": "a", "pk": "p"})
+    with cosmos_server.fault(operation="read", resourceType="docs", status=status, subStatus=sub_status):
+        with pytest.raises(error_class) as raised:
+            await container.read_item("a", "p")
+    assert (raised.value.status_code, raised.value.sub_status) == (status, sub_status)
+    assert raised.value.response is not None and raised.value.response.status_code == status
+    assert (await container.read_item("a", "p"))["id"] == "a"

@@ -161,3 +161,13 @@ async def test_max_item_count_minus_one_async(container):
     one_partition = container.query_items("SELECT * FROM c WHERE c.pk = 'pk-1'", partition_key="pk-1",
                                           max_item_count=-1)
     assert await _pages(one_partition.by_page()) == [["pk-1-0", "pk-1-1"]]
+
+
+async def test_database_and_container_queries_take_the_dict_form_async(cosmos_server, container):
+    database_id = container.container_link.split("/")[1]
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        spec = {"query": "SELECT * FROM r WHERE r.id = @id", "parameters": [{"name": "@id", "value": database_id}]}
+        assert [d["id"] async for d in client.query_databases(spec)] == [database_id]
+        database = client.get_database_client(database_id)
+        spec = {"query": "SELECT * FROM r WHERE r.id = @id", "parameters": [{"name": "@id", "value": container.id}]}
+        assert [c["id"] async for c in database.query_containers(spec)] == [container.id]

@@ -212,6 +212,19 @@ def item_body(body: Any, *, generate_id: bool, compact_utf8: bool) -> tuple:
     return body, ("" if identifier is None else identifier), data
 
 
+def query_spec(query: Any, parameters: Any) -> tuple:
+    """A query given as text or as 4.x's ``{"query": ..., "parameters": [...]}`` dict.
+
+    :param query: The SQL text, the dict form, or ``None``.
+    :param parameters: The separately given parameters (the dict's own win).
+    :returns: ``(text or None, parameters)``.
+    :rtype: tuple
+    """
+    if isinstance(query, Mapping):
+        return query.get("query"), query.get("parameters", parameters)
+    return query, parameters
+
+
 # The legacy positional form of ContainerProxy.query_items.
 QUERY_POSITIONAL = ("query", "parameters", "partition_key", "enable_cross_partition_query", "max_item_count",
                     "enable_scan_in_query", "populate_query_metrics")
@@ -272,9 +285,7 @@ class QueryRequest:
             kwargs[name] = value
         query = kwargs.pop("query", None)
         parameters = kwargs.pop("parameters", None)
-        if isinstance(query, Mapping):
-            parameters = query.get("parameters", parameters)
-            query = query.get("query")
+        query, parameters = query_spec(query, parameters)
         partition_key = kwargs.pop("partition_key", None)
         feed_range = kwargs.pop("feed_range", None)
         if feed_range is not None and partition_key is not None:
@@ -343,3 +354,23 @@ def is_partition_key_mismatch(error: Any) -> bool:
     :rtype: bool
     """
     return getattr(error, "status_code", None) == 400 and getattr(error, "sub_status", None) == 1001
+
+
+def semantic_rerank_unavailable() -> BaseException:
+    """The error of ``semantic_rerank`` for a client without Microsoft Entra ID credentials.
+
+    The inference service takes only Entra ID (AAD) tokens, and its endpoint comes from
+    ``AZURE_COSMOS_SEMANTIC_RERANKER_INFERENCE_ENDPOINT``; 4.x raises this for a key-authenticated
+    client, and azure-cosmos 5 authenticates with the account key only so far.
+
+    :returns: The exception to raise.
+    :rtype: ~azure.cosmos.exceptions.CosmosHttpResponseError
+    """
+    from .exceptions import CosmosHttpResponseError  # pylint: disable=import-outside-toplevel
+
+    return CosmosHttpResponseError(
+        message="Semantic reranking requires AAD credentials (inference service not initialized): the client "
+                "authenticates with the account key; the inference service takes Microsoft Entra ID tokens and "
+                "its endpoint from AZURE_COSMOS_SEMANTIC_RERANKER_INFERENCE_ENDPOINT.",
+        response=None,
+    )

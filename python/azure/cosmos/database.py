@@ -12,11 +12,7 @@ from . import _request_options
 from ._client_connection import CosmosClientConnection
 from ._cosmos_responses import CosmosDict, CosmosItemPaged
 from ._request_builders import (
-    container_definition,
-    drop_ignored,
-    resource_id,
-    take_arguments,
-    throughput_options,
+    container_definition, drop_ignored, query_spec, resource_id, take_arguments, throughput_options,
     with_continuation,
 )
 from ._request_options import accepts_documented_keywords
@@ -477,6 +473,7 @@ class DatabaseProxy:
         _warn_query_metrics(populate_query_metrics)
         options, _ = _request_options.build(kwargs, self.client_connection.defaults, query=True,
                                             max_item_count=max_item_count, initial_headers=initial_headers)
+        query, parameters = query_spec(query, parameters)
         text = query if query else _LIST_CONTAINERS
         parameter_bytes = dump_parameters(parameters)
         engine = self._engine

@@ -14,8 +14,8 @@ from .. import _request_options
 from .._client_connection import CosmosClientConnection
 from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict, CosmosList
 from .._request_builders import (
-    QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, stale_partition_key_definition,
-    with_continuation,
+    QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, semantic_rerank_unavailable,
+    stale_partition_key_definition, with_continuation,
 )
 from .._request_feeds import change_feed_arguments, from_bounds, is_subset as feed_range_is_subset, latest_session_token
 from .._request_options import accepts_documented_keywords
@@ -1031,3 +1031,22 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         response = await engine.delete_conflict_async(self._database_id, self.id, item_id(conflict),
                                                       await self._partition_key(partition_key), options)
         self.client_connection.no_result(response, hook)
+
+    # ---- semantic reranking -------------------------------------------------------------
+
+    @distributed_trace_async
+    async def semantic_rerank(self, *, context: str, documents: list[str],
+                              options: Optional[dict[str, Any]] = None) -> CosmosDict:
+        """**provisional** Rerank documents by their relevance to a context, with the semantic reranker.
+
+        :keyword str context: The reranking context or query.
+        :keyword list[str] documents: The documents to rerank.
+        :keyword dict[str, Any] options: Reranking options (``return_documents``, ``top_k``, ``batch_size``,
+            ``sort``, ``document_type``, ``target_paths``).
+        :returns: The reranking results.
+        :rtype: ~azure.cosmos.CosmosDict
+        :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: Always, for now: the inference service takes
+            Microsoft Entra ID credentials only, and this client authenticates with the account key (as 4.x
+            raises for a key-authenticated client).
+        """
+        raise semantic_rerank_unavailable()

@@ -12,7 +12,8 @@ from .. import _request_options
 from .._client_connection import CosmosClientConnection, client_settings, parse_connection_string
 from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict
 from .._request_builders import (
-    database_account, drop_ignored, resource_id, take_arguments, throughput_options, with_continuation,
+    database_account, drop_ignored, query_spec, resource_id, take_arguments, throughput_options,
+    with_continuation,
 )
 from .._request_options import accepts_documented_keywords
 from .._serialization import dump_parameters, load_json
@@ -358,6 +359,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         options, _ = _request_options.build(kwargs, self.client_connection.defaults, query=True,
                                             max_item_count=max_item_count, initial_headers=initial_headers,
                                             throughput_bucket=throughput_bucket)
+        query, parameters = query_spec(query, parameters)
         text = query if query else _LIST_DATABASES
         parameter_bytes = dump_parameters(parameters)
 
