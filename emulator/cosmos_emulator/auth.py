@@ -9,7 +9,8 @@ where sig is HMAC-SHA256, keyed by the base64-decoded account key, over::
 lower case. The date must be within 15 minutes of the server clock.
 
 Resource tokens (``type=resource``) are delegated to :attr:`Authenticator.resource_token_verifier`,
-the hook the permissions feature plugs into; without it they are refused with 401.
+the hook the permissions feature plugs into, and Microsoft Entra ID tokens (``type=aad``) to
+:attr:`Authenticator.aad_token_verifier` (:mod:`.aad`); without them they are refused with 401.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from .addressing import Address
 from .errors import CosmosError, unauthorized
 
 ALLOWED_CLOCK_SKEW = datetime.timedelta(minutes=15)
+# The account key every Cosmos DB emulator starts with unless told otherwise.
+WELL_KNOWN_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 
 _WRONG_SIGNATURE = (
     "The input authorization token can't serve the request. The wrong key is being used or the "
@@ -50,6 +53,8 @@ class Authenticator:
             raise ValueError("the account key must be base64") from error
         self.master_key = master_key
         self.resource_token_verifier: Optional[ResourceTokenVerifier] = None
+        # Same signature as resource_token_verifier, for ``type=aad`` bearer tokens (see :mod:`.aad`).
+        self.aad_token_verifier: Optional[ResourceTokenVerifier] = None
 
     def string_to_sign(self, method: str, address: Address, headers: Mapping[str, str]) -> str:
         x_date = headers.get("x-ms-date", "")
@@ -92,8 +97,10 @@ class Authenticator:
             self.resource_token_verifier(address, method, signature, headers)
             return "resource"
         if auth_type == "aad":
-            raise unauthorized("Local Authorization is the only method this emulator supports; "
-                               "AAD tokens are not accepted.")
+            if self.aad_token_verifier is None:
+                raise unauthorized("AAD tokens are not accepted by this emulator.")
+            self.aad_token_verifier(address, method, signature, headers)
+            return "aad"
         raise unauthorized(f"The authorization type '{auth_type}' is not supported.")
 
     @staticmethod

@@ -11,8 +11,9 @@ from typing import Any, Callable, List, Optional, TypeVar
 
 from aiohttp import web
 
+from .aad import AadTokenVerifier
 from .app import EmulatorState, build_application
-from .auth import Authenticator
+from .auth import WELL_KNOWN_KEY, Authenticator
 from .faults import FaultInjector
 from .resource_tokens import ResourceTokenIssuer
 from .storage import Account, DataDirectory
@@ -20,7 +21,6 @@ from .tls import ensure_self_signed, server_context
 
 T = TypeVar("T")
 
-WELL_KNOWN_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 DEFAULT_PORT = 8081
 
 
@@ -62,6 +62,7 @@ class EmulatorServer:
         tokens = ResourceTokenIssuer(self.account, key)
         self.account.services["tokens"] = tokens
         authenticator.resource_token_verifier = tokens.verify
+        authenticator.aad_token_verifier = AadTokenVerifier(key)
         self.state = EmulatorState(self.account, authenticator)
         self._data: Optional[DataDirectory] = None
         self._runner: Optional[web.AppRunner] = None
