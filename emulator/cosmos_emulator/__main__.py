@@ -13,7 +13,7 @@ import signal
 import sys
 from typing import List, Optional
 
-from .server import DEFAULT_PORT, WELL_KNOWN_KEY, EmulatorServer
+from .server import ADVERTISE_DEFAULT, DEFAULT_PORT, WELL_KNOWN_KEY, EmulatorServer
 
 
 def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -31,6 +31,10 @@ def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", help="keep data in this directory across restarts (default: memory)")
     parser.add_argument("--key", default=WELL_KNOWN_KEY, help="account master key (default: the well-known "
                                                              "emulator key)")
+    parser.add_argument("--advertised-host", default=ADVERTISE_DEFAULT,
+                        help="host named by the account document's locations (default: 127.0.0.1 as the official "
+                             "emulator, or the --host address when bound to one other address); 'request' names "
+                             "the host each client used")
     parser.add_argument("--log-level", default="WARNING", help="Python logging level (default WARNING)")
     arguments = parser.parse_args(argv)
     if (arguments.cert is None) != (arguments.cert_key is None):
@@ -43,7 +47,8 @@ def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
 async def serve(arguments: argparse.Namespace) -> None:
     server = EmulatorServer(arguments.host, arguments.port, tls=arguments.tls, cert_file=arguments.cert,
                             key_file=arguments.cert_key, partitions=arguments.partitions,
-                            data_dir=arguments.data_dir, key=arguments.key)
+                            data_dir=arguments.data_dir, key=arguments.key,
+                            advertised_host=None if arguments.advertised_host == "request" else arguments.advertised_host)
     await server.start_async()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -38,9 +38,12 @@ class EmulatorState:
     :param authenticator: checks each request's authorization.
     """
 
-    def __init__(self, account: Account, authenticator: Authenticator):
+    def __init__(self, account: Account, authenticator: Authenticator, advertised_host: Optional[str] = None):
         self.account = account
         self.authenticator = authenticator
+        # The host the account document's locations name (with the scheme and port actually served), as the
+        # official emulator names 127.0.0.1 whatever host the client used; None: the host the client used.
+        self.advertised_host = advertised_host
         self.request_filters: List[RequestFilter] = []
         self.faults = FaultInjector()
         # How injected latency waits (replaceable in tests).
@@ -65,7 +68,7 @@ class EmulatorState:
                 address=address,
                 headers=headers,
                 body=body,
-                base_url=f"{http_request.scheme}://{http_request.host}",
+                base_url=self._base_url(http_request),
                 activity_id=activity_id,
                 query=dict(http_request.query),
             )
@@ -91,6 +94,19 @@ class EmulatorState:
         if fault is not None and fault.drop_connection:
             return await _drop_midway(http_request, response, activity_id)
         return _to_http(response, activity_id)
+
+
+    def _base_url(self, http_request: web.Request) -> str:
+        """``scheme://host:port`` for the account document: the advertised host with the port this connection was
+        accepted on, or (without an advertised host) the host and port the client addressed."""
+        if self.advertised_host is None:
+            return f"{http_request.scheme}://{http_request.host}"
+        transport = http_request.transport
+        sockname = transport.get_extra_info("sockname") if transport is not None else None
+        port = sockname[1] if isinstance(sockname, tuple) and len(sockname) >= 2 else None
+        if port is None:
+            return f"{http_request.scheme}://{http_request.host}"
+        return f"{http_request.scheme}://{self.advertised_host}:{port}"
 
 
 async def _drop_midway(http_request: web.Request, response: Response, activity_id: str) -> web.StreamResponse:

@@ -22,6 +22,9 @@ from .tls import ensure_self_signed, server_context
 T = TypeVar("T")
 
 DEFAULT_PORT = 8081
+# Sentinel: advertise what the official emulator advertises (see default_advertised_host).
+ADVERTISE_DEFAULT = "default"
+LOOPBACK = "127.0.0.1"
 
 
 class EmulatorServer:
@@ -41,12 +44,16 @@ class EmulatorServer:
         service does: one per 10,000 RU/s, so one for a container of up to 10,000 RU/s.
     :keyword data_dir: directory for durable state; None keeps everything in memory.
     :keyword key: the account master key (base64).
+    :keyword advertised_host: the host the account document's locations name, with the scheme and port actually
+        served: by default ``127.0.0.1``, as the official emulator advertises (``https://127.0.0.1:8081/``) whatever
+        host name the client used (a server bound to one other address advertises that address); ``None``
+        advertises the host the client used.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False,
                  cert_file: Optional[str] = None, key_file: Optional[str] = None,
                  partitions: Optional[int] = None, data_dir: Optional[str] = None,
-                 key: str = WELL_KNOWN_KEY):
+                 key: str = WELL_KNOWN_KEY, advertised_host: Optional[str] = ADVERTISE_DEFAULT):
         if (cert_file is None) != (key_file is None):
             raise ValueError("cert_file and key_file go together")
         self.host = host
@@ -63,7 +70,10 @@ class EmulatorServer:
         self.account.services["tokens"] = tokens
         authenticator.resource_token_verifier = tokens.verify
         authenticator.aad_token_verifier = AadTokenVerifier(key)
-        self.state = EmulatorState(self.account, authenticator)
+        if advertised_host == ADVERTISE_DEFAULT:
+            advertised_host = default_advertised_host(host)
+        self.advertised_host = advertised_host
+        self.state = EmulatorState(self.account, authenticator, advertised_host)
         self._data: Optional[DataDirectory] = None
         self._runner: Optional[web.AppRunner] = None
         self._thread: Optional[threading.Thread] = None
@@ -202,6 +212,14 @@ class EmulatorServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def default_advertised_host(bind_host: str) -> str:
+    """``127.0.0.1`` (the official emulator's choice) for a server listening on loopback or on every interface;
+    the listening address itself for a server bound to one other address (127.0.0.1 would not reach it)."""
+    if bind_host in ("", "0.0.0.0", "::", LOOPBACK, "localhost"):
+        return LOOPBACK
+    return f"[{bind_host}]" if ":" in bind_host else bind_host
 
 
 def _load_script_runtime() -> None:

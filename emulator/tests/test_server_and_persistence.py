@@ -108,10 +108,10 @@ def test_tls_with_generated_certificate(tmp_path):
     assert "127.0.0.1" in [str(ip) for ip in names.get_values_for_type(x509.IPAddress)]
 
 
-def test_account_document_follows_request_host(server):
+def test_account_document_names_127_0_0_1_whatever_host_the_client_used(server):
     http = CosmosHttp(server.endpoint.replace("127.0.0.1", "localhost"), server.key)
     account = http.request("GET", "/").json
-    assert account["readableLocations"][0]["databaseAccountEndpoint"] == f"http://localhost:{server.port}/"
+    assert account["readableLocations"][0]["databaseAccountEndpoint"] == f"http://127.0.0.1:{server.port}/"
     assert account["userConsistencyPolicy"]["defaultConsistencyLevel"] == "Session"
     assert isinstance(account["queryEngineConfiguration"], str)
     assert account["enableMultipleWriteLocations"] is False
