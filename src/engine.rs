@@ -8,7 +8,8 @@ use azure_core::credentials::Secret;
 use azure_data_cosmos_driver::models::{AccountReference, ContainerReference, DatabaseReference};
 use azure_data_cosmos_driver::options::{
     BinaryEncodingOptions, ConnectionPoolOptions, ContentResponseOnWrite, DriverOptions,
-    ExcludedRegions, OperationOptions, Region, ServerCertificateValidation, UserAgentSuffix,
+    ExcludedRegions, OperationOptions, Region, ServerCertificateValidation,
+    ThrottlingRetryOptionsBuilder, UserAgentSuffix,
 };
 use azure_data_cosmos_driver::{CosmosDriver, CosmosDriverRuntime, CosmosDriverRuntimeBuilder};
 use pyo3::prelude::*;
@@ -18,7 +19,7 @@ use crate::errors::{client_error, cosmos_error_to_py};
 use crate::operation::with_timeout;
 use crate::options::{ClientOptions, RequestOptions};
 use crate::rest::RestClient;
-use crate::runtime::{block_on, into_awaitable, ProcessGuard};
+use crate::runtime::{block_on, into_awaitable};
 
 /// Driver runtimes (transport, connection pool, caches) shared by the clients of a
 /// process, one per certificate-validation mode. Keyed by pid for fork safety.
@@ -80,7 +81,8 @@ async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRun
     let mut guard = DRIVER_RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
     let entry = guard.get_or_insert_with(|| (pid, HashMap::new()));
     if entry.0 != pid {
-        *entry = (pid, HashMap::new());
+        // Inherited from the parent: leaked, not dropped (see `reconnect_in_child`).
+        std::mem::forget(std::mem::replace(entry, (pid, HashMap::new())));
     }
     Ok(entry.1.entry(verify).or_insert(runtime).clone())
 }
@@ -93,6 +95,18 @@ fn client_operation_options(options: &ClientOptions) -> OperationOptions {
     // Text JSON on the wire, as 4.x sends: bodies are forwarded byte for byte and
     // responses reach Python as the service's own JSON.
     defaults.binary_encoding = Some(BinaryEncodingOptions::new().with_enabled(false));
+    // 4.x's throttling budget (9 retries, 30 s in all, each wait the service's
+    // retry-after), not the driver's own (18 retries, 270 s).
+    defaults.throttling_retry_options = Some(
+        ThrottlingRetryOptionsBuilder::new()
+            .with_max_retry_count(options.throttle_retry_count.unwrap_or(9))
+            .with_max_retry_wait_time(
+                options
+                    .throttle_retry_wait
+                    .unwrap_or(Duration::from_secs(30)),
+            )
+            .build(),
+    );
     if !options.excluded_regions.is_empty() {
         defaults.excluded_regions = Some(
             options
@@ -130,7 +144,6 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
     driver.initialize().await.map_err(cosmos_error_to_py)?;
     let rest = RestClient::new(&options)?;
     Ok(EngineCore {
-        endpoint: options.endpoint,
         driver,
         rest,
         account,
@@ -141,7 +154,6 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
 /// The part of an engine that operations run on; cheap to clone into futures.
 #[derive(Clone)]
 pub struct EngineCore {
-    pub endpoint: String,
     pub driver: Arc<CosmosDriver>,
     /// The signed REST path, for what the driver does not model.
     pub rest: Arc<RestClient>,
@@ -174,21 +186,63 @@ impl EngineCore {
     }
 }
 
+/// The connection of one process: a client inherited across `os.fork()` reconnects
+/// in the child (the parent's driver, sockets and background tasks are not the
+/// child's), as 4.x's clients keep working there.
+struct ProcessCore {
+    pid: u32,
+    core: EngineCore,
+}
+
 /// One connected account (a driver on the process-wide driver runtime).
 #[pyclass(name = "Engine", module = "azure.cosmos._rust", frozen)]
 pub struct PyEngine {
-    pub(crate) core: EngineCore,
-    pub(crate) process: ProcessGuard,
+    options: ClientOptions,
+    // Held only to clone or swap the core, never across I/O.
+    state: std::sync::Mutex<ProcessCore>,
     closed: std::sync::atomic::AtomicBool,
 }
 
 impl PyEngine {
-    fn new(core: EngineCore) -> Self {
+    fn new(options: ClientOptions, core: EngineCore) -> Self {
         Self {
-            core,
-            process: ProcessGuard::current(),
+            options,
+            state: std::sync::Mutex::new(ProcessCore {
+                pid: std::process::id(),
+                core,
+            }),
             closed: Default::default(),
         }
+    }
+
+    fn current_core(&self) -> Option<EngineCore> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        (state.pid == std::process::id()).then(|| state.core.clone())
+    }
+
+    /// Connects again in a forked child, on first use there.
+    fn reconnect_in_child(&self) -> PyResult<EngineCore> {
+        let options = self.options.clone();
+        let core = Python::attach(|py| {
+            block_on(py, with_timeout(options.timeout, connect(options.clone())))
+        })?;
+        let pid = std::process::id();
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.pid == pid {
+            // Another thread of the child reconnected first.
+            return Ok(state.core.clone());
+        }
+        let inherited = std::mem::replace(
+            &mut *state,
+            ProcessCore {
+                pid,
+                core: core.clone(),
+            },
+        );
+        // The parent's driver belongs to threads that do not exist here: dropping it
+        // could wait on them or on locks they held at the fork. Leak it deliberately.
+        std::mem::forget(inherited);
+        Ok(core)
     }
 
     /// The core and the options of one operation, with the client-wide defaults applied.
@@ -201,15 +255,17 @@ impl PyEngine {
         Ok((core, options))
     }
 
-    /// The core for an operation, after checking this object may still be used here.
+    /// The core for an operation, after checking this object may still be used.
     pub(crate) fn ready(&self) -> PyResult<EngineCore> {
-        self.process.check()?;
         if self.closed.load(std::sync::atomic::Ordering::Acquire) {
             return Err(pyo3::exceptions::PyRuntimeError::new_err(
                 "this CosmosClient has been closed",
             ));
         }
-        Ok(self.core.clone())
+        match self.current_core() {
+            Some(core) => Ok(core),
+            None => self.reconnect_in_child(),
+        }
     }
 }
 
@@ -218,10 +274,11 @@ impl PyEngine {
     #[staticmethod]
     fn connect(py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
         let options = ClientOptions::from_dict(options)?;
+        let kept = options.clone();
         block_on(
             py,
             with_timeout(options.timeout, async move {
-                connect(options).await.map(PyEngine::new)
+                connect(options).await.map(|core| PyEngine::new(kept, core))
             }),
         )
     }
@@ -232,17 +289,18 @@ impl PyEngine {
         options: &Bound<'py, PyDict>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = ClientOptions::from_dict(options)?;
+        let kept = options.clone();
         into_awaitable(
             py,
             with_timeout(options.timeout, async move {
-                connect(options).await.map(PyEngine::new)
+                connect(options).await.map(|core| PyEngine::new(kept, core))
             }),
         )
     }
 
     #[getter]
     fn endpoint(&self) -> &str {
-        &self.core.endpoint
+        &self.options.endpoint
     }
 
     fn close(&self) {
@@ -256,6 +314,6 @@ impl PyEngine {
     }
 
     fn __repr__(&self) -> String {
-        format!("<Engine endpoint={:?}>", self.core.endpoint)
+        format!("<Engine endpoint={:?}>", self.options.endpoint)
     }
 }

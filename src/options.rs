@@ -266,6 +266,10 @@ pub struct ClientOptions {
     pub request_timeout: Option<Duration>,
     /// Budget for the connect step itself (account read), like 4.x's `timeout`.
     pub timeout: Option<Duration>,
+    /// Throttling (429) retries: at most this many (4.x: 9) ...
+    pub throttle_retry_count: Option<u32>,
+    /// ... waiting at most this long in all (4.x: 30 s).
+    pub throttle_retry_wait: Option<Duration>,
 }
 
 const CLIENT_KEYS: &[&str] = &[
@@ -279,6 +283,8 @@ const CLIENT_KEYS: &[&str] = &[
     "connection_timeout",
     "request_timeout",
     "timeout",
+    "throttle_retry_count",
+    "throttle_retry_wait",
 ];
 
 impl ClientOptions {
@@ -299,6 +305,8 @@ impl ClientOptions {
             connection_timeout: seconds(get(dict, "connection_timeout")?),
             request_timeout: seconds(get(dict, "request_timeout")?),
             timeout: seconds(get(dict, "timeout")?),
+            throttle_retry_count: get(dict, "throttle_retry_count")?,
+            throttle_retry_wait: seconds(get(dict, "throttle_retry_wait")?),
         })
     }
 }

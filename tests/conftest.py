@@ -150,16 +150,22 @@ class ServerInfo:
         return capability not in self.missing
 
     @contextlib.contextmanager
-    def fault(self, **rule: object) -> Iterator[None]:
+    def fault(self, **rule: object) -> Iterator[Callable[[], int]]:
         """Injects a fault rule for the duration of a ``with`` block (servers with ``faults``).
 
         :param rule: the rule as the emulator's ``POST /_emulator/faults`` takes it, e.g.
             ``operation="read", resourceType="docs", delayMs=5000``.
+        :returns: (as the ``with`` target) a callable giving how many requests the rule has answered.
         """
         self.skip_unless("faults")
         created = self._admin("POST", "_emulator/faults", rule)
+
+        def hits() -> int:
+            rules = self._admin("GET", "_emulator/faults", None)["rules"]
+            return next(r["hits"] for r in rules if r["id"] == created["id"])
+
         try:
-            yield
+            yield hits
         finally:
             self._admin("DELETE", f"_emulator/faults/{created['id']}", None)
 

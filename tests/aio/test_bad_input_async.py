@@ -115,3 +115,13 @@ async def test_malformed_feed_range_is_a_value_error_async(offline_container):
 async def test_full_text_score_scope_is_validated_async(offline_container):
     with pytest.raises(ValueError, match="full_text_score_scope"):
         offline_container.query_items("SELECT * FROM c", full_text_score_scope="Everywhere")
+
+
+async def test_parameters_that_are_not_a_list_of_dicts_are_a_type_error_naming_them_async(offline_container):
+    # 4.x takes a string apart character by character into a confusing error; this names the parameter.
+    with pytest.raises(TypeError, match="parameters must be a list"):
+        offline_container.query_items("SELECT * FROM c WHERE c.v = @v", parameters="@v", partition_key="p")
+    with pytest.raises(TypeError, match="parameters must be a list"):
+        offline_container.query_items("SELECT * FROM c WHERE c.v = @v", parameters={"name": "@v", "value": 1})
+    with pytest.raises(TypeError, match="string 'name'"):
+        offline_container.query_items("SELECT * FROM c WHERE c.v = @v", parameters=[("@v", 1)])

@@ -29,6 +29,36 @@ def _async_child(endpoint, key, kwargs, queue):
         queue.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
+def _async_inherited_child(client, queue):
+    async def main():
+        return [db["id"] async for db in client.list_databases()]
+
+    try:
+        queue.put(("used", asyncio.run(main())))
+    except BaseException as exc:  # noqa: BLE001
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.fork is POSIX only")
+async def test_fork_child_uses_the_inherited_client_async(cosmos_server):
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        db = await client.create_database(f"fork-inherited-{os.getpid()}-{time.monotonic_ns()}")
+        try:
+            ctx = multiprocessing.get_context("fork")
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_async_inherited_child, args=(client, queue))
+            proc.start()
+            result = await asyncio.get_running_loop().run_in_executor(None, queue.get, True, 60)
+            proc.join(timeout=30)
+            assert proc.exitcode == 0
+            assert result[0] == "used", result
+            assert db.id in result[1]
+            # The parent's client is untouched by the child's reconnect.
+            assert db.id in [d["id"] async for d in client.list_databases()]
+        finally:
+            await client.delete_database(db.id)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="os.fork is POSIX only")
 async def test_fork_child_gets_working_runtime_async(cosmos_server):
     async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:

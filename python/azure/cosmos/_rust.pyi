@@ -49,6 +49,8 @@ class ClientOptions(TypedDict, total=False):
     connection_timeout: float  # seconds
     request_timeout: float  # seconds, per HTTP attempt
     timeout: float  # seconds, budget for connecting (the account read)
+    throttle_retry_count: int  # 429 retries at most (default 9, as 4.x)
+    throttle_retry_wait: float  # seconds of 429 waits at most, in all (default 30, as 4.x)
 
 class RequestOptions(TypedDict, total=False):
     session_token: str

@@ -10,6 +10,7 @@ once, with orjson.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
 import orjson
@@ -43,11 +44,20 @@ def dump_parameters(parameters: Optional[Any]) -> bytes:
     :param parameters: The 4.x ``parameters`` argument, or ``None``.
     :returns: A JSON array; ``b"[]"`` when there are none.
     :rtype: bytes
-    :raises TypeError: A parameter value is not JSON serialisable.
+    :raises TypeError: ``parameters`` is not a list of ``{"name": ..., "value": ...}`` dicts (a string is
+        refused by name rather than taken apart character by character), or a value is not JSON serialisable.
     """
     if not parameters:
         return b"[]"
-    return dump_json(list(parameters))
+    if isinstance(parameters, (str, bytes, bytearray, Mapping)) or not isinstance(parameters, Iterable):
+        raise TypeError("parameters must be a list of {'name': '@...', 'value': ...} dicts, got "
+                        f"{type(parameters).__name__} {parameters!r:.60}")
+    parameters = list(parameters)
+    for parameter in parameters:
+        if not isinstance(parameter, Mapping) or not isinstance(parameter.get("name"), str):
+            raise TypeError("every query parameter must be a dict with a string 'name' (and a 'value'), got "
+                            f"{parameter!r:.60}")
+    return dump_json(parameters)
 
 
 def load_json(data: bytes) -> Any:
