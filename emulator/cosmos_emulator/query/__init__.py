@@ -14,6 +14,8 @@ import re
 from typing import Any, Dict, Iterable, List, Optional
 
 from .computed import Definitions, expand
+from .vector_policy import Embeddings
+from .vector_policy import apply as apply_vector_policy
 from .errors import EMPTY_QUERY_CODE, bad_request, query_error
 from .evaluator import QueryContext
 from .executor import CompiledQuery
@@ -52,16 +54,19 @@ class PreparedQuery:
     :param udfs: resolver for ``udf.name(...)`` calls.
     :param computed: the container's computed properties (see :mod:`.computed`), expanded where the query
         names them.
+    :param embeddings: the container's vector embeddings (see :mod:`.vector_policy`), whose distance function
+        ``VectorDistance`` uses by default.
     """
 
     def __init__(self, sql: str, parameters: Optional[List[Dict[str, Any]]] = None, *,
-                 udfs: Optional[UdfResolver] = None, computed: Optional[Definitions] = None):
+                 udfs: Optional[UdfResolver] = None, computed: Optional[Definitions] = None,
+                 embeddings: Optional[Embeddings] = None):
         if not isinstance(sql, str):
             raise bad_request("The query text must be a string.")
         if not sql.strip():
             raise query_error(EMPTY_QUERY_CODE, "Syntax error, unexpected end of file.", 0, len(sql))
         self.sql = sql
-        self.syntax = expand(parse_query(sql), computed)
+        self.syntax = apply_vector_policy(expand(parse_query(sql), computed), embeddings)
         self.context = QueryContext(bind_parameters(parameters), udfs)
         self.compiled = CompiledQuery(self.syntax, self.context)
 
@@ -80,13 +85,15 @@ class PreparedQuery:
 
 
 def prepare(sql: str, parameters: Optional[List[Dict[str, Any]]] = None, *,
-            udfs: Optional[UdfResolver] = None, computed: Optional[Definitions] = None) -> PreparedQuery:
+            udfs: Optional[UdfResolver] = None, computed: Optional[Definitions] = None,
+            embeddings: Optional[Embeddings] = None) -> PreparedQuery:
     """Parse and bind a query.
 
     :param sql: the query text.
     :param parameters: ``[{"name": "@x", "value": ...}, ...]``.
     :keyword udfs: resolver for ``udf.name(...)`` calls.
     :keyword computed: the container's computed properties.
+    :keyword embeddings: the container's vector embeddings by path.
     :raises CosmosError: 400 BadRequest for syntax or semantic errors.
     """
-    return PreparedQuery(sql, parameters, udfs=udfs, computed=computed)
+    return PreparedQuery(sql, parameters, udfs=udfs, computed=computed, embeddings=embeddings)

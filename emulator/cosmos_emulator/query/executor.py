@@ -206,6 +206,11 @@ class CompiledQuery:
         self._sort_keys = [(self.expressions.compile(item.expression, order_scope),
                             item.descending != order_by_similarity(item.expression))
                            for item in query.order_by]
+        # Scores (VectorDistance, FullTextScore, RRF) rank only the documents they score: a row whose score is
+        # undefined (no vector, a vector of other dimensions) is left out rather than sorted first.
+        self._score_positions = [position for position, item in enumerate(query.order_by)
+                                 if isinstance(item.expression, n.FunctionCall) and not item.expression.is_udf
+                                 and item.expression.name.upper() in ("VECTORDISTANCE", "FULLTEXTSCORE", "RRF")]
         self.distinct = select.distinct
         self.top = self._count(select.top, TOP_VALUE_CODE,
                                "The count value provided for a TOP clause must be an integer.")
@@ -383,6 +388,9 @@ class CompiledQuery:
         return [row for _, row in self._sort_keyed(self._keyed(rows))]
 
     def _sort_keyed(self, keyed: List[Tuple[List[Any], Row]]) -> List[Tuple[List[Any], Row]]:
+        if self._score_positions:
+            keyed = [pair for pair in keyed if all(pair[0][position] is not UNDEFINED
+                                                   for position in self._score_positions)]
         # Ties keep document (_rid) order, reversed when the first key is descending, as the service's
         # index scan does; clients merging ranges rely on it.
         if self._sort_keys[0][1]:

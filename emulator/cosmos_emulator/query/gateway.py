@@ -30,8 +30,8 @@ from .errors import bad_request
 from .executor import compare_to_boundary, rid_order_key
 from .metrics import (INDEX_UTILIZATION_HEADER, QUERY_METRICS_HEADER, encode_index_utilization, index_utilization,
                       query_metrics)
-from .source import (OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_ID_LOOKUP, OPTIONAL_INDEXING_POLICY,
-                     OPTIONAL_RID_ORDER, QuerySource)
+from .source import (OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_ID_LOOKUP, OPTIONAL_INDEXING_POLICY, OPTIONAL_RID_ORDER,
+                     OPTIONAL_VECTOR_EMBEDDINGS, QuerySource)
 
 # Measured on the service: no x-ms-max-item-count (or 0) gives pages of 1000 items.
 DEFAULT_PAGE_SIZE = 1000
@@ -101,7 +101,8 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
         return query_plan_response(sql, parameters, headers, source)
     started = time.perf_counter()
     prepared = prepare(sql, parameters, udfs=source.udf_resolver(),
-                       computed=getattr(source, OPTIONAL_COMPUTED_PROPERTIES, None))
+                       computed=getattr(source, OPTIONAL_COMPUTED_PROPERTIES, None),
+                       embeddings=getattr(source, OPTIONAL_VECTOR_EMBEDDINGS, None))
     resume_filter = body.get("resumeFilter") if isinstance(body, dict) else None
     if isinstance(resume_filter, dict):
         prepared.compiled.resume_filter = resume_filter

@@ -32,7 +32,7 @@ from .evaluator import is_aggregate_call
 from .executor import aggregate_calls_in, projection_names
 from .formatter import format_expression, format_query, format_source
 from .functions.vector_functions import order_by_similarity
-from .source import OPTIONAL_COMPUTED_PROPERTIES, QuerySource
+from .source import OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_VECTOR_EMBEDDINGS, QuerySource
 
 PLAN_VERSION = 2
 ORDER_BY_FILTER_PLACEHOLDER = "{documentdb-formattableorderbyquery-filter}"
@@ -55,7 +55,8 @@ def query_plan_response(sql: str, parameters: List[Dict[str, Any]], headers: Map
     """
     from .gateway import GatewayQueryResult
     prepared = prepare(sql, parameters, udfs=source.udf_resolver(),
-                       computed=getattr(source, OPTIONAL_COMPUTED_PROPERTIES, None))
+                       computed=getattr(source, OPTIONAL_COMPUTED_PROPERTIES, None),
+                       embeddings=getattr(source, OPTIONAL_VECTOR_EMBEDDINGS, None))
     plan = build_query_plan(prepared, source)
     declared = {feature.strip() for feature in (headers.get(HEADER_SUPPORTED_FEATURES) or "").split(",")
                 if feature.strip()}

@@ -72,3 +72,10 @@ OPTIONAL_INDEXING_POLICY = "indexing_policy"
 #       The container's computed properties as :func:`.computed.parse_definitions` returns them; queries then
 #       read ``c.<name>`` as the definition's value.
 OPTIONAL_COMPUTED_PROPERTIES = "computed_properties"
+
+# Optional attribute a source may set (looked up with ``getattr``):
+#
+#   vector_embeddings: Mapping[tuple, dict]
+#       The container's vector embeddings by path segments (:func:`.vector_policy.embeddings_by_path`);
+#       ``VectorDistance`` over those paths uses their distance function unless the query says otherwise.
+OPTIONAL_VECTOR_EMBEDDINGS = "vector_embeddings"

@@ -9,7 +9,7 @@ from .. import rid as rids
 from ..errors import bad_request, conflict, method_not_allowed
 from ..storage import Account, Collection, Database, initial_partitions
 from ..wire import Request, Response, metadata_charge
-from . import computed_properties, offers, unique_keys
+from . import computed_properties, offers, search_policies, unique_keys
 from .time_to_live import validate_default_ttl
 from .container_usage import container_read_headers, partition_statistics, wants_statistics
 from .common import (check_if_match, not_modified, not_modified_since, paged_feed,
@@ -129,9 +129,11 @@ def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
 def _create(account: Account, database: Database, request: Request) -> Response:
     body = request.json_object_body()
     collection_id = validate_id(body.get("id"), what="collection")
+    # Definitions are checked before the id is looked up: an invalid body is 400 even under an existing id.
+    properties = _validated_properties(body)
+    search_policies.validate(body, properties["indexingPolicy"])
     if collection_id in database.collections:
         raise conflict()
-    properties = _validated_properties(body)
     properties["id"] = collection_id
     content = offers.throughput_from_headers(request)
     if content is None and offers.offer_for(account, database.rid) is None:
@@ -164,6 +166,7 @@ def _replace(account: Account, collection: Collection, request: Request) -> Resp
     if body.get("id") != collection.id:
         raise bad_request("The id of the container in the body does not match the id in the request path.")
     properties = _validated_properties(body)
+    search_policies.validate(body, properties["indexingPolicy"], collection.properties)
     old_definition = collection.partition_key_definition
     new_definition = properties["partitionKey"]
     if "partitionKey" in body and (new_definition.get("paths") != old_definition.get("paths")

@@ -12,6 +12,7 @@ from .. import partitioning
 from ..errors import CosmosError, bad_request
 from ..storage import Collection, PhysicalPartition, StoredItem
 from ..wire import Request, Response, dumps, feed_body, format_charge, query_charge, session_tokens
+from ..query.vector_policy import embeddings_by_path
 from . import computed_properties
 
 QUERY_CONTENT_TYPE = "application/query+json"
@@ -45,6 +46,7 @@ class CollectionQuerySource:
         self.partition_key_definition = collection.partition_key_definition
         self.indexing_policy = collection.properties.get("indexingPolicy")
         self.computed_properties = computed_properties.definitions_for(collection.properties)
+        self.vector_embeddings = embeddings_by_path(collection.properties.get("vectorEmbeddingPolicy"))
         self._udf_resolver = udf_resolver
         self._epk_bounds = epk_bounds
         self.touched_ranges: Dict[str, int] = {}

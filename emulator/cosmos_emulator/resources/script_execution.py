@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ..enumerations import TRIGGER_OPERATIONS, TRIGGER_TYPES, canonical
 from ..errors import CosmosError, bad_request, not_found
+from ..query.vector_policy import embeddings_by_path
 from ..storage import Account, Collection, StoredItem
 from ..wire import INVALID_PAYLOAD_MESSAGE, Request, Response, format_charge, write_charge
 from .computed_properties import definitions_for
@@ -134,8 +135,9 @@ class PartitionScriptCollection:
         now = collection.now()
         documents = [item.body for item in self._partition.iter_items(self._epk)
                      if not collection.is_expired(item, now)]
-        return prepare(sql, parameters, udfs=self._udf_resolver,
-                       computed=definitions_for(collection.properties)).run(documents)
+        return prepare(sql, parameters, udfs=self._udf_resolver, computed=definitions_for(collection.properties),
+                       embeddings=embeddings_by_path(collection.properties.get("vectorEmbeddingPolicy"))
+                       ).run(documents)
 
     # ------------------------------------------------------------------------------------------
     def _own(self, doc: Dict[str, Any]) -> None:

@@ -56,6 +56,8 @@ CONFORMANCE_CAPABILITIES: Dict[str, str] = {
     "indexing_policy_defaults": ("the indexing policy stored as the service stores it (default paths filled in, "
                                  "legacy index kinds dropped)"),
     "computed_properties": "computed properties of a container, evaluated in queries",
+    "search_policies": ("vector embedding, vector index and full-text policies validated as the service does, and "
+                        "VectorDistance using the container's distance function"),
     "resource_id_rules": "the service's id length limit for databases and containers (255 characters)",
     "quota_info": ("container quota and usage headers (populate_quota_info), partition statistics and index "
                    "metrics (x-ms-cosmos-index-utilization)"),
@@ -78,6 +80,9 @@ VERCEL_LACKS: Dict[str, str] = {
     "strict_json_bodies": "@vercel/cosmosdb-server answers 500 to a body holding NaN or Infinity",
     "indexing_policy_defaults": ("@vercel/cosmosdb-server stores the indexing policy as sent (no default included or "
                                  "excluded paths, legacy indexes kept)"),
+    "search_policies": ("@vercel/cosmosdb-server creates containers with invalid vector and full-text definitions "
+                        "(measured) and refuses ORDER BY VectorDistance (400 'could not be mapped to a document "
+                        "path')"),
     "computed_properties": ("@vercel/cosmosdb-server keeps the definitions but has no computed properties in its query "
                             "engine (no mention in its package), and answers this scenario's partition-scoped queries "
                             "400 'missing partition keys'"),

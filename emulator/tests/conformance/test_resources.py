@@ -146,6 +146,18 @@ def test_computed_properties_as_azure_cosmos_tests_check_them(conformance):
     }
 
 
+def test_search_policies_and_vector_search(conformance):
+    assert conformance.run("resources.search_policies", needs=["search_policies"]) == {
+        "vector index without embedding policy": [400, True],
+        "invalid vector index type": [400, True],
+        "invalid data type": [400, True],
+        "invalid full-text path": [400, True],
+        "full-text index without its path": [400, True],
+        "nearest three by the policy's euclidean distance": ["v0", "v1", "v2"],
+        "replace without the embedding policy": [400, True],
+    }
+
+
 def test_conflicts_feed_is_empty_on_a_single_region_account(conformance):
     assert conformance.run("resources.conflicts", needs=["conflicts"]) == {
         "list_conflicts": [],

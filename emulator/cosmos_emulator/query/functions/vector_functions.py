@@ -27,6 +27,8 @@ def vector_distance(first, second, brute_force=False, options=UNDEFINED):
         return UNDEFINED
     if brute_force is not UNDEFINED and not is_boolean(brute_force):
         return UNDEFINED
+    if is_object(options) and is_number(options.get("dimensions")) and len(first) != options["dimensions"]:
+        return UNDEFINED  # not a vector of the container's embedding
     function = _distance_function(options)
     if function == "euclidean":
         return number_result(math.sqrt(sum((a - b) ** 2 for a, b in zip(first, second))))

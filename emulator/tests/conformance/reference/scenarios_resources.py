@@ -277,6 +277,54 @@ def computed_properties(run: Run) -> None:
     run.observe("replace without: property absent", "computedProperties" not in container.read())
 
 
+@scenario("resources.search_policies")
+def search_policies(run: Run) -> None:
+    """Checks of azure-cosmos's own test_vector_policy.py / test_full_text_policy.py, and a vector search over
+    every partition with the container's distance function."""
+    from azure.cosmos import exceptions
+    database = run.database()
+
+    def refusal(phrase, **kwargs):
+        try:
+            database.create_container(run.unique("bad"), PartitionKey("/id"), **kwargs)
+        except exceptions.CosmosHttpResponseError as error:
+            return [error.status_code, phrase in error.http_error_message]
+        return ["succeeded"]
+    embeddings = {"vectorEmbeddings": [{"path": "/vector1", "dataType": "float32", "dimensions": 256,
+                                        "distanceFunction": "euclidean"}]}
+    run.observe("vector index without embedding policy", refusal(
+        "vector1 not matching in Embedding's path", indexing_policy={"vectorIndexes": [
+            {"path": "/vector1", "type": "flat"}]}))
+    run.observe("invalid vector index type", refusal(
+        "Index Type::notFlat is invalid", vector_embedding_policy=embeddings,
+        indexing_policy={"vectorIndexes": [{"path": "/vector1", "type": "notFlat"}]}))
+    run.observe("invalid data type", refusal("Vector Embedding Policy has an invalid DataType", vector_embedding_policy={
+        "vectorEmbeddings": [dict(embeddings["vectorEmbeddings"][0], dataType="float33")]}))
+    run.observe("invalid full-text path", refusal(
+        "The Full Text Policy contains an invalid Path: abstract",
+        full_text_policy={"defaultLanguage": "en-US", "fullTextPaths": [{"path": "abstract", "language": "en-US"}]}))
+    run.observe("full-text index without its path", refusal(
+        "Missing path in full-text index specification at index (0)",
+        full_text_policy={"defaultLanguage": "en-US", "fullTextPaths": [{"path": "/abstract", "language": "en-US"}]},
+        indexing_policy={"fullTextIndexes": [{"not_path": "abstract"}]}))
+    policy = {"vectorEmbeddings": [{"path": "/embedding", "dataType": "float32", "dimensions": 3,
+                                    "distanceFunction": "euclidean"}]}
+    container = database.create_container(run.unique("vec"), PartitionKey("/pk"), vector_embedding_policy=policy,
+                                          indexing_policy={"vectorIndexes": [{"path": "/embedding", "type": "flat"}]})
+    for index, vector in enumerate([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [-1, 0, 0], [3, 0, 0]]):
+        container.create_item({"id": f"v{index}", "pk": f"p{index}", "embedding": vector})
+    rows = container.query_items("SELECT TOP 3 c.id FROM c ORDER BY VectorDistance(c.embedding, @q)",
+                                 parameters=[{"name": "@q", "value": [1, 0, 0]}], enable_cross_partition_query=True)
+    run.observe("nearest three by the policy's euclidean distance", [row["id"] for row in rows])
+    try:
+        database.replace_container(container, PartitionKey("/pk"),
+                                   indexing_policy={"vectorIndexes": [{"path": "/embedding", "type": "flat"}]})
+        run.observe("replace without the embedding policy", "succeeded")
+    except exceptions.CosmosHttpResponseError as error:
+        run.observe("replace without the embedding policy",
+                    [error.status_code, "not matching in Embedding's path" in error.http_error_message])
+
+
 @scenario("resources.conflicts")
 def conflicts(run: Run) -> None:
     database = run.database()
