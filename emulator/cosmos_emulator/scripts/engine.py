@@ -38,8 +38,12 @@ def _json(value: Any) -> str:
 
 
 def _literal(text: Optional[str]) -> str:
-    """A JavaScript string literal (JSON strings are valid ones) or ``null``."""
-    return "null" if text is None else orjson.dumps(text).decode()
+    """A JavaScript string literal or ``null``: the JSON string, with U+2028/U+2029 escaped (JSON allows them raw
+    but JavaScript before ES2019 ends a string literal at them), so a script body or argument holding these line
+    separators (or U+0085) reaches the runtime intact whatever the engine's edition."""
+    if text is None:
+        return "null"
+    return orjson.dumps(text).decode().replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 class ScriptEngine:

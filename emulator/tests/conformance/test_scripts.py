@@ -69,3 +69,11 @@ def test_trigger_values_read_back_as_written(conformance):
         "listed: type and operation": [["pre", "all"]],
         "the lower-case pre-trigger runs on create": True,
     }
+
+
+def test_line_separators_in_stored_procedure_bodies(conformance):
+    assert conformance.run("scripts.line_separators_in_bodies", needs=["sprocs"]) == {
+        "create": 201,
+        "body read back as written": True,
+        "execute": ["in\u2028put", "a\u2028b", "c\u2029d", "e\u0085f"],
+    }

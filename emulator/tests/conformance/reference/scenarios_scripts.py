@@ -190,3 +190,14 @@ def trigger_values_as_written(run: Run) -> None:
                                                for t in scripts.list_triggers()])
     created = container.create_item({"id": "a", "pk": "p"}, pre_trigger_include="stamp")
     run.observe("the lower-case pre-trigger runs on create", created.get("stamped"))
+
+
+@scenario("scripts.line_separators_in_bodies")
+def line_separators_in_bodies(run: Run) -> None:
+    """U+2028, U+2029 and U+0085 in a stored procedure's string literals (json.dumps sends them as \\u escapes)."""
+    container = run.database().create_container("separators", PartitionKey("/pk"))
+    body = "function (x) { getContext().getResponse().setBody([x, 'a\u2028b', \"c\u2029d\", `e\u0085f`]); }"
+    run.observe("create", run.status(lambda: container.scripts.create_stored_procedure({"id": "s", "body": body})))
+    run.observe("body read back as written", container.scripts.get_stored_procedure("s")["body"] == body)
+    run.observe("execute", container.scripts.execute_stored_procedure("s", partition_key="p",
+                                                                      params=["in\u2028put"]))
