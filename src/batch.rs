@@ -10,7 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::engine::{EngineCore, PyEngine};
-use crate::operation::execute_within;
+use crate::errors::write_error_to_py;
+use crate::operation::execute_within_mapping_errors;
 use crate::options::RequestOptions;
 use crate::partition_key;
 use crate::response::PyResponse;
@@ -24,10 +25,15 @@ async fn execute_batch(
     body: Vec<u8>,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    execute_within(core, options, |core| async move {
-        let reference = core.container(&database, &container).await?;
-        Ok(CosmosOperation::batch(reference, partition_key).with_body(body))
-    })
+    execute_within_mapping_errors(
+        core,
+        options,
+        |core| async move {
+            let reference = core.container(&database, &container).await?;
+            Ok(CosmosOperation::batch(reference, partition_key).with_body(body))
+        },
+        write_error_to_py,
+    )
     .await
 }
 

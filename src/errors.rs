@@ -197,6 +197,48 @@ pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
     })
 }
 
+/// The transport failure behind a write whose final answer may be the effect of the
+/// driver's own retry: an earlier attempt failed after it may have reached the
+/// service, and the retry was answered 404, 409 or 412 (the item the first attempt
+/// deleted, created or changed). 4.x does not resend writes by default and reports
+/// that first failure; so does this, rather than a conflict the client itself caused.
+fn ambiguous_write_failure(err: &CosmosError) -> Option<String> {
+    err.response()?;
+    if !matches!(u16::from(err.status().status_code()), 404 | 409 | 412) {
+        return None;
+    }
+    let diagnostics = err.diagnostics()?;
+    let requests = diagnostics.requests();
+    let (_, earlier) = requests.split_last()?;
+    earlier
+        .iter()
+        .find(|request| request.request_sent().may_have_been_sent() && request.error().is_some())
+        .and_then(|request| request.error().map(str::to_owned))
+}
+
+/// Converts the error of a write (create, upsert, replace, delete, patch, batch).
+pub fn write_error_to_py(err: CosmosError) -> PyErr {
+    if let Some(cause) = ambiguous_write_failure(&err) {
+        let code = u16::from(err.status().status_code());
+        let message = format!(
+            "the connection failed after the write was sent ({cause}), so it may or may not have been \
+             applied; the engine's retry was answered {code}, which can be the first attempt's own effect"
+        );
+        return Python::attach(|py| {
+            build_exception(
+                py,
+                FailureKind::Response,
+                503,
+                None,
+                PyDict::new(py),
+                b"",
+                &message,
+            )
+        });
+    }
+    cosmos_error_to_py(err)
+}
+
 /// A PATCH the driver refuses before sending because the service would refuse it
 /// too (it targets `/id` or the partition key): 4.x sends such a patch and raises
 /// the service's 400 as `CosmosHttpResponseError`, so the same class and status are
@@ -223,7 +265,7 @@ pub fn patch_error_to_py(err: CosmosError) -> PyErr {
             )
         });
     }
-    cosmos_error_to_py(err)
+    write_error_to_py(err)
 }
 
 /// The error and its causes, outermost first: transport failures carry the useful

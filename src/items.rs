@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::engine::{EngineCore, PyEngine};
-use crate::errors::{cosmos_error_to_py, patch_error_to_py};
+use crate::errors::{cosmos_error_to_py, patch_error_to_py, write_error_to_py};
 use crate::feed_ranges;
 use crate::operation::execute_within_mapping_errors;
 use crate::options::RequestOptions;
@@ -70,10 +70,10 @@ impl ItemCall {
         if matches!(kind, ItemOperation::Patch) {
             options.server_side_patch = true;
         }
-        let map_error = if matches!(kind, ItemOperation::Patch) {
-            patch_error_to_py
-        } else {
-            cosmos_error_to_py
+        let map_error = match kind {
+            ItemOperation::Patch => patch_error_to_py,
+            ItemOperation::Read => cosmos_error_to_py,
+            _ => write_error_to_py,
         };
         execute_within_mapping_errors(
             core,
