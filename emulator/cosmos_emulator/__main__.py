@@ -48,7 +48,8 @@ async def serve(arguments: argparse.Namespace) -> None:
     server = EmulatorServer(arguments.host, arguments.port, tls=arguments.tls, cert_file=arguments.cert,
                             key_file=arguments.cert_key, partitions=arguments.partitions,
                             data_dir=arguments.data_dir, key=arguments.key,
-                            advertised_host=None if arguments.advertised_host == "request" else arguments.advertised_host)
+                            advertised_host=(None if arguments.advertised_host == "request"
+                                             else arguments.advertised_host))
     await server.start_async()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

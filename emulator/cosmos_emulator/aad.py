@@ -40,7 +40,8 @@ ACCOUNT_NAME = "localhost"
 
 _HEADER = {"typ": "JWT", "alg": "RS256", "x5t": EMULATOR_KEY_ID, "kid": EMULATOR_KEY_ID}
 # The claims the SDKs' emulator tests send (object id, tenant and groups are the emulator's fixed values).
-_CLAIMS = {"aud": "https://localhost.localhost", "iss": "https://sts.fake-issuer.net/7b1999a1-dfd7-440e-8204-00170979b984",
+_CLAIMS = {"aud": "https://localhost.localhost",
+           "iss": "https://sts.fake-issuer.net/7b1999a1-dfd7-440e-8204-00170979b984",
            "aio": "", "appid": "localhost", "appidacr": "1", "idp": "https://localhost:8081/",
            "oid": "96313034-4739-43cb-93cd-74193adbe5b6", "rh": "", "sub": "localhost", "tid": "EmulatorFederation",
            "uti": "", "ver": "1.0", "scp": "user_impersonation",

@@ -14,15 +14,23 @@ listens on loopback by default as well). Bodies and answers are JSON.
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import Any, Dict, Optional, Protocol
 
 import orjson
 from aiohttp import web
 
-from .faults import OPERATIONS, FaultRule
+from .auth import Authenticator
+from .faults import OPERATIONS, FaultInjector, FaultRule
+from .storage import Account
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .app import EmulatorState
+
+class AdminTarget(Protocol):
+    """What the admin endpoint acts on (the running emulator's state; ``app.EmulatorState`` is one), named here so
+    that this module does not depend on the application module that routes to it."""
+
+    account: Account
+    authenticator: Authenticator
+    faults: FaultInjector
 
 ADMIN_PREFIX = "/_emulator/"
 KEY_HEADER = "x-ms-emulator-key"
@@ -32,7 +40,7 @@ def is_admin_path(path: str) -> bool:
     return path.startswith(ADMIN_PREFIX)
 
 
-async def handle(state: "EmulatorState", http_request: web.Request) -> web.Response:
+async def handle(state: AdminTarget, http_request: web.Request) -> web.Response:
     sent_key = http_request.headers.get(KEY_HEADER, "")
     if not hmac.compare_digest(sent_key.encode("utf-8", "replace"), state.authenticator.master_key.encode("utf-8")):
         return _json(401, {"code": "Unauthorized",
@@ -63,7 +71,7 @@ async def handle(state: "EmulatorState", http_request: web.Request) -> web.Respo
     return _json(404, {"code": "NotFound", "message": f"No admin operation {method} {http_request.path}."})
 
 
-def _split(state: "EmulatorState", body: Any) -> web.Response:
+def _split(state: AdminTarget, body: Any) -> web.Response:
     if not isinstance(body, dict) or not all(isinstance(body.get(key), str) for key in ("database", "container")):
         raise ValueError("split needs {\"database\": ..., \"container\": ..., \"range\": ...}")
     account = state.account

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
@@ -30,6 +30,8 @@ from .errors import bad_request
 from .executor import compare_to_boundary, rid_order_key
 from .metrics import (INDEX_UTILIZATION_HEADER, QUERY_METRICS_HEADER, encode_index_utilization, index_utilization,
                       query_metrics)
+from .planner import build_query_plan, needs_client_aggregation_of_non_values, query_plan_response
+from .result import GatewayQueryResult
 from .source import (OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_ID_LOOKUP, OPTIONAL_INDEXING_POLICY, OPTIONAL_RID_ORDER,
                      OPTIONAL_VECTOR_EMBEDDINGS, QuerySource)
 
@@ -61,23 +63,6 @@ NOT_SERVABLE_MESSAGE = (
 
 
 @dataclass
-class GatewayQueryResult:
-    """What the HTTP layer renders.
-
-    :param items: the page's results (``None`` for a query-plan response).
-    :param plan: the query plan document, for a plan request.
-    :param continuation: ``x-ms-continuation`` for the next page, or ``None`` on the last page.
-    :param documents_scanned: documents read from storage, for the request charge.
-    :param headers: extra response headers (query metrics, index utilisation).
-    """
-    items: Optional[List[Any]]
-    plan: Optional[Dict[str, Any]]
-    continuation: Optional[str]
-    documents_scanned: int
-    headers: Dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
 class _Target:
     """One storage scope the query reads: a physical range, a logical partition, or the whole feed."""
     range_id: Optional[str] = None
@@ -97,7 +82,6 @@ def execute_gateway_query(body: Dict[str, Any], headers: Mapping[str, str], sour
     """
     sql, parameters = read_query_body(body)
     if _is_true(headers.get(HEADER_QUERY_PLAN_REQUEST)):
-        from .planner import query_plan_response
         return query_plan_response(sql, parameters, headers, source)
     started = time.perf_counter()
     prepared = prepare(sql, parameters, udfs=source.udf_resolver(),
@@ -208,7 +192,6 @@ def _resolve_targets(prepared: PreparedQuery, headers: Mapping[str, str], source
     if not _is_true(headers.get(HEADER_CROSS_PARTITION)):
         raise bad_request(CROSS_PARTITION_REQUIRED_MESSAGE)
     if not prepared.compiled.is_streamable:
-        from .planner import build_query_plan, needs_client_aggregation_of_non_values
         if needs_client_aggregation_of_non_values(prepared):
             raise bad_request(NON_VALUE_AGGREGATE_MESSAGE)
         raise _not_servable(build_query_plan(prepared, source))

@@ -32,6 +32,7 @@ from .evaluator import is_aggregate_call
 from .executor import aggregate_calls_in, projection_names
 from .formatter import format_expression, format_query, format_source
 from .functions.vector_functions import order_by_similarity
+from .result import GatewayQueryResult
 from .source import OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_VECTOR_EMBEDDINGS, QuerySource
 
 PLAN_VERSION = 2
@@ -53,7 +54,6 @@ def query_plan_response(sql: str, parameters: List[Dict[str, Any]], headers: Map
 
     :raises CosmosError: 400 for an invalid query, or when it needs a feature the client did not declare.
     """
-    from .gateway import GatewayQueryResult
     prepared = prepare(sql, parameters, udfs=source.udf_resolver(),
                        computed=getattr(source, OPTIONAL_COMPUTED_PROPERTIES, None),
                        embeddings=getattr(source, OPTIONAL_VECTOR_EMBEDDINGS, None))

@@ -23,6 +23,7 @@ from ..errors import CosmosError, bad_request, entity_too_large, precondition_fa
 from ..storage import Account, Collection, PhysicalPartition
 from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps, format_charge, read_charge,
                     write_charge)
+from .item_headers import PARTITION_KEY_HEADER, RANGE_ID_HEADER, content_headers, header_partition_key, item_headers
 from .items import ItemResult, ItemStore
 
 MAX_OPERATIONS = 100
@@ -50,7 +51,6 @@ def handle(account: Account, collection: Collection, request: Request) -> Respon
     operations = _parse_operations(request)
     atomic_header = request.header("x-ms-cosmos-batch-atomic")
     atomic = atomic_header is None or atomic_header.strip().lower() == "true"
-    from .documents import RANGE_ID_HEADER
     range_id = (request.header(RANGE_ID_HEADER) or "").strip() or None
     store = ItemStore(account, collection, range_id)
     if atomic:
@@ -90,7 +90,6 @@ def _parse_operations(request: Request) -> List[Dict[str, Any]]:
 
 def _batch_partition_key(store: ItemStore, request: Request) -> List[Any]:
     """The logical partition of an atomic batch, from ``x-ms-documentdb-partitionkey``."""
-    from .documents import PARTITION_KEY_HEADER, header_partition_key
     raw = request.header(PARTITION_KEY_HEADER)
     definition = store.collection.partition_key_definition
     if raw is None or raw.strip() == "":
@@ -150,7 +149,6 @@ def _run_atomic(store: ItemStore, request: Request, operations: List[Dict[str, A
 
 
 def _run_bulk(store: ItemStore, request: Request, operations: List[Dict[str, Any]]):
-    from .documents import header_partition_key
     default = header_partition_key(store.collection, request, required=False)
     continue_on_error = request.flag("x-ms-cosmos-batch-continue-on-error")
     results: List[Dict[str, Any]] = []
@@ -260,7 +258,6 @@ def _failed_results(count: int, failed_index: int, error: CosmosError) -> List[D
 
 def _answer(collection: Collection, request: Request, results: List[Dict[str, Any]],
             partition: Optional[PhysicalPartition]) -> Response:
-    from .documents import content_headers, item_headers
     for result in results:
         result.pop("_partition", None)
     failed = any(result["statusCode"] >= 400 for result in results)

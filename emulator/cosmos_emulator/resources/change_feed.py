@@ -31,6 +31,7 @@ from .. import partitioning
 from ..errors import CosmosError, bad_request
 from ..storage import Account, ChangeRecord, Collection, PhysicalPartition
 from ..wire import Request, Response, dumps, feed_body, format_charge, read_charge, session_token
+from .item_headers import RANGE_ID_HEADER, content_headers, header_partition_key
 
 INCREMENTAL_FEED = "incremental feed"
 FULL_FIDELITY_FEED = "full-fidelity feed"
@@ -82,7 +83,6 @@ def handle(account: Account, collection: Collection, request: Request) -> Respon
 def _scope(collection: Collection, request: Request) -> Tuple[PhysicalPartition, Optional[str],
                                                                Optional[Tuple[str, str]]]:
     """(physical partition, logical partition EPK or None, EPK window or None)."""
-    from .documents import RANGE_ID_HEADER, header_partition_key
     components = header_partition_key(collection, request, required=False)
     range_header = (request.header(RANGE_ID_HEADER) or "").strip()
     start_epk = request.header("x-ms-start-epk")
@@ -192,7 +192,6 @@ def _partition_key_object(collection: Collection, components: List[Any]) -> Dict
 
 def _answer(collection: Collection, partition: PhysicalPartition, documents: List[Dict[str, Any]],
             last_lsn: Optional[int], after_lsn: int) -> Response:
-    from .documents import RANGE_ID_HEADER, content_headers
     headers = content_headers(collection)
     headers["x-ms-session-token"] = session_token(partition.range_id, partition.lsn)
     headers["lsn"] = str(partition.lsn)

@@ -11,6 +11,7 @@ from ..errors import bad_request, method_not_allowed, not_found
 from ..storage import Account
 from ..wire import Request, Response, delete_charge, dumps, format_charge
 from .common import resolve_collection
+from .item_headers import RANGE_ID_HEADER, header_partition_key, item_headers
 from .items import ItemStore
 
 PARTITION_KEY_DELETE = "partitionkeydelete"
@@ -22,7 +23,6 @@ def handle(account: Account, request: Request) -> Response:
         raise not_found()
     if request.method != "POST":
         raise method_not_allowed()
-    from .documents import RANGE_ID_HEADER, header_partition_key, item_headers
     components = header_partition_key(collection, request, required=True)
     if components is None:
         raise bad_request("Deleting by partition key needs the partition key (x-ms-documentdb-partitionkey).")

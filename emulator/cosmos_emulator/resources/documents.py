@@ -17,19 +17,15 @@ from ..errors import (SUBSTATUS_COLLECTION_RID_MISMATCH, CosmosError, bad_reques
 from ..storage import Account, Collection, PhysicalPartition, StoredItem
 from ..wire import (MAX_DOCUMENT_BYTES, Request, Response, delete_charge, dumps, feed_body, format_charge,
                     read_charge, session_token, session_tokens, write_charge)
-from . import batch, script_execution
+from . import batch, change_feed, script_execution
 from .common import not_modified, not_modified_since, resolve_collection, resource_answer
+# PARTITION_KEY_HEADER is re-exported for callers that knew it here.
+from .item_headers import (PARTITION_KEY_HEADER, RANGE_ID_HEADER, content_headers, header_partition_key,  # noqa: F401
+                           item_headers)
 from .items import ItemResult, ItemStore
 from .query_bridge import CollectionQuerySource, epk_bounds_from, is_query_request, run_query
 
-PARTITION_KEY_HEADER = "x-ms-documentdb-partitionkey"
-RANGE_ID_HEADER = "x-ms-documentdb-partitionkeyrangeid"
 INTENDED_COLLECTION_HEADER = "x-ms-cosmos-intended-collection-rid"
-
-_MISSING_PK_MESSAGE = ("The partition key supplied in x-ms-partitionkey header has fewer components than "
-                       "defined in the the collection.")
-_WRONG_PK_MESSAGE = ("Partition key provided either doesn't correspond to definition in the collection or "
-                     "doesn't match partition key field values specified in the document.")
 
 # Set by the scripts integration: (account, collection) -> UdfResolver | None.
 udf_resolver_factory: Optional[Callable[[Account, Collection], Any]] = None
@@ -92,50 +88,6 @@ def addressed_item_id(collection: Collection, request: Request) -> str:
             components, collection.partition_key_definition) != item.epk:
         raise not_found()
     return item.id
-
-
-# ------------------------------------------------------------------------------------------
-# Partition key handling
-# ------------------------------------------------------------------------------------------
-
-def header_partition_key(collection: Collection, request: Request, *, required: bool) -> Optional[List[Any]]:
-    """Components from ``x-ms-documentdb-partitionkey``; None when absent and not required."""
-    raw = request.header(PARTITION_KEY_HEADER)
-    definition = collection.partition_key_definition
-    if raw is None or raw.strip() == "":
-        if required:
-            raise bad_request(_MISSING_PK_MESSAGE)
-        return None
-    try:
-        decoded = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise bad_request(f"The partition key '{raw}' is invalid.") from None
-    components = partitioning.parse_header_components(decoded)
-    expected = len(definition["paths"])
-    if definition.get("systemKey") and components == []:
-        return components
-    if len(components) < expected:
-        raise bad_request(_MISSING_PK_MESSAGE)
-    if len(components) > expected:
-        raise bad_request(_WRONG_PK_MESSAGE)
-    return components
-
-
-# ------------------------------------------------------------------------------------------
-# Answers
-# ------------------------------------------------------------------------------------------
-
-def content_headers(collection: Collection) -> Dict[str, str]:
-    return {"x-ms-alt-content-path": collection.name_link, "x-ms-content-path": collection.rid}
-
-
-def item_headers(collection: Collection, partition: PhysicalPartition) -> Dict[str, str]:
-    headers = content_headers(collection)
-    headers["lsn"] = str(partition.lsn)
-    headers["x-ms-session-token"] = session_token(partition.range_id, partition.lsn)
-    headers[RANGE_ID_HEADER] = partition.range_id
-    headers["x-ms-item-lsn"] = str(partition.lsn)
-    return headers
 
 
 def _minimal(request: Request) -> bool:
@@ -228,7 +180,6 @@ def read_feed(account: Account, collection: Collection, request: Request) -> Res
     items of a range are in ``_rid`` order, so the token resumes on the children of a range split since.
     """
     if request.header("a-im") is not None:
-        from . import change_feed
         return change_feed.handle(account, collection, request)
     components = header_partition_key(collection, request, required=False)
     epk: Optional[str] = None

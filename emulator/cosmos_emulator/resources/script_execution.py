@@ -32,6 +32,7 @@ from ..storage import Account, Collection, StoredItem
 from ..wire import INVALID_PAYLOAD_MESSAGE, Request, Response, format_charge, write_charge
 from .computed_properties import definitions_for
 from .container_usage import resource_quota_headers
+from .item_headers import RANGE_ID_HEADER, header_partition_key, item_headers
 from .items import MISMATCH_MESSAGE, ItemResult, ItemStore
 
 ENGINE_SERVICE = "scripts"
@@ -174,7 +175,6 @@ class PartitionScriptCollection:
 
 def execute_stored_procedure(account: Account, collection: Collection, sproc: Dict[str, Any],
                              request: Request) -> Response:
-    from .documents import RANGE_ID_HEADER, header_partition_key, item_headers
     components = header_partition_key(collection, request, required=False)
     if components is None:
         if not collection.partition_key_definition.get("systemKey"):
