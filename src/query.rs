@@ -18,7 +18,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
-use crate::operation::with_timeout;
+use crate::operation::{never_sent, retry_unsent, with_timeout, UNSENT_RETRY_WAITS};
 use crate::options::RequestOptions;
 use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};
 use crate::rest::{RestClient, RestTarget};
@@ -213,17 +213,17 @@ impl RunningFeed {
                         .continuation
                         .clone()
                         .map(ContinuationToken::from_string);
-                    let plan = request
-                        .core
-                        .driver
-                        .plan_operation(
-                            operation,
+                    let driver = &request.core.driver;
+                    let plan = retry_unsent(|| {
+                        driver.plan_operation(
+                            operation.clone(),
                             &options,
                             continuation.as_ref(),
                             &request.plan_options,
                         )
-                        .await
-                        .map_err(cosmos_error_to_py)?;
+                    })
+                    .await
+                    .map_err(cosmos_error_to_py)?;
                     PageSource::Plan {
                         plan: Box::new(plan),
                         container,
@@ -289,11 +289,22 @@ impl RunningFeed {
         }
         let (response, continuation) = match &mut self.source {
             PageSource::Plan { plan, container } => {
-                let response = self
-                    .driver
-                    .execute_plan(plan, container.clone(), self.options.clone())
-                    .await
-                    .map_err(cosmos_error_to_py)?;
+                let mut waits = UNSENT_RETRY_WAITS.iter();
+                let response = loop {
+                    // A plan is not a closure's to borrow across attempts: retried here.
+                    match self
+                        .driver
+                        .execute_plan(plan, container.clone(), self.options.clone())
+                        .await
+                    {
+                        Err(err) if never_sent(&err) => match waits.next() {
+                            Some(wait) => tokio::time::sleep(*wait).await,
+                            None => break Err(err),
+                        },
+                        outcome => break outcome,
+                    }
+                }
+                .map_err(cosmos_error_to_py)?;
                 let Some(response) = response else {
                     return Ok(None);
                 };
@@ -319,11 +330,11 @@ impl RunningFeed {
                     .map(|token| ("x-ms-continuation", token.clone()))
                     .collect();
                 let options = self.request_options.operation_options(&headers)?;
-                let response = self
-                    .driver
-                    .execute_operation(operation.clone(), options)
-                    .await
-                    .map_err(cosmos_error_to_py)?;
+                let driver = &self.driver;
+                let response =
+                    retry_unsent(|| driver.execute_operation(operation.clone(), options.clone()))
+                        .await
+                        .map_err(cosmos_error_to_py)?;
                 let Some(response) = response else {
                     *drained = true;
                     return Ok(None);
