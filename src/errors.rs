@@ -25,6 +25,8 @@ pub enum FailureKind {
     Request,
     /// The request was sent but the response could not be read or decoded.
     Response,
+    /// The request was sent and no response came within the read timeout.
+    ResponseTimeout,
     /// The engine refused the call before sending it (bad argument).
     Client,
     /// Credentials could not be used.
@@ -38,6 +40,7 @@ impl FailureKind {
             FailureKind::Timeout => "timeout",
             FailureKind::Request => "request",
             FailureKind::Response => "response",
+            FailureKind::ResponseTimeout => "response_timeout",
             FailureKind::Client => "client",
             FailureKind::Auth => "auth",
         }
@@ -120,6 +123,28 @@ fn terminal_service_error(err: &CosmosError) -> Option<&CosmosError> {
     None
 }
 
+/// For a transport failure, which side of the exchange failed, from the driver's
+/// record of its attempts: a timed-out wait for the answer, an answer that broke
+/// off after the request may have been sent, or a request that never left. 4.x
+/// raises `ServiceResponseTimeoutError`, `ServiceResponseError` and
+/// `ServiceRequestError` for these; the top-level sub-status (20003, "transport
+/// generated") does not tell them apart.
+fn transport_phase(err: &CosmosError) -> Option<FailureKind> {
+    if !err.status().is_transport_generated_503() {
+        return None;
+    }
+    let diagnostics = err.diagnostics()?;
+    let requests = diagnostics.requests();
+    let last = requests.last()?;
+    if requests.iter().any(|request| request.timed_out()) {
+        Some(FailureKind::ResponseTimeout)
+    } else if last.request_sent().may_have_been_sent() {
+        Some(FailureKind::Response)
+    } else {
+        Some(FailureKind::Request)
+    }
+}
+
 /// The service status a terminal routing failure stands for, when its answer is not kept.
 fn terminal_service_status(sub_status: u32) -> Option<(u16, u32)> {
     match sub_status {
@@ -187,7 +212,8 @@ pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
             )
         }
         None => {
-            let kind = FailureKind::of_synthetic(code, sub_status);
+            let kind = transport_phase(&err)
+                .unwrap_or_else(|| FailureKind::of_synthetic(code, sub_status));
             let headers = PyDict::new(py);
             if let Some(sub) = sub_status {
                 headers.set_item("x-ms-substatus", sub.to_string()).ok();

@@ -181,3 +181,16 @@ def test_terminal_routing_failures_raise_the_services_status(cosmos_server, cont
     assert (raised.value.status_code, raised.value.sub_status) == (status, sub_status)
     assert raised.value.response is not None and raised.value.response.status_code == status
     assert container.read_item("a", "p")["id"] == "a"
+
+
+def test_a_read_timeout_is_a_service_response_error(cosmos_server, container):
+    # The request was sent and no answer came in time: 4.x raises ServiceResponse(Timeout)Error, and
+    # `except ServiceResponseError` handlers must keep catching it (not ServiceRequestError).
+    container.upsert_item({"id": "slow", "pk": "p"})
+    with CosmosClient(cosmos_server.endpoint, cosmos_server.key, read_timeout=0.5,
+                      **cosmos_server.connection_kwargs) as impatient:
+        slow = impatient.get_database_client(container.database_link.split("/")[1]).get_container_client(
+            container.id)
+        with cosmos_server.fault(operation="read", resourceType="docs", delayMs=5000):
+            with pytest.raises(ServiceResponseError):
+                slow.read_item("slow", "p")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError, ServiceRequestError
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError, ServiceRequestError, ServiceResponseError
 from azure.core.utils import CaseInsensitiveDict
 
 from azure.cosmos import PartitionKey, exceptions
@@ -119,3 +119,14 @@ async def test_terminal_routing_failures_raise_the_services_status_async(cosmos_
     assert (raised.value.status_code, raised.value.sub_status) == (status, sub_status)
     assert raised.value.response is not None and raised.value.response.status_code == status
     assert (await container.read_item("a", "p"))["id"] == "a"
+
+
+async def test_a_read_timeout_is_a_service_response_error_async(cosmos_server, container):
+    await container.upsert_item({"id": "slow", "pk": "p"})
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, read_timeout=0.5,
+                            **cosmos_server.connection_kwargs) as impatient:
+        slow = impatient.get_database_client(container.database_link.split("/")[1]).get_container_client(
+            container.id)
+        with cosmos_server.fault(operation="read", resourceType="docs", delayMs=5000):
+            with pytest.raises(ServiceResponseError):
+                await slow.read_item("slow", "p")

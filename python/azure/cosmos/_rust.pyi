@@ -306,5 +306,5 @@ def inflight_operations() -> int:
 # Errors: the engine builds every exception through the facade, so mapping lives in one place:
 #   azure.cosmos.exceptions._from_engine(kind, status, sub_status, headers, body, message)
 # kind: "http" (a service response arrived), "timeout" (the `timeout` keyword expired),
-#       "request" (nothing was sent / connection failed), "response" (failed while reading the reply),
+#       "request" (nothing was sent / connection failed), "response" (failed while reading the reply), "response_timeout" (no reply within the read timeout),
 #       "client" (rejected before sending: bad argument), "auth" (credentials unusable).

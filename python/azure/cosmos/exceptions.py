@@ -18,6 +18,7 @@ from azure.core.exceptions import (
     ResourceNotFoundError,
     ServiceRequestError,
     ServiceResponseError,
+    ServiceResponseTimeoutError,
 )
 from azure.core.utils import CaseInsensitiveDict
 
@@ -180,7 +181,8 @@ def _from_engine(
 
     :param str kind: ``"http"`` (the service answered with an error status), ``"timeout"``
         (the ``timeout`` keyword's budget ran out), ``"request"`` (nothing could be sent),
-        ``"response"`` (the reply could not be read), ``"client"`` (rejected before sending)
+        ``"response"`` (the reply could not be read), ``"response_timeout"`` (no reply within the read
+        timeout), ``"client"`` (rejected before sending)
         or ``"auth"`` (the credential cannot be used).
     :param int status: HTTP status (synthesised by the engine unless ``kind`` is ``"http"``).
     :param sub_status: Cosmos DB sub-status, if any.
@@ -205,6 +207,8 @@ def _from_engine(
         return ServiceRequestError(message)
     if kind == "response":
         return ServiceResponseError(message)
+    if kind == "response_timeout":
+        return ServiceResponseTimeoutError(message)
     # "client" and "auth": 4.x rejects bad arguments and unusable keys with ValueError
     # (a master key that is not base64 fails with binascii.Error, a ValueError).
     return ValueError(message)
