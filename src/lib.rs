@@ -55,6 +55,11 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<response::PyResponse>()?;
     m.add_class::<response::PyPage>()?;
     m.add_function(wrap_pyfunction!(inflight_operations, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;
+    // Before the interpreter finalizes, engine threads must be done with its objects.
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (m.getattr("shutdown")?,))?;
     m.add_function(wrap_pyfunction!(feed_ranges::is_feed_range_subset, m)?)?;
     m.add_function(wrap_pyfunction!(session_tokens::latest_session_token, m)?)?;
     Ok(())

@@ -8,7 +8,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,6 +24,34 @@ struct ProcessRuntime {
 
 static RUNTIME: Mutex<Option<ProcessRuntime>> = Mutex::new(None);
 static INFLIGHT: AtomicI64 = AtomicI64::new(0);
+/// Set when the interpreter starts shutting down (an `atexit` hook).
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+/// Tasks of the asyncio bridge that touch Python objects, not yet finished.
+static PYTHON_TASKS: AtomicUsize = AtomicUsize::new(0);
+/// How long shutdown waits for them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Called once, from `atexit`, on the main thread, before the interpreter finalizes.
+///
+/// Threads of the engine that hand results to Python (the asyncio bridge's tasks)
+/// must be done with Python objects before finalization frees them: a task still
+/// running then crashes the process (seen: a segfault in `method_dealloc`). So new
+/// ones are disarmed and running ones waited for, with the GIL released so they
+/// can finish. Daemon threads blocked in a sync call stay parked (see `block_on`).
+#[pyfunction]
+pub fn shutdown(py: Python<'_>) {
+    SHUTTING_DOWN.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = std::time::Instant::now() + SHUTDOWN_GRACE;
+        while PYTHON_TASKS.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    });
+}
+
+fn shutting_down() -> bool {
+    SHUTTING_DOWN.load(Ordering::SeqCst)
+}
 
 /// How often a blocked sync call wakes up to let Python run signal handlers.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
@@ -118,20 +146,51 @@ where
     T: Send,
 {
     let runtime = runtime();
+    // Only the main thread runs Python once shutdown began (it runs `atexit` and
+    // finalization): a call that starts after that point is the main thread's or a
+    // daemon's; one that was under way when it began cannot be the main thread's.
+    let on_main_thread = shutting_down() && is_main_thread(py);
     py.detach(|| {
-        runtime.block_on(async move {
+        let result = runtime.block_on(async move {
             let _inflight = InflightGuard::new();
             tokio::pin!(fut);
             loop {
                 tokio::select! {
                     result = &mut fut => return result,
                     _ = tokio::time::sleep(SIGNAL_POLL) => {
-                        Python::attach(|py| py.check_signals())?;
+                        // During shutdown only the main thread may still take the GIL.
+                        if !shutting_down() || on_main_thread {
+                            Python::attach(|py| py.check_signals())?;
+                        }
                     }
                 }
             }
-        })
+        });
+        if shutting_down() && !on_main_thread {
+            // A daemon thread whose call ends while the interpreter finalizes: taking
+            // the GIL back now would end the thread inside Rust frames (CPython exits
+            // such threads), which aborts the process. Park it, as CPython parks its
+            // own daemon threads; the process is about to exit.
+            loop {
+                std::thread::park();
+            }
+        }
+        result
     })
+}
+
+fn is_main_thread(py: Python<'_>) -> bool {
+    // threading.main_thread() is the thread that runs `atexit` and finalization.
+    py.import("threading")
+        .and_then(|threading| {
+            let current = threading.call_method0("current_thread")?;
+            let main = threading.call_method0("main_thread")?;
+            current
+                .is(&main)
+                .then_some(())
+                .ok_or_else(|| PyRuntimeError::new_err(""))
+        })
+        .is_ok()
 }
 
 /// Wraps `fut` as an asyncio awaitable. Cancelling the asyncio future drops the
@@ -182,7 +241,19 @@ impl Runtime for EngineRuntime {
     where
         F: FnOnce() + Send + 'static,
     {
-        let handle = runtime().spawn_blocking(f);
+        // The bridge hands results to asyncio from these tasks, under the GIL: they
+        // are counted so that interpreter shutdown can wait for them (see `shutdown`).
+        PYTHON_TASKS.fetch_add(1, Ordering::SeqCst);
+        let handle = runtime().spawn_blocking(move || {
+            if SHUTTING_DOWN.load(Ordering::SeqCst) {
+                // The interpreter is going away: its objects must not be touched, not
+                // even dropped. Leak the task's Python references.
+                std::mem::forget(f);
+            } else {
+                f();
+            }
+            PYTHON_TASKS.fetch_sub(1, Ordering::SeqCst);
+        });
         Box::pin(async move { handle.await.map_err(EngineJoinError) })
     }
 }

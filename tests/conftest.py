@@ -272,6 +272,13 @@ def cosmos_server(request: pytest.FixtureRequest, _server_pool: _ServerPool) -> 
     return _server_pool.get(request.param)
 
 
+@pytest.fixture(scope="session")
+def emulator_server(_server_pool: _ServerPool) -> ServerInfo:
+    """Our emulator over http, for tests of the client's own process behaviour (exit, signals) where
+    one server is enough; started even when AZURE_COSMOS_TEST_SERVERS does not name it."""
+    return _server_pool.get("emulator")
+
+
 @pytest.fixture(autouse=True)
 def _skip_for_missing_capabilities(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("requires")

@@ -300,6 +300,11 @@ def latest_session_token(entries: list[tuple[FeedRangeBounds, str]], target: Fee
     """The latest session token for ``target`` from ``(range, token)`` pairs (4.x
     ``get_latest_session_token``); raises ``ValueError`` when no range overlaps it."""
 
+def shutdown() -> None:
+    """Registered with ``atexit`` by the module itself: disarms the asyncio bridge's result hand-over
+    and waits (GIL released, bounded) for the hand-overs under way, so no engine thread touches
+    Python objects while the interpreter finalizes; daemon threads in a sync call stay parked."""
+
 def inflight_operations() -> int:
     """Number of engine operations whose Rust future is alive (tests use it to prove cancellation)."""
 
