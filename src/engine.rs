@@ -16,10 +16,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors::{client_error, cosmos_error_to_py};
-use crate::operation::with_timeout;
 use crate::options::{ClientOptions, RequestOptions};
 use crate::rest::RestClient;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::{block_on, into_awaitable, with_timeout};
 
 /// Driver runtimes (transport, connection pool, caches) shared by the clients of a
 /// process, one per certificate-validation mode. Keyed by pid for fork safety.

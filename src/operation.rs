@@ -10,40 +10,12 @@ use std::time::Duration;
 use azure_data_cosmos_driver::models::CosmosOperation;
 use azure_data_cosmos_driver::CosmosError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use crate::engine::EngineCore;
-use crate::errors::{build_exception, cosmos_error_to_py, FailureKind};
+use crate::errors::cosmos_error_to_py;
 use crate::options::RequestOptions;
 use crate::response::PyResponse;
-
-/// Enforces the 4.x `timeout` keyword: an absolute budget for the whole operation,
-/// retries included. Elapsing drops the driver future, cancelling the request.
-pub async fn with_timeout<T>(
-    timeout: Option<Duration>,
-    fut: impl Future<Output = PyResult<T>>,
-) -> PyResult<T> {
-    match timeout {
-        None => fut.await,
-        Some(budget) => match tokio::time::timeout(budget, fut).await {
-            Ok(result) => result,
-            Err(_) => Err(Python::attach(|py| {
-                build_exception(
-                    py,
-                    FailureKind::Timeout,
-                    408,
-                    None,
-                    PyDict::new(py),
-                    b"",
-                    &format!(
-                        "operation did not complete within the timeout of {:.3}s",
-                        budget.as_secs_f64()
-                    ),
-                )
-            })),
-        },
-    }
-}
+pub use crate::runtime::with_timeout;
 
 /// Waits before each new attempt of a request that never reached the service
 /// (connection refused, DNS): an outage of a few seconds, such as a server

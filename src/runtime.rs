@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime};
 use pyo3_async_runtimes::TaskLocals;
+
+use crate::errors::{build_exception, FailureKind};
 
 struct ProcessRuntime {
     pid: u32,
@@ -191,6 +194,34 @@ fn is_main_thread(py: Python<'_>) -> bool {
                 .ok_or_else(|| PyRuntimeError::new_err(""))
         })
         .is_ok()
+}
+
+/// Enforces the 4.x `timeout` keyword: an absolute budget for the whole operation,
+/// retries included. Elapsing drops the driver future, cancelling the request.
+pub async fn with_timeout<T>(
+    timeout: Option<Duration>,
+    fut: impl Future<Output = PyResult<T>>,
+) -> PyResult<T> {
+    match timeout {
+        None => fut.await,
+        Some(budget) => match tokio::time::timeout(budget, fut).await {
+            Ok(result) => result,
+            Err(_) => Err(Python::attach(|py| {
+                build_exception(
+                    py,
+                    FailureKind::Timeout,
+                    408,
+                    None,
+                    PyDict::new(py),
+                    b"",
+                    &format!(
+                        "operation did not complete within the timeout of {:.3}s",
+                        budget.as_secs_f64()
+                    ),
+                )
+            })),
+        },
+    }
 }
 
 /// Wraps `fut` as an asyncio awaitable. Cancelling the asyncio future drops the
