@@ -113,11 +113,13 @@ def validate_definition(definition: Dict[str, Any]) -> Dict[str, Any]:
     result["paths"] = list(paths)
     result["kind"] = kind
     version = definition.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version not in (1, 2)):
+        raise bad_request(f"Partition key version '{version}' is not supported.")
     if kind == "MultiHash":
+        if version == 1:
+            raise bad_request("The partition key definition of kind 'MultiHash' requires version 2.")
         result["version"] = 2
     elif version is not None:
-        if version not in (1, 2):
-            raise bad_request(f"Partition key version '{version}' is not supported.")
         result["version"] = version
     return result
 

@@ -1,6 +1,8 @@
 """Databases and containers: create, read, feed, replace, delete, status codes and headers."""
 from __future__ import annotations
 
+import pytest
+
 from cosmos_http import unique
 
 
@@ -131,3 +133,53 @@ def test_offer_created_with_throughput_header(http, database):
     assert mine[0]["resource"] == reply.json["_self"]
     bad = http.create_container(database, "tp2", {"paths": ["/pk"]}, headers={"x-ms-offer-throughput": "450"})
     assert bad.status == 400
+
+
+INVALID_PARTITION_KEYS = [
+    {"paths": ["pk"], "kind": "Hash", "version": 2},                              # no leading '/'
+    {"paths": ["/a", "/b", "/c", "/d"], "kind": "MultiHash", "version": 2},       # more than 3 paths
+    {"paths": ["/a", "/b"], "kind": "Hash", "version": 2},                        # Hash with several paths
+    {"paths": ["/pk"], "kind": "Hash", "version": 3},                             # version other than 1 or 2
+    {"paths": ["/pk"], "kind": "Hash", "version": 0},
+    {"paths": ["/pk"], "kind": "Hash", "version": True},
+    {"paths": ["/pk"], "kind": "Hash", "version": "2"},
+    {"paths": ["/a", "/b"], "kind": "MultiHash", "version": 1},
+    {"paths": ["/a", "/b"], "kind": "MultiHash", "version": 3},
+    {"paths": ["/"], "kind": "Hash", "version": 2},
+    {"paths": [], "kind": "Hash", "version": 2},
+    {"paths": [7], "kind": "Hash", "version": 2},
+    {"paths": ["/pk"], "kind": "Spread", "version": 2},
+]
+
+
+@pytest.mark.parametrize("definition", INVALID_PARTITION_KEYS, ids=lambda d: repr(d))
+def test_invalid_partition_key_definition_is_400_before_409_and_writes_nothing(http, database, definition):
+    # A new id: 400, and nothing is created (no container, no offer).
+    offers_before = len(http.request("GET", "/offers").json["Offers"])
+    fresh = unique("c")
+    reply = http.create_container(database, fresh, definition, headers={"x-ms-offer-throughput": "400"})
+    assert reply.status == 400, reply
+    assert reply.json["code"] == "BadRequest"
+    assert http.request("GET", f"/dbs/{database}/colls/{fresh}").status == 404
+    assert len(http.request("GET", "/offers").json["Offers"]) == offers_before
+    # An existing id: still 400 (not 409), and the existing container is untouched.
+    existing = unique("c")
+    created = http.create_container(database, existing, {"paths": ["/pk"], "kind": "Hash", "version": 2})
+    assert created.status == 201, created
+    reply = http.create_container(database, existing, definition)
+    assert reply.status == 400, reply
+    after = http.request("GET", f"/dbs/{database}/colls/{existing}")
+    assert after.status == 200
+    assert after.json["partitionKey"] == {"paths": ["/pk"], "kind": "Hash", "version": 2}
+    assert after.json["_etag"] == created.json["_etag"]
+    names = [c["id"] for c in http.request("GET", f"/dbs/{database}/colls").json["DocumentCollections"]]
+    assert sorted(names) == [existing]
+
+
+def test_valid_partition_key_definition_under_existing_id_is_409(http, database):
+    name = unique("c")
+    assert http.create_container(database, name, {"paths": ["/pk"], "kind": "Hash", "version": 2}).status == 201
+    assert http.create_container(database, name, {"paths": ["/a", "/b", "/c"], "kind": "MultiHash",
+                                                  "version": 2}).status == 409
+    assert http.create_container(database, unique("c"), {"paths": ["/a", "/b", "/c"], "kind": "MultiHash"}).status == 201
+    assert http.create_container(database, unique("c"), {"paths": ["/pk"], "kind": "Hash", "version": 1}).status == 201
