@@ -80,9 +80,43 @@ def test_script_resource_crud_feed_and_query(http, container):
 
 
 @needs_runtime
-def test_script_bodies_are_compiled_on_write(http, container):
-    reply = http.request("POST", f"{container}/sprocs", {"id": "broken", "body": "function ( {"})
-    assert reply.status == 400 and "compiling" in reply.json["message"].lower()
+def test_trigger_and_udf_bodies_are_compiled_on_write(http, container):
+    for kind, extra in (("triggers", {"triggerType": "Pre", "triggerOperation": "All"}), ("udfs", {})):
+        reply = http.request("POST", f"{container}/{kind}", {"id": "broken", "body": "function ( {", **extra})
+        assert reply.status == 400 and "compiling" in reply.json["message"].lower()
+        assert http.request("GET", f"{container}/{kind}/broken").status == 404
+
+
+BROKEN_SPROC = "function ( {"
+COMPILE_FAILURE = "Encountered exception while compiling Javascript. Exception = SyntaxError: "
+
+
+def _errors(reply):
+    """The reasons of a gateway error body: ``Message: {"Errors":[...]}`` followed by activity lines."""
+    message = reply.json["message"]
+    assert message.startswith("Message: "), message
+    return json.loads(message[len("Message: "):].split("\r\n")[0])["Errors"]
+
+
+@needs_runtime
+def test_stored_procedure_body_is_stored_as_given_and_compiled_when_it_runs(http, container):
+    created = http.request("POST", f"{container}/sprocs", {"id": "broken", "body": BROKEN_SPROC})
+    assert created.status == 201, created
+    assert created.json["body"] == BROKEN_SPROC
+    assert http.request("GET", f"{container}/sprocs/broken").json["body"] == BROKEN_SPROC
+    ran = http.request("POST", f"{container}/sprocs/broken", [], partition_key=["p"])
+    assert ran.status == 400, ran
+    assert ran.json["code"] == "BadRequest"
+    errors = _errors(ran)
+    assert len(errors) == 1 and errors[0].startswith(COMPILE_FAILURE), errors
+    # Replace and upsert store a broken body too; fixing it makes the procedure run.
+    assert http.request("PUT", f"{container}/sprocs/broken", {"id": "broken", "body": "function ( ) {"}).status == 200
+    assert http.request("POST", f"{container}/sprocs", {"id": "up", "body": BROKEN_SPROC},
+                        headers={"x-ms-documentdb-is-upsert": "true"}).status == 201
+    fixed = http.request("PUT", f"{container}/sprocs/broken",
+                         {"id": "broken", "body": "function () { getContext().getResponse().setBody(7); }"})
+    assert fixed.status == 200
+    assert http.request("POST", f"{container}/sprocs/broken", [], partition_key=["p"]).json == 7
 
 
 def test_scripts_survive_a_restart(tmp_path):

@@ -1,8 +1,9 @@
 """``/dbs/{db}/colls/{coll}/sprocs``, ``/triggers`` and ``/udfs``: server-side script resources.
 
 Create (and upsert), read, replace, delete, read feed and query. A script's ``body`` is JavaScript
-source; it is compiled on create/replace when the JavaScript engine is installed (a syntax error
-answers 400, as the service does). Triggers carry ``triggerType`` (``Pre``/``Post``) and
+source. A stored procedure's body is stored as given and compiled when it runs (a syntax error answers
+400 at execution, as the service does); trigger and UDF bodies are compiled on create/replace when the
+JavaScript engine is installed (a syntax error answers 400). Triggers carry ``triggerType`` (``Pre``/``Post``) and
 ``triggerOperation`` (``All``, ``Create``, ``Update``, ``Replace``, ``Delete``, ``Upsert``), validated
 without regard to case and kept as written, as the service keeps them (see :mod:`..enumerations`).
 
@@ -86,8 +87,11 @@ def _write(account: Account, collection: Collection, kind: str, request: Request
         resource["triggerType"] = _validated(body.get("triggerType"), TRIGGER_TYPES, "triggerType")
         resource["triggerOperation"] = _validated(body.get("triggerOperation"), TRIGGER_OPERATIONS,
                                                   "triggerOperation")
-    from .script_execution import validate_script
-    validate_script(account, source)
+    if kind != "sprocs":
+        # A stored procedure body is stored as given; the service compiles it when it runs (a syntax error
+        # answers 400 then). Trigger and UDF bodies are still compiled here.
+        from .script_execution import validate_script
+        validate_script(account, source)
     if existing is None:
         script_rid = rids.child_rid(collection.rid, collection.allocate_child_ordinal(), _CHILD_TAGS[kind])
     else:
