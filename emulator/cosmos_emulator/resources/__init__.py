@@ -13,13 +13,24 @@ from ..wire import Request, Response, dumps, feed_body, format_charge
 from . import (account, collections, container_operations, databases, documents, items, offers, pkranges,
                script_execution, script_resources, time_to_live, unique_keys, users)
 from .common import resolve_collection
+from .query_bridge import ListQuerySource, is_query_request, run_query
 
 Handler = Callable[[Account, Request], Response]
 
 
 def _conflicts(account_state: Account, request: Request) -> Response:
-    """A single-region account never records conflicts: the feed is empty, items are missing."""
+    """A single-region account never records conflicts: the feed is empty, items are missing.
+
+    A query is scoped like an item query: without a partition key (or range id) header it needs
+    ``x-ms-documentdb-query-enablecrosspartition: true``, else 400 as a cross-partition query without it."""
     collection = resolve_collection(account_state, request, owner=True)
+    if request.address.is_feed and is_query_request(request):
+        from ..query.gateway import (CROSS_PARTITION_REQUIRED_MESSAGE, HEADER_CROSS_PARTITION,
+                                     HEADER_PARTITION_KEY, HEADER_RANGE_ID)
+        scoped = request.header(HEADER_PARTITION_KEY) or request.header(HEADER_RANGE_ID)
+        if not scoped and not request.flag(HEADER_CROSS_PARTITION):
+            raise bad_request(CROSS_PARTITION_REQUIRED_MESSAGE)
+        return run_query(request, ListQuerySource("conflicts", []), "Conflicts", collection.rid)
     if request.address.is_feed and request.method in ("GET", "POST"):
         return Response(200, dumps(feed_body("Conflicts", collection.rid, [])),
                         {"x-ms-item-count": "0", "x-ms-request-charge": format_charge(1.0)})
