@@ -4,7 +4,8 @@
 //! background tasks (caches, endpoint probes) live on it, so a runtime per call
 //! would strand them. After `os.fork()` the child inherits the runtime's memory
 //! but none of its worker threads, so the runtime is keyed by pid and silently
-//! rebuilt in a child; objects bound to the parent's runtime refuse to run there.
+//! rebuilt in a child; a client reconnects there on first use (`engine.rs`),
+//! while a pager started in the parent refuses to continue (its plan is the parent's).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -102,15 +103,15 @@ impl ProcessGuard {
         }
     }
 
-    /// Connections and caches of a client belong to the process (and runtime) that
-    /// created it; after a fork they would be shared with the parent.
+    /// A pager's plan and connections belong to the process (and runtime) that
+    /// started it; after a fork they would be shared with the parent.
     pub fn check(&self) -> PyResult<()> {
         if self.pid == std::process::id() {
             Ok(())
         } else {
             Err(PyRuntimeError::new_err(format!(
-                "this azure-cosmos client was created in process {} and cannot be used after \
-                 os.fork(); create a new CosmosClient in the child process",
+                "this query or feed was started in process {} and cannot be continued after \
+                 os.fork(); start it again in the child process (the client itself works there)",
                 self.pid
             )))
         }

@@ -119,3 +119,31 @@ def test_ctrl_c_interrupts_blocked_call(key):
         assert out.strip() == "interrupted inflight=0", (out, err)
     finally:
         server.close()
+
+
+def _continue_inherited_pager(pages, queue):
+    try:
+        next(pages)
+        queue.put(("continued", None))
+    except RuntimeError as exc:
+        queue.put(("refused", str(exc)))
+    except BaseException as exc:  # noqa: BLE001
+        queue.put(("other", f"{type(exc).__name__}: {exc}"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.fork is POSIX only")
+def test_a_pager_started_before_fork_is_refused_in_the_child(cosmos_server):
+    with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        ids = [f"fork-pager-{os.getpid()}-{time.monotonic_ns()}-{n}" for n in range(2)]
+        for database_id in ids:
+            client.create_database(database_id)
+        try:
+            pages = client.list_databases(max_item_count=1).by_page()
+            next(pages)
+            # Its plan and connections are the parent's: the child is told to start it again.
+            result = _run_forked(_continue_inherited_pager, pages)
+            assert result[0] == "refused", result
+            assert "start it again in the child" in result[1]
+        finally:
+            for database_id in ids:
+                client.delete_database(database_id)
