@@ -27,6 +27,8 @@ pub enum FailureKind {
     Response,
     /// The request was sent and no response came within the read timeout.
     ResponseTimeout,
+    /// The response's body broke off before its end.
+    IncompleteRead,
     /// The engine refused the call before sending it (bad argument).
     Client,
     /// Credentials could not be used.
@@ -41,6 +43,7 @@ impl FailureKind {
             FailureKind::Request => "request",
             FailureKind::Response => "response",
             FailureKind::ResponseTimeout => "response_timeout",
+            FailureKind::IncompleteRead => "incomplete_read",
             FailureKind::Client => "client",
             FailureKind::Auth => "auth",
         }
@@ -138,11 +141,35 @@ fn transport_phase(err: &CosmosError) -> Option<FailureKind> {
     let last = requests.last()?;
     if requests.iter().any(|request| request.timed_out()) {
         Some(FailureKind::ResponseTimeout)
+    } else if body_broke_off(last) || cause_sub_status(err) == Some(20014) {
+        Some(FailureKind::IncompleteRead)
     } else if last.request_sent().may_have_been_sent() {
         Some(FailureKind::Response)
     } else {
         Some(FailureKind::Request)
     }
+}
+
+/// The sub-status of the first driver error among the causes of `err`: a transport
+/// 503/20003 names the phase that failed in its cause (e.g. 20014, the body).
+fn cause_sub_status(err: &CosmosError) -> Option<u16> {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(inner) = cause.downcast_ref::<CosmosError>() {
+            return inner.status().sub_status().map(|s| s.value());
+        }
+        source = cause.source();
+    }
+    None
+}
+
+/// Whether an attempt failed while reading the response body (20014): 4.x raises
+/// azure-core's `IncompleteReadError` (an `HttpResponseError`) for that.
+fn body_broke_off(request: &azure_data_cosmos_driver::diagnostics::RequestDiagnostics) -> bool {
+    request
+        .status()
+        .sub_status()
+        .is_some_and(|sub| sub.value() == 20014)
 }
 
 /// The service status a terminal routing failure stands for, when its answer is not kept.
@@ -228,7 +255,7 @@ pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
 /// service, and the retry was answered 404, 409 or 412 (the item the first attempt
 /// deleted, created or changed). 4.x does not resend writes by default and reports
 /// that first failure; so does this, rather than a conflict the client itself caused.
-fn ambiguous_write_failure(err: &CosmosError) -> Option<String> {
+fn ambiguous_write_failure(err: &CosmosError) -> Option<(FailureKind, String)> {
     err.response()?;
     if !matches!(u16::from(err.status().status_code()), 404 | 409 | 412) {
         return None;
@@ -236,30 +263,27 @@ fn ambiguous_write_failure(err: &CosmosError) -> Option<String> {
     let diagnostics = err.diagnostics()?;
     let requests = diagnostics.requests();
     let (_, earlier) = requests.split_last()?;
-    earlier
+    let failed = earlier
         .iter()
-        .find(|request| request.request_sent().may_have_been_sent() && request.error().is_some())
-        .and_then(|request| request.error().map(str::to_owned))
+        .find(|request| request.request_sent().may_have_been_sent() && request.error().is_some())?;
+    let kind = if body_broke_off(failed) {
+        FailureKind::IncompleteRead
+    } else {
+        FailureKind::Response
+    };
+    Some((kind, failed.error().unwrap_or_default().to_owned()))
 }
 
 /// Converts the error of a write (create, upsert, replace, delete, patch, batch).
 pub fn write_error_to_py(err: CosmosError) -> PyErr {
-    if let Some(cause) = ambiguous_write_failure(&err) {
+    if let Some((kind, cause)) = ambiguous_write_failure(&err) {
         let code = u16::from(err.status().status_code());
         let message = format!(
             "the connection failed after the write was sent ({cause}), so it may or may not have been \
              applied; the engine's retry was answered {code}, which can be the first attempt's own effect"
         );
         return Python::attach(|py| {
-            build_exception(
-                py,
-                FailureKind::Response,
-                503,
-                None,
-                PyDict::new(py),
-                b"",
-                &message,
-            )
+            build_exception(py, kind, 503, None, PyDict::new(py), b"", &message)
         });
     }
     cosmos_error_to_py(err)

@@ -9,6 +9,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import (
     AzureError,
     HttpResponseError,
+    IncompleteReadError,
     ResourceExistsError,
     ResourceNotFoundError,
     ServiceRequestError,
@@ -194,3 +195,12 @@ def test_a_read_timeout_is_a_service_response_error(cosmos_server, container):
         with cosmos_server.fault(operation="read", resourceType="docs", delayMs=5000):
             with pytest.raises(ServiceResponseError):
                 slow.read_item("slow", "p")
+
+
+def test_a_body_that_breaks_off_is_an_incomplete_read(cosmos_server, container):
+    # 4.x's transport raises azure-core's IncompleteReadError, an HttpResponseError, when the body ends early.
+    container.upsert_item({"id": "cut", "pk": "p"})
+    with cosmos_server.fault(operation="read", resourceType="docs", dropConnection=True):
+        with pytest.raises(IncompleteReadError):
+            container.read_item("cut", "p")
+    assert container.read_item("cut", "p")["id"] == "cut"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError, ServiceRequestError, ServiceResponseError
+from azure.core.exceptions import (
+    IncompleteReadError, ResourceExistsError, ResourceNotFoundError, ServiceRequestError, ServiceResponseError,
+)
 from azure.core.utils import CaseInsensitiveDict
 
 from azure.cosmos import PartitionKey, exceptions
@@ -130,3 +132,11 @@ async def test_a_read_timeout_is_a_service_response_error_async(cosmos_server, c
         with cosmos_server.fault(operation="read", resourceType="docs", delayMs=5000):
             with pytest.raises(ServiceResponseError):
                 await slow.read_item("slow", "p")
+
+
+async def test_a_body_that_breaks_off_is_an_incomplete_read_async(cosmos_server, container):
+    await container.upsert_item({"id": "cut", "pk": "p"})
+    with cosmos_server.fault(operation="read", resourceType="docs", dropConnection=True):
+        with pytest.raises(IncompleteReadError):
+            await container.read_item("cut", "p")
+    assert (await container.read_item("cut", "p"))["id"] == "cut"

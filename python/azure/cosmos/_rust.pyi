@@ -312,4 +312,5 @@ def inflight_operations() -> int:
 #   azure.cosmos.exceptions._from_engine(kind, status, sub_status, headers, body, message)
 # kind: "http" (a service response arrived), "timeout" (the `timeout` keyword expired),
 #       "request" (nothing was sent / connection failed), "response" (failed while reading the reply), "response_timeout" (no reply within the read timeout),
+#       "incomplete_read" (the reply's body broke off),
 #       "client" (rejected before sending: bad argument), "auth" (credentials unusable).

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Optional
 from azure.core.exceptions import (
     AzureError,
     HttpResponseError,
+    IncompleteReadError,
     ResourceExistsError,
     ResourceNotFoundError,
     ServiceRequestError,
@@ -182,7 +183,7 @@ def _from_engine(
     :param str kind: ``"http"`` (the service answered with an error status), ``"timeout"``
         (the ``timeout`` keyword's budget ran out), ``"request"`` (nothing could be sent),
         ``"response"`` (the reply could not be read), ``"response_timeout"`` (no reply within the read
-        timeout), ``"client"`` (rejected before sending)
+        timeout), ``"incomplete_read"`` (the reply's body broke off), ``"client"`` (rejected before sending)
         or ``"auth"`` (the credential cannot be used).
     :param int status: HTTP status (synthesised by the engine unless ``kind`` is ``"http"``).
     :param sub_status: Cosmos DB sub-status, if any.
@@ -209,6 +210,9 @@ def _from_engine(
         return ServiceResponseError(message)
     if kind == "response_timeout":
         return ServiceResponseTimeoutError(message)
+    if kind == "incomplete_read":
+        # As azure-core's transports raise it: the body broke off (an HttpResponseError, without a response).
+        return IncompleteReadError(message=message)
     # "client" and "auth": 4.x rejects bad arguments and unusable keys with ValueError
     # (a master key that is not base64 fails with binascii.Error, a ValueError).
     return ValueError(message)
