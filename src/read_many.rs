@@ -24,7 +24,7 @@ use crate::runtime::{block_on, into_awaitable};
 
 /// Items per query, as 4.x sends them.
 const ITEMS_PER_QUERY: usize = 1000;
-/// Queries in flight at once.
+/// Queries in flight at once, unless the caller says otherwise (4.x's default).
 const CONCURRENT_QUERIES: usize = 10;
 
 pub struct WantedItem {
@@ -151,6 +151,7 @@ async fn read_many(
     container: String,
     wanted: Vec<WantedItem>,
     options: RequestOptions,
+    concurrency: usize,
 ) -> PyResult<PyResponse> {
     with_timeout(options.timeout, async move {
         let reference = core.container(&database, &container).await?;
@@ -196,7 +197,7 @@ async fn read_many(
         }
         let results: Vec<PyResult<GroupResult>> = futures::stream::iter(queries)
             .map(|operation| run_group(&core, &reference, operation, &options))
-            .buffered(CONCURRENT_QUERIES)
+            .buffered(concurrency)
             .collect()
             .await;
         let mut pages = Vec::new();
@@ -212,6 +213,16 @@ async fn read_many(
         Ok(PyResponse::new(200, headers, concat_arrays(&pages)))
     })
     .await
+}
+
+fn concurrency(max_concurrency: Option<usize>) -> PyResult<usize> {
+    match max_concurrency {
+        None => Ok(CONCURRENT_QUERIES),
+        Some(0) => Err(crate::errors::client_error(
+            "max_concurrency must be at least 1",
+        )),
+        Some(n) => Ok(n),
+    }
 }
 
 fn wanted_items(items: &Bound<'_, PyList>) -> PyResult<Vec<WantedItem>> {
@@ -232,7 +243,7 @@ fn wanted_items(items: &Bound<'_, PyList>) -> PyResult<Vec<WantedItem>> {
 impl PyEngine {
     /// `items`: `[(id, partition key components), ...]`. The response body is every
     /// item found, grouped by physical partition (not in request order).
-    #[pyo3(signature = (database, container, items, options=None))]
+    #[pyo3(signature = (database, container, items, options=None, max_concurrency=None))]
     fn read_items(
         &self,
         py: Python<'_>,
@@ -240,13 +251,18 @@ impl PyEngine {
         container: String,
         items: &Bound<'_, PyList>,
         options: Option<&Bound<'_, PyDict>>,
+        max_concurrency: Option<usize>,
     ) -> PyResult<PyResponse> {
         let (core, options) = self.prepare(options)?;
         let wanted = wanted_items(items)?;
-        block_on(py, read_many(core, database, container, wanted, options))
+        let concurrency = concurrency(max_concurrency)?;
+        block_on(
+            py,
+            read_many(core, database, container, wanted, options, concurrency),
+        )
     }
 
-    #[pyo3(signature = (database, container, items, options=None))]
+    #[pyo3(signature = (database, container, items, options=None, max_concurrency=None))]
     fn read_items_async<'py>(
         &self,
         py: Python<'py>,
@@ -254,10 +270,15 @@ impl PyEngine {
         container: String,
         items: &Bound<'py, PyList>,
         options: Option<&Bound<'py, PyDict>>,
+        max_concurrency: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (core, options) = self.prepare(options)?;
         let wanted = wanted_items(items)?;
-        into_awaitable(py, read_many(core, database, container, wanted, options))
+        let concurrency = concurrency(max_concurrency)?;
+        into_awaitable(
+            py,
+            read_many(core, database, container, wanted, options, concurrency),
+        )
     }
 }
 

@@ -116,3 +116,10 @@ def test_hierarchical_partition_keys(client, container, unique_id):
 
 def test_keyword_argument_by_its_4x_name(container):
     assert ids(container.read_items(items=[("pk-6-0", "pk-6"), ("pk-0-1", "pk-0")])) == ["pk-6-0", "pk-0-1"]
+
+
+def test_max_concurrency_bounds_the_queries_at_once(container):
+    wanted = [("pk-1-0", "pk-1"), ("pk-8-0", "pk-8"), ("pk-0-0", "pk-0"), ("pk-2-0", "pk-2")]
+    assert ids(container.read_items(wanted, max_concurrency=1)) == [item_id for item_id, _ in wanted]
+    with pytest.raises(ValueError, match="max_concurrency"):
+        container.read_items(wanted, max_concurrency=0)

@@ -122,3 +122,10 @@ async def test_hierarchical_partition_keys_async(cosmos_server, container_addres
 
 async def test_keyword_argument_by_its_4x_name_async(container):
     assert ids(await container.read_items(items=[("pk-6-0", "pk-6"), ("pk-0-1", "pk-0")])) == ["pk-6-0", "pk-0-1"]
+
+
+async def test_max_concurrency_bounds_the_queries_at_once_async(container):
+    wanted = [("pk-1-0", "pk-1"), ("pk-8-0", "pk-8"), ("pk-0-0", "pk-0"), ("pk-2-0", "pk-2")]
+    assert ids(await container.read_items(wanted, max_concurrency=1)) == [item_id for item_id, _ in wanted]
+    with pytest.raises(ValueError, match="max_concurrency"):
+        await container.read_items(wanted, max_concurrency=0)

@@ -222,13 +222,14 @@ class Engine:
 
     def read_items(
         self, database: str, container: str, items: list[tuple[str, PartitionKeyValue]],
-        options: Optional[RequestOptions] = None,
+        options: Optional[RequestOptions] = None, max_concurrency: Optional[int] = None,
     ) -> Response:
         """Read-many: the body holds every item found, grouped by physical partition (not in request
-        order); the only header is the total ``x-ms-request-charge``."""
+        order); the only header is the total ``x-ms-request-charge``. ``max_concurrency``: queries at once
+        (default 10; at least 1)."""
     def read_items_async(
         self, database: str, container: str, items: list[tuple[str, PartitionKeyValue]],
-        options: Optional[RequestOptions] = None,
+        options: Optional[RequestOptions] = None, max_concurrency: Optional[int] = None,
     ) -> Awaitable[Response]: ...
 
     def delete_all_items_by_partition_key(

@@ -760,7 +760,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword executor: Accepted for compatibility: the engine runs the queries concurrently itself
             (no thread pool).
         :paramtype executor: ~concurrent.futures.ThreadPoolExecutor
-        :keyword int max_concurrency: Accepted for compatibility: at most 10 queries run at once.
+        :keyword int max_concurrency: How many of the per-partition queries run at once (default 10, as 4.x).
         :keyword str consistency_level: The consistency level of the reads.
         :keyword str session_token: Token for use with Session consistency.
         :keyword dict[str, str] initial_headers: Extra headers to send with the requests.
@@ -780,7 +780,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             session_token=session_token, initial_headers=initial_headers, excluded_locations=excluded_locations,
             priority=priority, throughput_bucket=throughput_bucket)
         wanted = read_many_request(items, self._partition_key)
-        response = self._engine.read_items(self._database_id, self.id, wanted, options)
+        response = self._engine.read_items(self._database_id, self.id, wanted, options, max_concurrency)
         return read_many_result(self._properties(), wanted, response, self.client_connection.record_headers, hook)
 
     @distributed_trace

@@ -737,7 +737,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
 
         :param items: ``(id, partition key)`` pairs.
         :type items: Sequence[tuple[str, ~azure.cosmos.partition_key.PartitionKeyType]]
-        :keyword int max_concurrency: Accepted for compatibility: at most 10 queries run at once.
+        :keyword int max_concurrency: How many of the per-partition queries run at once (default 10, as 4.x).
         :keyword str consistency_level: The consistency level of the reads.
         :keyword str session_token: Token for use with Session consistency.
         :keyword dict[str, str] initial_headers: Extra headers to send with the requests.
@@ -761,7 +761,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         pairs = read_many_request(items, lambda partition_key: partition_key)
         engine = await self._engine(options)
         wanted = [(identifier, await self._partition_key(partition_key)) for identifier, partition_key in pairs]
-        response = await engine.read_items_async(self._database_id, self.id, wanted, options)
+        response = await engine.read_items_async(self._database_id, self.id, wanted, options, max_concurrency)
         return read_many_result(await self._properties(), wanted, response, self.client_connection.record_headers,
                                 hook)
 
