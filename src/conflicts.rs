@@ -5,11 +5,10 @@ use azure_core::http::Method;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use crate::container_operations::{container_link, partition_key_header};
+use crate::container_operations::{container_link, key_header};
 use crate::engine::{EngineCore, PyEngine};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
-use crate::partition_key;
 use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
 use crate::response::PyResponse;
 use crate::rest::RestTarget;
@@ -40,12 +39,6 @@ async fn point(
         core.rest.send(target, headers, None, &options).await
     })
     .await
-}
-
-fn key_header(partition_key: &Bound<'_, PyList>) -> PyResult<String> {
-    Ok(partition_key_header(&partition_key::json_components(
-        partition_key.as_any(),
-    )?))
 }
 
 #[pymethods]
@@ -109,76 +102,52 @@ impl PyEngine {
             plan_options: Default::default(),
         }))
     }
-
-    #[pyo3(signature = (database, container, id, partition_key, options=None))]
-    fn read_conflict(
-        &self,
-        py: Python<'_>,
-        database: String,
-        container: String,
-        id: String,
-        partition_key: &Bound<'_, PyList>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyResponse> {
-        let (core, options) = self.prepare(options)?;
-        let key = key_header(partition_key)?;
-        block_on(
-            py,
-            point(core, Method::Get, database, container, id, key, options),
-        )
-    }
-
-    #[pyo3(signature = (database, container, id, partition_key, options=None))]
-    fn read_conflict_async<'py>(
-        &self,
-        py: Python<'py>,
-        database: String,
-        container: String,
-        id: String,
-        partition_key: &Bound<'py, PyList>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (core, options) = self.prepare(options)?;
-        let key = key_header(partition_key)?;
-        into_awaitable(
-            py,
-            point(core, Method::Get, database, container, id, key, options),
-        )
-    }
-
-    #[pyo3(signature = (database, container, id, partition_key, options=None))]
-    fn delete_conflict(
-        &self,
-        py: Python<'_>,
-        database: String,
-        container: String,
-        id: String,
-        partition_key: &Bound<'_, PyList>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyResponse> {
-        let (core, options) = self.prepare(options)?;
-        let key = key_header(partition_key)?;
-        block_on(
-            py,
-            point(core, Method::Delete, database, container, id, key, options),
-        )
-    }
-
-    #[pyo3(signature = (database, container, id, partition_key, options=None))]
-    fn delete_conflict_async<'py>(
-        &self,
-        py: Python<'py>,
-        database: String,
-        container: String,
-        id: String,
-        partition_key: &Bound<'py, PyList>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (core, options) = self.prepare(options)?;
-        let key = key_header(partition_key)?;
-        into_awaitable(
-            py,
-            point(core, Method::Delete, database, container, id, key, options),
-        )
-    }
 }
+
+/// Reading and deleting a conflict are one future each (`point`) exposed twice: a
+/// blocking method and its `_async` twin with the same parameters.
+macro_rules! conflict_point_twins {
+    ($sync:ident, $async_name:ident, $method:expr) => {
+        #[pymethods]
+        impl PyEngine {
+            #[pyo3(signature = (database, container, id, partition_key, options=None))]
+            fn $sync(
+                &self,
+                py: Python<'_>,
+                database: String,
+                container: String,
+                id: String,
+                partition_key: &Bound<'_, PyList>,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<PyResponse> {
+                let (core, options) = self.prepare(options)?;
+                let key = key_header(partition_key)?;
+                block_on(
+                    py,
+                    point(core, $method, database, container, id, key, options),
+                )
+            }
+
+            #[pyo3(signature = (database, container, id, partition_key, options=None))]
+            fn $async_name<'py>(
+                &self,
+                py: Python<'py>,
+                database: String,
+                container: String,
+                id: String,
+                partition_key: &Bound<'py, PyList>,
+                options: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let (core, options) = self.prepare(options)?;
+                let key = key_header(partition_key)?;
+                into_awaitable(
+                    py,
+                    point(core, $method, database, container, id, key, options),
+                )
+            }
+        }
+    };
+}
+
+conflict_point_twins!(read_conflict, read_conflict_async, Method::Get);
+conflict_point_twins!(delete_conflict, delete_conflict_async, Method::Delete);

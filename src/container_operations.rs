@@ -50,7 +50,8 @@ async fn delete_partition(
     .await
 }
 
-fn key_header(partition_key: &Bound<'_, PyList>) -> PyResult<String> {
+/// The header of a partition key passed as the engine's component list.
+pub fn key_header(partition_key: &Bound<'_, PyList>) -> PyResult<String> {
     Ok(partition_key_header(&partition_key::json_components(
         partition_key.as_any(),
     )?))

@@ -11,12 +11,10 @@ from typing import List, Tuple
 
 ASYNC_CLIENT = textwrap.dedent("""
     import asyncio, sys
-    from azure.cosmos import PartitionKey
     from azure.cosmos.aio import CosmosClient
     async def main():
         async with CosmosClient(sys.argv[1], sys.argv[2]) as client:
-            database = await client.create_database_if_not_exists("shutdown")
-            container = await database.create_container_if_not_exists("c", PartitionKey("/pk"))
+            container = client.get_database_client("shutdown").get_container_client("c")
             for n in range(3):
                 await container.upsert_item({"id": str(n), "pk": "p"})
                 await container.read_item(str(n), "p")
@@ -57,11 +55,23 @@ SYNC_DAEMON_MID_CALL = textwrap.dedent("""
 """)
 
 
+def _prepare(endpoint: str, key: str) -> None:
+    """The database, container and item every program uses, made once before the programs run (runs at
+    once must not race to create them)."""
+    from azure.cosmos import CosmosClient, PartitionKey
+
+    with CosmosClient(endpoint, key) as client:
+        container = client.create_database_if_not_exists("shutdown").create_container_if_not_exists(
+            "c", PartitionKey("/pk"))
+        container.upsert_item({"id": "0", "pk": "p"})
+
+
 def run_many(program: str, endpoint: str, key: str, runs: int, batch: int = 4) -> List[Tuple[int, str]]:
     """Run ``program`` ``runs`` times (``batch`` at once); the runs that did not end well.
 
     :returns: ``(exit status, end of output)`` of each run that did not print "done" and exit 0.
     """
+    _prepare(endpoint, key)
     bad = []
     for start in range(0, runs, batch):
         procs = [subprocess.Popen([sys.executable, "-c", program, endpoint, key], stdout=subprocess.PIPE,
