@@ -13,6 +13,7 @@ use azure_data_cosmos_driver::options::{OperationOptions, PlanOptions};
 use azure_data_cosmos_driver::{CosmosDriver, OperationPlan};
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use tokio::sync::Mutex as AsyncMutex;
 
@@ -468,6 +469,8 @@ enum PagerState {
     NotStarted(FeedRequest),
     Running(Box<RunningFeed>),
     Done,
+    /// A fetch was dropped before it completed (see `PyPager::fetch`).
+    Interrupted,
 }
 
 /// A lazily fetched sequence of pages.
@@ -493,8 +496,20 @@ impl PyPager {
     async fn fetch(state: Arc<AsyncMutex<PagerState>>) -> PyResult<Option<PyPage>> {
         let mut state = state.lock().await;
         loop {
-            match std::mem::replace(&mut *state, PagerState::Done) {
-                PagerState::Done => return Ok(None),
+            // Until this fetch completes, the pager counts as interrupted: a fetch
+            // dropped half-way (its `timeout` expired, Ctrl-C, a cancelled task) may
+            // have consumed a page, so the iteration must not silently go on or end.
+            match std::mem::replace(&mut *state, PagerState::Interrupted) {
+                PagerState::Interrupted => return Err(PyRuntimeError::new_err(
+                    "this page iterator was interrupted (a timeout, Ctrl-C or a cancelled task) \
+                         while fetching a page, or failed before its first one, so where it \
+                         stands is unknown: start it again from the last continuation token it \
+                         handed out (or from the beginning)",
+                )),
+                PagerState::Done => {
+                    *state = PagerState::Done;
+                    return Ok(None);
+                }
                 PagerState::NotStarted(request) => {
                     *state = PagerState::Running(Box::new(RunningFeed::start(request).await?));
                 }
@@ -503,12 +518,17 @@ impl PyPager {
                     match page {
                         Ok(Some(page)) => {
                             let drained = page.continuation_ref().is_none() || feed.ended;
-                            if !drained {
-                                *state = PagerState::Running(feed);
-                            }
+                            *state = if drained {
+                                PagerState::Done
+                            } else {
+                                PagerState::Running(feed)
+                            };
                             return Ok(Some(page));
                         }
-                        Ok(None) => return Ok(None),
+                        Ok(None) => {
+                            *state = PagerState::Done;
+                            return Ok(None);
+                        }
                         Err(err) => {
                             // Keep the plan: 4.x lets a caller retry a failed page.
                             *state = PagerState::Running(feed);

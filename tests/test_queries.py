@@ -168,3 +168,27 @@ def test_query_metrics_are_returned_when_asked(cosmos_server, container):
 def test_non_serialisable_parameter_is_a_type_error(container):
     with pytest.raises(TypeError):
         container.query_items("SELECT * FROM c WHERE c.n = @n", parameters=[{"name": "@n", "value": {1, 2}}])
+
+
+def test_a_page_fetch_cut_by_the_timeout_does_not_end_the_iteration_silently(cosmos_server, unique_id):
+    cosmos_server.skip_unless("faults")
+    from azure.cosmos import exceptions as cosmos_exceptions
+    with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        database = client.create_database(unique_id("db"))
+        try:
+            container = database.create_container(unique_id("c"), PartitionKey("/pk"))
+            # Three pages of two: a page is read ahead, so the second call is the one that meets the fault.
+            for n in range(6):
+                container.create_item({"id": f"i{n}", "pk": "p"})
+            pages = container.query_items("SELECT * FROM c", partition_key="p", max_item_count=2,
+                                          timeout=1).by_page()
+            first = list(next(pages))
+            assert len(first) == 2
+            with cosmos_server.fault(operation="query", resourceType="docs", delayMs=5000):
+                with pytest.raises(cosmos_exceptions.CosmosClientTimeoutError):
+                    list(next(pages))
+            # Not an empty end: the caller is told to start again from the last token.
+            with pytest.raises(RuntimeError, match="interrupted"):
+                next(pages)
+        finally:
+            client.delete_database(database.id)
