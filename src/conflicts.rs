@@ -5,9 +5,8 @@ use azure_core::http::Method;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use crate::container_operations::{container_link, key_header};
+use crate::container_operations::{container_link, key_header, send_to_partition};
 use crate::engine::{EngineCore, PyEngine};
-use crate::operation::with_timeout;
 use crate::options::RequestOptions;
 use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
 use crate::response::PyResponse;
@@ -33,12 +32,8 @@ async fn point(
     key: String,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    with_timeout(options.timeout, async move {
-        let target = conflict_target(method, &database, &container, &id);
-        let headers = vec![("x-ms-documentdb-partitionkey".to_owned(), key)];
-        core.rest.send(target, headers, None, &options).await
-    })
-    .await
+    let target = conflict_target(method, &database, &container, &id);
+    send_to_partition(core, target, key, options).await
 }
 
 #[pymethods]

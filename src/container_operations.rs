@@ -28,6 +28,21 @@ pub fn container_link(database: &str, container: &str) -> String {
     format!("dbs/{database}/colls/{container}")
 }
 
+/// One REST request addressed to a logical partition (`key`: its header value),
+/// bounded by the operation's `timeout`.
+pub async fn send_to_partition(
+    core: EngineCore,
+    target: RestTarget,
+    key: String,
+    options: RequestOptions,
+) -> PyResult<PyResponse> {
+    with_timeout(options.timeout, async move {
+        let headers = vec![("x-ms-documentdb-partitionkey".to_owned(), key)];
+        core.rest.send(target, headers, None, &options).await
+    })
+    .await
+}
+
 async fn delete_partition(
     core: EngineCore,
     database: String,
@@ -35,19 +50,15 @@ async fn delete_partition(
     key: String,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    with_timeout(options.timeout, async move {
-        let link = container_link(&database, &container);
-        let target = RestTarget {
-            method: Method::Post,
-            // Signed as the container, whose contents it deletes.
-            resource_type: "colls",
-            path: format!("{link}/operations/partitionkeydelete"),
-            resource_link: link,
-        };
-        let headers = vec![("x-ms-documentdb-partitionkey".to_owned(), key)];
-        core.rest.send(target, headers, None, &options).await
-    })
-    .await
+    let link = container_link(&database, &container);
+    let target = RestTarget {
+        method: Method::Post,
+        // Signed as the container, whose contents it deletes.
+        resource_type: "colls",
+        path: format!("{link}/operations/partitionkeydelete"),
+        resource_link: link,
+    };
+    send_to_partition(core, target, key, options).await
 }
 
 /// The header of a partition key passed as the engine's component list.

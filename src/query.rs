@@ -35,17 +35,20 @@ pub fn query_body(text: &str, parameters: &[u8]) -> PyResult<Vec<u8>> {
     } else {
         parameters
     };
-    let checked: Vec<&serde_json::value::RawValue> = serde_json::from_slice(parameters)
-        .map_err(|e| client_error(format!("query parameters are not a JSON array: {e}")))?;
-    for parameter in &checked {
-        let named: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(parameter.get()).map_err(|_| {
-                client_error("every query parameter must be an object with 'name' and 'value'")
-            })?;
-        if !named.get("name").is_some_and(serde_json::Value::is_string) {
-            return Err(client_error("every query parameter needs a string 'name'"));
-        }
+    // One pass that checks the shape without building the values.
+    #[derive(serde::Deserialize)]
+    struct Parameter {
+        #[allow(dead_code)]
+        name: String,
+        #[serde(default)]
+        #[allow(dead_code)]
+        value: serde::de::IgnoredAny,
     }
+    serde_json::from_slice::<Vec<Parameter>>(parameters).map_err(|e| {
+        client_error(format!(
+            "query parameters must be a JSON array of {{\"name\": ..., \"value\": ...}}: {e}"
+        ))
+    })?;
     let text = serde_json::to_string(text).map_err(|e| client_error(e.to_string()))?;
     let mut body = Vec::with_capacity(text.len() + parameters.len() + 26);
     body.extend_from_slice(b"{\"query\":");

@@ -84,9 +84,16 @@ pub fn feed_items(body: ResponseBody) -> Result<(Bytes, usize), String> {
                 .iter()
                 .find_map(|name| envelope.get(*name))
                 .ok_or_else(|| "feed page has no resource array".to_owned())?;
-            let count = serde_json::from_str::<Vec<&RawValue>>(array.get())
-                .map_err(|e| format!("feed page resources are not an array: {e}"))?
-                .len();
+            // The service counts the page (`_count`); without it, count the array.
+            let count = match envelope
+                .get("_count")
+                .and_then(|c| c.get().parse::<usize>().ok())
+            {
+                Some(count) => count,
+                None => serde_json::from_str::<Vec<&RawValue>>(array.get())
+                    .map_err(|e| format!("feed page resources are not an array: {e}"))?
+                    .len(),
+            };
             let start = array.get().as_ptr() as usize - bytes.as_ptr() as usize;
             Ok((bytes.slice(start..start + array.get().len()), count))
         }

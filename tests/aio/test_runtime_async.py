@@ -104,3 +104,36 @@ async def test_cancelling_task_cancels_rust_future_async(key):
         assert server.open_connections == 0
     finally:
         server.close()
+
+
+def _continue_inherited_pager_async(pages, queue):
+    try:
+        asyncio.run(pages.__anext__())
+        queue.put(("continued", None))
+    except RuntimeError as exc:
+        queue.put(("refused", str(exc)))
+    except BaseException as exc:  # noqa: BLE001
+        queue.put(("other", f"{type(exc).__name__}: {exc}"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.fork is POSIX only")
+async def test_a_pager_started_before_fork_is_refused_in_the_child_async(cosmos_server):
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        ids = [f"fork-pager-async-{os.getpid()}-{time.monotonic_ns()}-{n}" for n in range(2)]
+        for database_id in ids:
+            await client.create_database(database_id)
+        try:
+            pages = client.list_databases(max_item_count=1).by_page()
+            await pages.__anext__()
+            ctx = multiprocessing.get_context("fork")
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_continue_inherited_pager_async, args=(pages, queue))
+            proc.start()
+            result = await asyncio.get_running_loop().run_in_executor(None, queue.get, True, 60)
+            proc.join(timeout=30)
+            assert proc.exitcode == 0
+            assert result[0] == "refused", result
+            assert "start it again in the child" in result[1]
+        finally:
+            for database_id in ids:
+                await client.delete_database(database_id)
