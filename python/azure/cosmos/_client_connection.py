@@ -237,6 +237,18 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         self._connecting: Optional[asyncio.Lock] = None
         self._container_properties_cache: dict = {}
 
+    @property
+    def master_key(self) -> Optional[str]:
+        """The account key this client signs with (read-only; 4.x's attribute of the same name).
+
+        It is a property on purpose: it is not an instance attribute, so ``vars()`` and the
+        default ``repr`` never show it.
+
+        :returns: The base64 account key.
+        :rtype: str or None
+        """
+        return self._engine_options.get("key")
+
     # ---- the engine --------------------------------------------------------------
 
     def connect(self) -> Any:
