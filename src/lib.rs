@@ -3,7 +3,8 @@
 //! Layout: `runtime` (the process-wide tokio runtime, GIL release, signals,
 //! fork, asyncio bridge), `engine` (the connected driver), `operation` (the one
 //! path every operation takes), one file per domain (`databases`, `containers`,
-//! `items`, `batch`, `change_feed`, `feed_ranges`, `read_many`), `query` (paged
+//! `items`, `batch`, `change_feed`, `feed_ranges`, `read_many`, `offers`,
+//! `resources` for users, permissions and scripts), `query` (paged
 //! feeds), `response`/`errors`/`options`/`partition_key` (boundary conversions).
 
 use pyo3::prelude::*;
@@ -19,11 +20,13 @@ mod engine;
 mod errors;
 mod feed_ranges;
 mod items;
+mod offers;
 mod operation;
 mod options;
 mod partition_key;
 mod query;
 mod read_many;
+mod resources;
 mod response;
 mod rest;
 mod runtime;

@@ -263,6 +263,66 @@ class Engine:
         options: Optional[RequestOptions] = None,
     ) -> Awaitable[Response]: ...
 
+    # ---- users, permissions, scripts (REST path) ----------------------------
+    # ``kind`` is the resource's path segment: "users" (``parent=None``: they live under the
+    # database), "permissions" (``parent``: the user's id), "sprocs", "triggers", "udfs"
+    # (``parent``: the container's id). Bodies are the resource's JSON.
+    def create_resource(
+        self, kind: str, database: str, parent: Optional[str], body: bytes, options: Optional[RequestOptions] = None
+    ) -> Response: ...
+    def create_resource_async(
+        self, kind: str, database: str, parent: Optional[str], body: bytes, options: Optional[RequestOptions] = None
+    ) -> Awaitable[Response]: ...
+    def upsert_resource(
+        self, kind: str, database: str, parent: Optional[str], body: bytes, options: Optional[RequestOptions] = None
+    ) -> Response: ...
+    def upsert_resource_async(
+        self, kind: str, database: str, parent: Optional[str], body: bytes, options: Optional[RequestOptions] = None
+    ) -> Awaitable[Response]: ...
+    def read_resource(
+        self, kind: str, database: str, parent: Optional[str], id: str, options: Optional[RequestOptions] = None
+    ) -> Response: ...
+    def read_resource_async(
+        self, kind: str, database: str, parent: Optional[str], id: str, options: Optional[RequestOptions] = None
+    ) -> Awaitable[Response]: ...
+    def replace_resource(
+        self, kind: str, database: str, parent: Optional[str], id: str, body: bytes,
+        options: Optional[RequestOptions] = None,
+    ) -> Response: ...
+    def replace_resource_async(
+        self, kind: str, database: str, parent: Optional[str], id: str, body: bytes,
+        options: Optional[RequestOptions] = None,
+    ) -> Awaitable[Response]: ...
+    def delete_resource(
+        self, kind: str, database: str, parent: Optional[str], id: str, options: Optional[RequestOptions] = None
+    ) -> Response: ...
+    def delete_resource_async(
+        self, kind: str, database: str, parent: Optional[str], id: str, options: Optional[RequestOptions] = None
+    ) -> Awaitable[Response]: ...
+    def query_resources(
+        self, kind: str, database: str, parent: Optional[str] = None, query: Optional[str] = None,
+        parameters: Optional[bytes] = None, options: Optional[RequestOptions] = None,
+    ) -> Pager:
+        """Every resource of the kind (``query=None``: the read feed) or those the query selects."""
+    def execute_stored_procedure(
+        self, database: str, container: str, id: str, partition_key: Optional[PartitionKeyValue], body: bytes,
+        options: Optional[RequestOptions] = None,
+    ) -> Response:
+        """``body``: the JSON array of the procedure's arguments; ``partition_key=None`` sends no key."""
+    def execute_stored_procedure_async(
+        self, database: str, container: str, id: str, partition_key: Optional[PartitionKeyValue], body: bytes,
+        options: Optional[RequestOptions] = None,
+    ) -> Awaitable[Response]: ...
+
+    # ---- offers (throughput) ------------------------------------------------
+    def query_offers(self, query: str, parameters: bytes, options: Optional[RequestOptions] = None) -> Pager:
+        """The account's offers a query selects (e.g. by ``r.resource``, the provisioned resource's ``_self``)."""
+    def replace_offer(self, offer_id: str, body: bytes, options: Optional[RequestOptions] = None) -> Response:
+        """``offer_id``: the offer's ``id`` (its RID); ``body``: the whole offer as replaced."""
+    def replace_offer_async(
+        self, offer_id: str, body: bytes, options: Optional[RequestOptions] = None
+    ) -> Awaitable[Response]: ...
+
     # ---- account (REST path) ------------------------------------------------
     def read_database_account(self) -> Response:
         """The database account document (``GET /``)."""
