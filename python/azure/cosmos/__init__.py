@@ -25,12 +25,14 @@ from .documents import (
 )
 from .offer import Offer, ThroughputProperties
 from .partition_key import PartitionKey
+from .permission import Permission
 
 __all__ = (
     "CosmosClient",
     "DatabaseProxy",
     "ContainerProxy",
     "PartitionKey",
+    "Permission",
     "Offer",
     "DatabaseAccount",
     "ConsistencyLevel",
