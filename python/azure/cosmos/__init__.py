@@ -7,6 +7,7 @@ native engine was built with.
 from typing import Any
 
 from ._cosmos_responses import CosmosDict, CosmosList
+from ._global_secondary_index import GlobalSecondaryIndexDefinition
 from ._version import VERSION
 from .container import ContainerProxy
 from .cosmos_client import CosmosClient
@@ -47,6 +48,7 @@ __all__ = (
     "ThroughputProperties",
     "CosmosDict",
     "CosmosList",
+    "GlobalSecondaryIndexDefinition",
 )
 __version__ = VERSION
 
