@@ -8,6 +8,7 @@ from typing import Any
 
 from ._cosmos_responses import CosmosDict, CosmosList
 from ._global_secondary_index import GlobalSecondaryIndexDefinition
+from ._retry_utility import ConnectionRetryPolicy
 from ._version import VERSION
 from .container import ContainerProxy
 from .cosmos_client import CosmosClient
@@ -45,6 +46,7 @@ __all__ = (
     "SSLConfiguration",
     "TriggerOperation",
     "TriggerType",
+    "ConnectionRetryPolicy",
     "ThroughputProperties",
     "CosmosDict",
     "CosmosList",

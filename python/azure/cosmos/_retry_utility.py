@@ -1,0 +1,42 @@
+# The MIT License (MIT)
+"""4.x's connection retry policy class, kept for code that builds one (``azure.cosmos.ConnectionRetryPolicy``).
+
+4.x's module of this name holds its whole retry machinery; here the Rust engine retries by its
+own Cosmos DB policy, and only the public class remains.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from azure.core.pipeline.policies import RetryPolicy
+
+
+class ConnectionRetryPolicy(RetryPolicy):
+    """An azure-core :class:`~azure.core.pipeline.policies.RetryPolicy` with 4.x's defaults.
+
+    It takes the keywords of azure-core's ``RetryPolicy`` (``retry_total`` 10, ``retry_connect``
+    3, ``retry_read`` 3, ``retry_status`` 3, ``retry_backoff_factor`` 0.8, ``retry_backoff_max``
+    120, ``retry_mode`` exponential, ``timeout`` 604800 seconds); a keyword given as ``None``
+    keeps its default, as in 4.x.
+
+    .. note::
+        azure-cosmos 5 sends requests through the Rust engine, not an azure-core pipeline.
+        ``CosmosClient(..., connection_retry_policy=ConnectionRetryPolicy(...))`` is accepted and
+        warned about as not applied: none of this policy's settings reach the engine, which
+        retries connection failures by its own policy. (``retry_total`` and ``retry_backoff_max``
+        given to the client itself, not through this policy, set the retry budget of throttled
+        requests.)
+
+    :keyword int retry_total: Total number of retries to allow.
+    :keyword int retry_connect: How many connection errors to retry on.
+    :keyword int retry_read: How many times to retry on read errors.
+    :keyword int retry_status: How many times to retry on bad status codes.
+    :keyword float retry_backoff_factor: Factor of the exponential wait between attempts.
+    :keyword int retry_backoff_max: Maximum wait between attempts, in seconds.
+    :keyword retry_mode: Fixed or exponential delay between attempts.
+    :paramtype retry_mode: ~azure.core.pipeline.policies.RetryMode
+    :keyword int timeout: Timeout of the whole operation, in seconds.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{name: value for name, value in kwargs.items() if value is not None})

@@ -1,0 +1,16 @@
+"""Async twin of tests/test_connection_retry_policy.py: the async client accepts the policy and says it is not applied."""
+from __future__ import annotations
+
+import pytest
+
+from azure.cosmos import ConnectionRetryPolicy
+from azure.cosmos.aio import CosmosClient
+
+
+async def test_client_announces_the_policy_is_not_applied_async(cosmos_server):
+    with pytest.warns(UserWarning, match="connection_retry_policy"):
+        client = CosmosClient(cosmos_server.endpoint, cosmos_server.key,
+                              connection_retry_policy=ConnectionRetryPolicy(retry_total=1),
+                              **cosmos_server.connection_kwargs)
+    async with client:
+        assert isinstance([d async for d in client.list_databases()], list)
