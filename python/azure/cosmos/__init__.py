@@ -28,6 +28,7 @@ from .documents import (
 from .offer import Offer, ThroughputProperties
 from .partition_key import PartitionKey
 from .permission import Permission
+from .user import UserProxy
 
 __all__ = (
     "CosmosClient",
@@ -35,6 +36,7 @@ __all__ = (
     "ContainerProxy",
     "PartitionKey",
     "Permission",
+    "UserProxy",
     "Offer",
     "DatabaseAccount",
     "ConsistencyLevel",

@@ -16,11 +16,16 @@ from ._request_builders import (
     with_continuation,
 )
 from ._request_options import accepts_documented_keywords
-from ._serialization import dump_json, dump_parameters
+from ._request_throughput import (
+    OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
+)
+from ._request_users import USERS, resource_body, user_id
+from ._serialization import dump_json, dump_parameters, load_json
 from .container import ContainerProxy
 from .exceptions import CosmosResourceNotFoundError
 from .offer import ThroughputProperties
 from .partition_key import PartitionKey
+from .user import UserProxy
 
 __all__ = ("DatabaseProxy",)
 
@@ -488,3 +493,248 @@ class DatabaseProxy:
         if response_hook:
             response_hook(self.client_connection.last_response_headers, result)
         return result
+
+    # ---- users ------------------------------------------------------------------------
+
+    def _user_proxy(self, properties: CosmosDict) -> UserProxy:
+        return UserProxy(self.client_connection, properties["id"], self.database_link, properties=properties)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def create_user(self, body: dict[str, Any], **kwargs: Any) -> UserProxy:
+        """Create a user of the database.
+
+        :param dict[str, Any] body: The user, e.g. ``{"id": "alice"}``; the id is unique in the database
+            (at most 255 characters).
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword response_hook: Called with the response headers and the user's properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :returns: A proxy for the new user.
+        :rtype: ~azure.cosmos.UserProxy
+        :raises ~azure.cosmos.exceptions.CosmosResourceExistsError: A user with this id exists.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        response = self._engine.create_resource(USERS, self.id, None, resource_body(body), options)
+        return self._user_proxy(self.client_connection.result(response, hook))
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def upsert_user(self, body: dict[str, Any], **kwargs: Any) -> UserProxy:
+        """Create the user, or replace the user of the same id.
+
+        :param dict[str, Any] body: The user, e.g. ``{"id": "alice"}``.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword str etag: An etag for the ``match_condition`` check.
+        :keyword ~azure.core.MatchConditions match_condition: The condition on ``etag``.
+        :keyword response_hook: Called with the response headers and the user's properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :returns: A proxy for the user as written.
+        :rtype: ~azure.cosmos.UserProxy
+        :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The upsert failed.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        response = self._engine.upsert_resource(USERS, self.id, None, resource_body(body), options)
+        return self._user_proxy(self.client_connection.result(response, hook))
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def replace_user(self, user: Union[str, UserProxy, Mapping[str, Any]], body: dict[str, Any],
+                     **kwargs: Any) -> UserProxy:
+        """Replace a user (a new ``id`` in ``body`` renames it; its permissions stay with it).
+
+        :param user: The user's id, a :class:`~azure.cosmos.UserProxy`, or its properties dict.
+        :type user: Union[str, ~azure.cosmos.UserProxy, dict[str, Any]]
+        :param dict[str, Any] body: The new user, e.g. ``{"id": "alice"}``.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword str etag: An etag for the ``match_condition`` check.
+        :keyword ~azure.core.MatchConditions match_condition: The condition on ``etag``.
+        :keyword response_hook: Called with the response headers and the user's properties.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :returns: A proxy for the user as replaced.
+        :rtype: ~azure.cosmos.UserProxy
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        response = self._engine.replace_resource(USERS, self.id, None, user_id(user), resource_body(body), options)
+        return self._user_proxy(self.client_connection.result(response, hook))
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def delete_user(self, user: Union[str, UserProxy, Mapping[str, Any]], **kwargs: Any) -> None:
+        """Delete a user and its permissions.
+
+        :param user: The user's id, a :class:`~azure.cosmos.UserProxy`, or its properties dict.
+        :type user: Union[str, ~azure.cosmos.UserProxy, dict[str, Any]]
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword str etag: An etag for the ``match_condition`` check.
+        :keyword ~azure.core.MatchConditions match_condition: The condition on ``etag``.
+        :keyword response_hook: Called with the response headers and ``None``.
+        :paramtype response_hook: Callable[[Mapping[str, Any], None], None]
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        response = self._engine.delete_resource(USERS, self.id, None, user_id(user), options)
+        self.client_connection.no_result(response, hook)
+
+    def get_user_client(self, user: Union[str, UserProxy, Mapping[str, Any]]) -> UserProxy:
+        """Get a proxy for a user; no request is made.
+
+        :param user: The user's id, a :class:`~azure.cosmos.UserProxy`, or its properties dict.
+        :type user: Union[str, ~azure.cosmos.UserProxy, dict[str, Any]]
+        :returns: A proxy for the user.
+        :rtype: ~azure.cosmos.UserProxy
+        """
+        return UserProxy(self.client_connection, user_id(user), self.database_link)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def list_users(
+        self,
+        max_item_count: Optional[int] = None,
+        *,
+        response_hook: Optional[Callable[[Mapping[str, Any], CosmosItemPaged], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged:
+        """List the database's users.
+
+        :param int max_item_count: Maximum number of users per page.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword response_hook: Called once, as in 4.x, with the client's last response headers and the
+            iterable, when the iterable is created.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosItemPaged], None]
+        :returns: The users' properties (dicts), fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosItemPaged[dict[str, Any]]
+        """
+        return self._query_users(None, None, max_item_count, response_hook, kwargs)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def query_users(
+        self,
+        query: str,
+        parameters: Optional[list[dict[str, Any]]] = None,
+        max_item_count: Optional[int] = None,
+        *,
+        response_hook: Optional[Callable[[Mapping[str, Any], CosmosItemPaged], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged:
+        """Query the database's users, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
+
+        :param str query: The query.
+        :param parameters: Query parameters, each ``{"name": "@p", "value": ...}``.
+        :type parameters: list[dict[str, Any]]
+        :param int max_item_count: Maximum number of users per page.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword response_hook: Called once, as in 4.x, with the client's last response headers and the
+            iterable, when the iterable is created.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosItemPaged], None]
+        :returns: The matching users' properties (dicts), fetched page by page.
+        :rtype: ~azure.cosmos._cosmos_responses.CosmosItemPaged[dict[str, Any]]
+        """
+        return self._query_users(query, parameters, max_item_count, response_hook, kwargs)
+
+    def _query_users(self, query, parameters, max_item_count, response_hook, kwargs) -> CosmosItemPaged:
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults, query=True,
+                                            max_item_count=max_item_count)
+        query, parameters = query_spec(query, parameters)
+        parameter_bytes = None if query is None else dump_parameters(parameters)
+        engine, database_id = self._engine, self.id
+
+        def start(continuation: Optional[str]) -> Any:
+            return engine.query_resources(USERS, database_id, None, query, parameter_bytes,
+                                          with_continuation(options, continuation))
+
+        headers = CaseInsensitiveDict()
+        result = CosmosItemPaged(start, self.client_connection.page_callback(headers, None, "Users"),
+                                 response_headers=headers)
+        if response_hook:
+            response_hook(self.client_connection.last_response_headers, result)
+        return result
+
+    # ---- throughput -------------------------------------------------------------------
+
+    def _get_properties(self) -> dict[str, Any]:
+        # As 4.x: the properties (for `_self`) are read once per proxy, then kept.
+        if self._properties is None:
+            self._properties = self.read()
+        return self._properties
+
+    def _offer(self, options: dict) -> tuple:
+        """The database's offer and the offers query's last response headers."""
+        self_link = self._get_properties()["_self"]
+        pager = self._engine.query_offers(OFFER_QUERY, offer_query_parameters(self_link), options)
+        offers: list = []
+        headers = CaseInsensitiveDict()
+        page = pager.next_page()
+        while page is not None:
+            headers = self.client_connection.record_headers(page.headers)
+            offers.extend(load_json(page.items) or [])
+            page = pager.next_page()
+        offer = only_offer(offers, "database " + self.database_link)
+        return offers, CosmosDict(offer, response_headers=headers), headers
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def get_throughput(
+        self,
+        *,
+        response_hook: Optional[Callable[[Mapping[str, Any], list[dict[str, Any]]], None]] = None,
+        **kwargs: Any,
+    ) -> ThroughputProperties:
+        """Get the throughput provisioned for the database (shared by its containers).
+
+        :keyword response_hook: Called with the offers query's response headers and the list of offers.
+        :paramtype response_hook: Callable[[Mapping[str, Any], list[dict[str, Any]]], None]
+        :returns: The manual throughput (``offer_throughput``) or the autoscale settings
+            (``auto_scale_max_throughput``, ``auto_scale_increment_percent``), with the offer as ``properties``.
+        :rtype: ~azure.cosmos.ThroughputProperties
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The database has no throughput of its own
+            (or does not exist).
+        """
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults, query=True)
+        offers, offer, headers = self._offer(options)
+        if response_hook:
+            response_hook(headers, offers)
+        return throughput_properties(offer)
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def replace_throughput(self, throughput: Union[int, ThroughputProperties], **kwargs: Any) -> ThroughputProperties:
+        """Change the throughput provisioned for the database.
+
+        :param throughput: Request units per second (manual throughput), or a
+            :class:`~azure.cosmos.ThroughputProperties` with ``auto_scale_max_throughput`` for an autoscale database.
+        :type throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword response_hook: Called with the replacement's response headers and the offer as replaced.
+        :paramtype response_hook: Callable[[Mapping[str, Any], CosmosDict], None]
+        :returns: The throughput as replaced, with the offer as ``properties``.
+        :rtype: ~azure.cosmos.ThroughputProperties
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The database has no throughput of its own.
+        :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The service refused the new throughput.
+        """
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        # The offers query carries only the operation's timeout (4.x sends it without the call's options).
+        _, offer, _ = self._offer({name: value for name, value in options.items() if name == "timeout"})
+        offer_id, body = replacement_offer(offer, throughput)
+        response = self._engine.replace_offer(offer_id, body, options)
+        return replaced_throughput(self.client_connection.result(response, hook))
+
+    @distributed_trace
+    def read_offer(self, **kwargs: Any) -> ThroughputProperties:
+        """Get the throughput provisioned for the database. Deprecated: use :meth:`get_throughput`.
+
+        :keyword response_hook: Called with the offers query's response headers and the list of offers.
+        :paramtype response_hook: Callable[[Mapping[str, Any], list[dict[str, Any]]], None]
+        :returns: The throughput, as :meth:`get_throughput` returns it.
+        :rtype: ~azure.cosmos.ThroughputProperties
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The database has no throughput of its own.
+        """
+        warnings.warn("read_offer is a deprecated method name, use get_throughput instead", DeprecationWarning,
+                      stacklevel=3)
+        return self.get_throughput(**kwargs)

@@ -5,9 +5,11 @@ operations and ``async for`` over query results."""
 from ._container import ContainerProxy
 from ._cosmos_client import CosmosClient
 from ._database import DatabaseProxy
+from ._user import UserProxy
 
 __all__ = (
     "CosmosClient",
     "DatabaseProxy",
     "ContainerProxy",
+    "UserProxy",
 )
