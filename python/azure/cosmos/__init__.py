@@ -28,6 +28,7 @@ from .documents import (
 from .offer import Offer, ThroughputProperties
 from .partition_key import PartitionKey
 from .permission import Permission
+from .scripts import ScriptsProxy
 from .user import UserProxy
 
 __all__ = (
@@ -36,6 +37,7 @@ __all__ = (
     "ContainerProxy",
     "PartitionKey",
     "Permission",
+    "ScriptsProxy",
     "UserProxy",
     "Offer",
     "DatabaseAccount",
