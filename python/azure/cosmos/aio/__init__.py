@@ -5,11 +5,13 @@ operations and ``async for`` over query results."""
 from ._container import ContainerProxy
 from ._cosmos_client import CosmosClient
 from ._database import DatabaseProxy
+from ._scripts import ScriptsProxy
 from ._user import UserProxy
 
 __all__ = (
     "CosmosClient",
     "DatabaseProxy",
     "ContainerProxy",
+    "ScriptsProxy",
     "UserProxy",
 )

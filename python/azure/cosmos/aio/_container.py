@@ -21,9 +21,14 @@ from .._request_feeds import change_feed_arguments, from_bounds, is_subset as fe
 from .._request_options import accepts_documented_keywords
 from .._request_patch_batch import batch_body, batch_error, batch_results, patch_body
 from .._request_read_many import read_many_request, read_many_result
+from .._request_throughput import (
+    OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
+)
 from .._serialization import dump_parameters, load_json
 from ..exceptions import CosmosHttpResponseError
+from ..offer import ThroughputProperties
 from ..partition_key import NonePartitionKeyValue, PartitionKeyType, _engine_value, _none_value, _value_from_item
+from ._scripts import ScriptsProxy
 
 __all__ = ("ContainerProxy",)
 
@@ -63,6 +68,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         # Made on first use, inside the event loop (Python 3.9 binds a lock to the loop at creation).
         self.container_cache_lock: Optional[asyncio.Lock] = None
         self._database_id = database_link[len("dbs/"):]
+        self._scripts: Optional[ScriptsProxy] = None
         if properties:
             client_connection.cache_container(self._database_id, properties)
 
@@ -102,6 +108,17 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         if value is NonePartitionKeyValue:
             return _none_value((await self._properties()).get("partitionKey"))
         return _engine_value(value)
+
+    @property
+    def scripts(self) -> ScriptsProxy:
+        """The container's stored procedures, triggers and user-defined functions (no request is made).
+
+        :returns: The scripts proxy of this container.
+        :rtype: ~azure.cosmos.aio.ScriptsProxy
+        """
+        if self._scripts is None:
+            self._scripts = ScriptsProxy(self, self.client_connection, self.container_link)
+        return self._scripts
 
     @distributed_trace_async
     @accepts_documented_keywords
@@ -925,6 +942,89 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :raises ValueError: None of the feed ranges overlaps the target.
         """
         return latest_session_token(feed_ranges_to_session_tokens, target_feed_range)
+
+    # ---- throughput ---------------------------------------------------------------------
+
+    async def _query_offers(self, self_link: str, options: dict) -> list:
+        engine = await self._engine(options)
+        pager = engine.query_offers(OFFER_QUERY, offer_query_parameters(self_link), options)
+        offers: list = []
+        page = await pager.next_page_async()
+        while page is not None:
+            self.client_connection.record_headers(page.headers)
+            offers.extend(load_json(page.items) or [])
+            page = await pager.next_page_async()
+        return offers
+
+    async def _offers(self, options: dict) -> tuple[list, str]:
+        """The offers provisioning this container (found by its ``_self``) and that link."""
+        self_link = (await self._properties())["_self"]
+        offers = await self._query_offers(self_link, options)
+        if not offers:
+            # The cached properties may be those of an earlier container of the same name.
+            self.client_connection.forget_container(self._database_id, self.id)
+            fresh_link = (await self._properties())["_self"]
+            if fresh_link != self_link:
+                self_link, offers = fresh_link, await self._query_offers(fresh_link, options)
+        return offers, self_link
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def get_throughput(
+        self,
+        *,
+        response_hook: Optional[Callable[[Mapping[str, Any], list[dict[str, Any]]], None]] = None,
+        **kwargs: Any,
+    ) -> ThroughputProperties:
+        """The container's provisioned throughput (its offer).
+
+        :keyword response_hook: Called with the response headers and the list of offers found.
+        :paramtype response_hook: Callable[[Mapping[str, str], list[dict[str, Any]]], None]
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the request.
+        :returns: The manual throughput (``offer_throughput``) or the autoscale settings
+            (``auto_scale_max_throughput``, ``auto_scale_increment_percent``), with the offer as ``properties``.
+        :rtype: ~azure.cosmos.ThroughputProperties
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The container has no throughput of its
+            own (it shares its database's), or the container does not exist.
+        """
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults)
+        offers, self_link = await self._offers(options)
+        if response_hook is not None:
+            response_hook(self.client_connection.last_response_headers, offers)
+        return throughput_properties(only_offer(offers, "container " + self_link))
+
+    @distributed_trace_async
+    @accepts_documented_keywords
+    async def replace_throughput(
+        self,
+        throughput: Union[int, ThroughputProperties],
+        *,
+        response_hook: Optional[Callable[[Mapping[str, Any], CosmosDict], None]] = None,
+        **kwargs: Any,
+    ) -> ThroughputProperties:
+        """Change the container's provisioned throughput.
+
+        :param throughput: The new manual throughput in RU/s, or a
+            :class:`~azure.cosmos.ThroughputProperties` (``auto_scale_max_throughput`` for an autoscale offer).
+        :type throughput: Union[int, ~azure.cosmos.ThroughputProperties]
+        :keyword response_hook: Called with the response headers and the replaced offer.
+        :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
+        :keyword str session_token: Token for use with Session consistency.
+        :keyword dict[str, str] initial_headers: Extra headers to send with the requests.
+        :returns: The throughput as replaced, with the new offer as ``properties``.
+        :rtype: ~azure.cosmos.ThroughputProperties
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The container has no throughput of its
+            own (it shares its database's; 4.x fails with an ``IndexError`` there), or does not exist.
+        :raises TypeError: ``throughput`` is neither an ``int`` nor a ``ThroughputProperties``.
+        :raises ValueError: The change would switch the offer between manual and autoscale.
+        """
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults)
+        offers, self_link = await self._offers(options)
+        offer_id, body = replacement_offer(only_offer(offers, "container " + self_link), throughput)
+        engine = await self._engine(options)
+        response = await engine.replace_offer_async(offer_id, body, options)
+        return replaced_throughput(self.client_connection.result(response, response_hook))
 
     # ---- conflicts ----------------------------------------------------------------------
 
