@@ -7,7 +7,7 @@ the ones of :mod:`azure.cosmos.partition_key`, importable from here as in 4.x.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 from azure.core.tracing.decorator import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
@@ -35,9 +35,6 @@ class ScriptType:  # pylint: disable=too-few-public-methods
     """Pre- and post-triggers."""
     UserDefinedFunction = "udfs"
     """User-defined functions (called from queries)."""
-
-
-ResponseHook = Optional[Callable[[Mapping[str, str], Any], None]]
 
 
 class ScriptsProxy:
