@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use azure_core::credentials::Secret;
 use azure_data_cosmos_driver::models::{AccountReference, ContainerReference, DatabaseReference};
 use azure_data_cosmos_driver::options::{
     BinaryEncodingOptions, ConnectionPoolOptions, ContentResponseOnWrite, DriverOptions,
@@ -15,28 +14,45 @@ use azure_data_cosmos_driver::{CosmosDriver, CosmosDriverRuntime, CosmosDriverRu
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::credentials::Auth;
 use crate::errors::{client_error, cosmos_error_to_py};
 use crate::options::{ClientOptions, RequestOptions};
 use crate::rest::RestClient;
 use crate::runtime::{block_on, into_awaitable, with_timeout};
 
-/// Driver runtimes (transport, connection pool, caches) shared by the clients of a
-/// process, one per certificate-validation mode. Keyed by pid for fork safety.
-static DRIVER_RUNTIMES: std::sync::Mutex<Option<(u32, HashMap<bool, Arc<CosmosDriverRuntime>>)>> =
-    std::sync::Mutex::new(None);
+/// Which clients may share a driver runtime: the same certificate-validation mode
+/// and the same account key. The runtime's container cache hands out container
+/// references that carry the credential of the client that resolved them first,
+/// so clients with different credentials must never share one (a client would
+/// sign with another's key or token).
+type RuntimeKey = (bool, String);
+
+/// Driver runtimes (transport, connection pool, caches) shared by the key-based
+/// clients of a process. Keyed by pid for fork safety.
+static DRIVER_RUNTIMES: std::sync::Mutex<
+    Option<(u32, HashMap<RuntimeKey, Arc<CosmosDriverRuntime>>)>,
+> = std::sync::Mutex::new(None);
 
 async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRuntime>> {
     let pid = std::process::id();
     let verify = options.connection_verify;
-    // Timeouts and the user-agent suffix live on the runtime; only the default one is shared.
-    let shareable = options.connection_timeout.is_none()
-        && options.request_timeout.is_none()
-        && options.user_agent_suffix.is_none();
-    if shareable {
+    // Timeouts and the user-agent suffix live on the runtime; only the default one is
+    // shared. A token credential's client always has its own runtime (dropped with it).
+    let shared_key: Option<RuntimeKey> = match &options.auth {
+        Auth::Key(key)
+            if options.connection_timeout.is_none()
+                && options.request_timeout.is_none()
+                && options.user_agent_suffix.is_none() =>
+        {
+            Some((verify, key.secret().to_owned()))
+        }
+        _ => None,
+    };
+    if let Some(shared_key) = &shared_key {
         let guard = DRIVER_RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((owner, runtimes)) = guard.as_ref() {
             if *owner == pid {
-                if let Some(runtime) = runtimes.get(&verify) {
+                if let Some(runtime) = runtimes.get(shared_key) {
                     return Ok(runtime.clone());
                 }
             }
@@ -74,16 +90,16 @@ async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRun
         builder = builder.with_user_agent_suffix(suffix);
     }
     let runtime = builder.build().await.map_err(cosmos_error_to_py)?;
-    if !shareable {
+    let Some(shared_key) = shared_key else {
         return Ok(runtime);
-    }
+    };
     let mut guard = DRIVER_RUNTIMES.lock().unwrap_or_else(|p| p.into_inner());
     let entry = guard.get_or_insert_with(|| (pid, HashMap::new()));
     if entry.0 != pid {
         // Inherited from the parent: leaked, not dropped (see `reconnect_in_child`).
         std::mem::forget(std::mem::replace(entry, (pid, HashMap::new())));
     }
-    Ok(entry.1.entry(verify).or_insert(runtime).clone())
+    Ok(entry.1.entry(shared_key).or_insert(runtime).clone())
 }
 
 /// Operation options every request of a client starts from.
@@ -123,7 +139,10 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
         .endpoint
         .parse()
         .map_err(|_| client_error(format!("invalid account endpoint {:?}", options.endpoint)))?;
-    let account = AccountReference::with_account_key(endpoint, Secret::from(options.key.clone()));
+    let account = match &options.auth {
+        Auth::Key(key) => AccountReference::with_account_key(endpoint, key.clone()),
+        Auth::Token(credential) => AccountReference::with_credential(endpoint, credential.clone()),
+    };
     let runtime = driver_runtime(&options).await?;
     let preferred = options
         .preferred_regions
@@ -272,7 +291,7 @@ impl PyEngine {
 impl PyEngine {
     #[staticmethod]
     fn connect(py: Python<'_>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
-        let options = ClientOptions::from_dict(options)?;
+        let options = ClientOptions::from_dict(options, None)?;
         let kept = options.clone();
         block_on(
             py,
@@ -287,7 +306,9 @@ impl PyEngine {
         py: Python<'py>,
         options: &Bound<'py, PyDict>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = ClientOptions::from_dict(options)?;
+        // An async credential is awaited on the loop this client is created on.
+        let event_loop = pyo3_async_runtimes::TaskLocals::with_running_loop(py)?.copy_context(py)?;
+        let options = ClientOptions::from_dict(options, Some(event_loop))?;
         let kept = options.clone();
         into_awaitable(
             py,

@@ -184,6 +184,9 @@ fn terminal_service_status(sub_status: u32) -> Option<(u16, u32)> {
 
 /// Converts an engine error (service or synthetic) into the 4.x exception.
 pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
+    if let Some(raised) = crate::credentials::credential_failure(&err) {
+        return raised;
+    }
     if let Some(wire) = terminal_service_error(&err) {
         let message = describe(&err);
         let status = wire.status();

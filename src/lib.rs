@@ -13,6 +13,7 @@ mod account;
 mod batch;
 mod change_feed;
 mod conflicts;
+mod credentials;
 mod container_operations;
 mod containers;
 mod databases;

@@ -256,7 +256,8 @@ fn parse_priority(value: &str) -> PyResult<PriorityLevel> {
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
     pub endpoint: String,
-    pub key: String,
+    /// The account key, or the client's azure-core token credential.
+    pub auth: crate::credentials::Auth,
     pub preferred_regions: Vec<String>,
     pub excluded_regions: Vec<String>,
     pub user_agent_suffix: Option<String>,
@@ -275,6 +276,9 @@ pub struct ClientOptions {
 const CLIENT_KEYS: &[&str] = &[
     "endpoint",
     "key",
+    "credential",
+    "credential_scopes",
+    "credential_is_async",
     "preferred_regions",
     "excluded_regions",
     "user_agent_suffix",
@@ -288,15 +292,56 @@ const CLIENT_KEYS: &[&str] = &[
 ];
 
 impl ClientOptions {
-    pub fn from_dict(dict: &Bound<'_, PyDict>) -> PyResult<Self> {
+    /// `event_loop`: the running loop of an async client, on which an
+    /// `AsyncTokenCredential` is awaited.
+    pub fn from_dict(
+        dict: &Bound<'_, PyDict>,
+        event_loop: Option<pyo3_async_runtimes::TaskLocals>,
+    ) -> PyResult<Self> {
         reject_unknown(dict, CLIENT_KEYS)?;
         let endpoint: Option<String> = get(dict, "endpoint")?;
         let key: Option<String> = get(dict, "key")?;
+        let auth = match (key, dict.get_item("credential")?) {
+            (None, Some(credential)) if !credential.is_none() => {
+                let scopes: Vec<String> = get(dict, "credential_scopes")?.unwrap_or_default();
+                if scopes.is_empty() {
+                    return Err(PyTypeError::new_err(
+                        "engine option 'credential_scopes' is required with 'credential'",
+                    ));
+                }
+                let is_async: bool = get(dict, "credential_is_async")?.unwrap_or(false);
+                let event_loop = match (is_async, event_loop) {
+                    (false, _) => None,
+                    (true, Some(event_loop)) => Some(event_loop),
+                    (true, None) => {
+                        return Err(PyTypeError::new_err(
+                            "an async credential (AsyncTokenCredential) needs the azure.cosmos.aio client; \
+                             the sync client takes a TokenCredential",
+                        ))
+                    }
+                };
+                crate::credentials::Auth::Token(std::sync::Arc::new(
+                    crate::credentials::PythonCredential::new(
+                        credential.unbind(),
+                        scopes,
+                        event_loop,
+                    ),
+                ))
+            }
+            (Some(key), None) => {
+                crate::credentials::Auth::Key(azure_core::credentials::Secret::from(key))
+            }
+            _ => {
+                return Err(PyTypeError::new_err(
+                    "exactly one of the engine options 'key' and 'credential' is required",
+                ))
+            }
+        };
         let seconds = |value: Option<f64>| value.map(|s| Duration::from_secs_f64(s.max(0.0)));
         Ok(Self {
             endpoint: endpoint
                 .ok_or_else(|| PyTypeError::new_err("engine option 'endpoint' is required"))?,
-            key: key.ok_or_else(|| PyTypeError::new_err("engine option 'key' is required"))?,
+            auth,
             preferred_regions: get(dict, "preferred_regions")?.unwrap_or_default(),
             excluded_regions: get(dict, "excluded_regions")?.unwrap_or_default(),
             user_agent_suffix: get(dict, "user_agent_suffix")?,

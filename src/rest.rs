@@ -17,6 +17,7 @@ use azure_core::http::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::credentials::Auth;
 use crate::errors::{build_exception, FailureKind};
 use crate::options::{ClientOptions as EngineClientOptions, RequestOptions};
 use crate::response::{HeaderPairs, PyResponse};
@@ -41,7 +42,7 @@ pub struct RestTarget {
 pub struct RestClient {
     pipeline: Pipeline,
     endpoint: Url,
-    key: Secret,
+    auth: Auth,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -107,7 +108,7 @@ impl RestClient {
         Ok(Arc::new(Self {
             pipeline,
             endpoint,
-            key: Secret::from(options.key.clone()),
+            auth: options.auth.clone(),
         }))
     }
 
@@ -125,13 +126,16 @@ impl RestClient {
             .map_err(|e| crate::errors::client_error(format!("invalid resource path: {e}")))?;
         let mut request = Request::new(url, target.method.clone());
         let date = azure_core::time::to_rfc7231(&time::OffsetDateTime::now_utc());
-        let auth = authorization(&self.key, &target.method, &target, &date).map_err(|e| {
-            failure(
-                FailureKind::Auth,
-                401,
-                &format!("cannot sign the request: {e}"),
-            )
-        })?;
+        let auth = match &self.auth {
+            Auth::Key(key) => authorization(key, &target.method, &target, &date).map_err(|e| {
+                failure(
+                    FailureKind::Auth,
+                    401,
+                    &format!("cannot sign the request: {e}"),
+                )
+            })?,
+            Auth::Token(credential) => credential.authorization().await?,
+        };
         let mut put = |name: &str, value: String| {
             request.insert_header(
                 HeaderName::from(name.to_ascii_lowercase()),

@@ -44,6 +44,8 @@ import local_servers  # noqa: E402  (tools/ is not a package; the path is set ju
 # Every capability a test may ask for, and what it means for the server.
 CAPABILITIES: Dict[str, str] = {
     "auth": "checks the master-key signature (401 on a wrong key)",
+    "aad": ("accepts Microsoft Entra ID bearer tokens it can validate (the emulator's test JWTs) and refuses "
+            "management operations to them (403/5300), as the service's data-plane RBAC does"),
     "hierarchical_pk": "hierarchical (multi-path) partition keys",
     "null_pk": "null / missing partition-key values as their own logical partition",
     "if_none_match_304": "If-None-Match on point reads answered with 304",
@@ -79,6 +81,7 @@ CAPABILITIES: Dict[str, str] = {
 
 _VERCEL_MISSING: Dict[str, str] = {
     "auth": "@vercel/cosmosdb-server never reads the authorization header",
+    "aad": "@vercel/cosmosdb-server never reads the authorization header (any token passes, none is refused)",
     "hierarchical_pk": "@vercel/cosmosdb-server uses only the first partition-key component",
     "null_pk": "@vercel/cosmosdb-server falls back to the id for a null or missing partition key",
     "if_none_match_304": "@vercel/cosmosdb-server ignores If-None-Match on point reads",

@@ -10,10 +10,13 @@ way for the sync and the async proxies.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import ipaddress
+import os
 import warnings
+from collections.abc import Iterable
 from typing import Any, Callable, Mapping, Optional
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
 from azure.core.utils import CaseInsensitiveDict
 
@@ -87,22 +90,66 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-def _master_key(credential: Any) -> str:
+# 4.x's default AAD scope, tried when the account's own scope is unknown to the identity provider.
+_AAD_DEFAULT_SCOPE = "https://cosmos.azure.com/.default"
+_AAD_SCOPE_OVERRIDE_VARIABLE = "AZURE_COSMOS_AAD_SCOPE_OVERRIDE"
+
+
+def _token_scopes(url: str) -> list:
+    """The scopes a token credential is asked for, in order, as 4.x's bearer-token policy asks.
+
+    ``AZURE_COSMOS_AAD_SCOPE_OVERRIDE`` alone when set; else the account's scope
+    (``https://<host>/.default``) and, after an AADSTS500011 answer, ``https://cosmos.azure.com/.default``.
+
+    :param str url: The account endpoint.
+    :returns: The scopes.
+    :rtype: list[str]
+    """
+    override = os.environ.get(_AAD_SCOPE_OVERRIDE_VARIABLE, "")
+    if override:
+        return [override]
+    parsed = urlsplit(url)
+    if not parsed.scheme or not parsed.hostname:
+        raise ValueError(f"Invalid URL scheme or hostname: {parsed!r}")
+    account_scope = parsed.scheme + "://" + parsed.hostname + "/.default"
+    return [account_scope] if account_scope == _AAD_DEFAULT_SCOPE else [account_scope, _AAD_DEFAULT_SCOPE]
+
+
+def _is_token_credential(credential: Any) -> bool:
+    return callable(getattr(credential, "get_token", None)) or callable(getattr(credential, "get_token_info", None))
+
+
+def _credential_options(credential: Any, url: str) -> dict:
+    """The engine options that authorize a client's requests, from any credential 4.x accepts.
+
+    :param credential: The account key (``str`` or ``{"masterKey": ...}``), or an azure-core
+        ``TokenCredential`` / ``AsyncTokenCredential``.
+    :param str url: The account endpoint (the token scope derives from it).
+    :returns: ``{"key": ...}`` or ``{"credential": ..., "credential_scopes": [...], "credential_is_async": ...}``.
+    :rtype: dict
+    :raises NotImplementedError: Resource tokens or a permission feed (not supported yet).
+    :raises TypeError: Anything else.
+    """
     if isinstance(credential, str):
-        return credential
+        return {"key": credential}
     if isinstance(credential, Mapping):
         if "masterKey" in credential:
-            return credential["masterKey"]
+            return {"key": credential["masterKey"]}
         raise NotImplementedError(
-            "azure-cosmos 5 authenticates with the account key only; resource tokens and permission "
-            "feeds are not supported yet"
-        )
-    if hasattr(credential, "get_token") or hasattr(credential, "get_token_info"):
+            "azure-cosmos 5 does not support resource tokens or permission feeds yet; authenticate with the "
+            "account key or a TokenCredential (Microsoft Entra ID)")
+    if _is_token_credential(credential):
+        method = getattr(credential, "get_token_info", None) or credential.get_token
+        return {"credential": credential, "credential_scopes": _token_scopes(url),
+                "credential_is_async": inspect.iscoroutinefunction(method)}
+    if isinstance(credential, Iterable):
         raise NotImplementedError(
-            "azure-cosmos 5 authenticates with the account key only; Microsoft Entra ID (TokenCredential) "
-            "is not supported yet"
-        )
-    raise TypeError("Unrecognized credential type. Please supply the master key as a str, or a dict with 'masterKey'.")
+            "azure-cosmos 5 does not support permission feeds yet; authenticate with the account key or a "
+            "TokenCredential (Microsoft Entra ID)")
+    raise TypeError(
+        "Unrecognized credential type. Please supply the master key as a string or a dictionary, or resource "
+        "tokens, or a list of permissions, or any instance of a class implementing TokenCredential (see "
+        "azure.identity module for specific implementations such as ClientSecretCredential).")
 
 
 def throttling_budget(kwargs: Mapping[str, Any], policy: ConnectionPolicy) -> dict:
@@ -150,7 +197,7 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
 
     :param type client_class: The public client class (its docstring lists the accepted keywords).
     :param str url: The account endpoint.
-    :param credential: The account key (``str`` or ``{"masterKey": ...}``).
+    :param credential: The account key (``str`` or ``{"masterKey": ...}``) or a token credential.
     :param consistency_level: The client's consistency level, or ``None`` for the account's.
     :type consistency_level: str or None
     :param dict kwargs: The remaining constructor keywords.
@@ -165,7 +212,7 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
     )
     _warn_not_applied(kwargs)
     policy: ConnectionPolicy = kwargs.get("connection_policy") or ConnectionPolicy()
-    options: dict = {"endpoint": url, "key": _master_key(credential)}
+    options: dict = {"endpoint": url, **_credential_options(credential, url)}
     if consistency_level is not None:
         options["consistency_level"] = consistency_level
     verify = kwargs.get("connection_verify")

@@ -21,7 +21,7 @@ Conventions
 """
 
 from collections.abc import Awaitable
-from typing import Optional, TypedDict, Union
+from typing import Any, Optional, TypedDict, Union
 
 __version__: str
 """Version of this native module (same as the distribution)."""
@@ -38,7 +38,13 @@ FeedRangeBounds = tuple[str, str]
 
 class ClientOptions(TypedDict, total=False):
     endpoint: str  # required
-    key: str  # required, base64 master key
+    # Exactly one of: the base64 master key, or an azure-core token credential. The engine calls the
+    # credential once per token (cached until five minutes before it expires), on a blocking thread
+    # (sync) or awaited on the loop the async engine was connected on (``credential_is_async``).
+    key: str
+    credential: Any
+    credential_scopes: list[str]  # tried in order; the next after an AADSTS500011 answer
+    credential_is_async: bool
     preferred_regions: list[str]
     excluded_regions: list[str]
     user_agent_suffix: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Literal, Mapping, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Optional, Union, overload
 
 from azure.core.tracing.decorator import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
@@ -21,6 +21,9 @@ from .database import DatabaseProxy
 from .documents import DatabaseAccount
 from .exceptions import CosmosResourceNotFoundError
 from .offer import ThroughputProperties
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
 
 __all__ = ("CosmosClient",)
 
@@ -41,9 +44,12 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     keeps full certificate validation whatever the setting.
 
     :param str url: The URL of the Cosmos DB account, e.g. ``https://myaccount.documents.azure.com:443/``.
-    :param credential: The account's master key, as a ``str`` or as ``{"masterKey": key}``.
-        (Resource tokens and Microsoft Entra ID credentials are not supported yet.)
-    :type credential: Union[str, dict[str, str]]
+    :param credential: The account's master key, as a ``str`` or as ``{"masterKey": key}``, or a Microsoft
+        Entra ID credential (an azure-core ``TokenCredential``, e.g. from azure-identity). Tokens are requested for
+        the account's scope (``https://<account host>/.default``, then ``https://cosmos.azure.com/.default`` if the
+        identity provider does not know the first; ``AZURE_COSMOS_AAD_SCOPE_OVERRIDE`` replaces both), and reused
+        until five minutes before they expire. (Resource tokens and permission feeds are not supported yet.)
+    :type credential: Union[str, dict[str, str], ~azure.core.credentials.TokenCredential]
     :param str consistency_level: The consistency level for this client's requests; ``None`` (the default)
         uses the account's default level.
     :keyword int timeout: Absolute timeout in seconds for each operation, retries included; a request still
@@ -87,15 +93,15 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     def __init__(
         self,
         url: str,
-        credential: Union[str, dict[str, Any]],
+        credential: Union[str, dict[str, Any], "TokenCredential"],
         consistency_level: Optional[str] = None,
         **kwargs: Any,
     ) -> None:
         """Connect to the account (reads the account's properties).
 
         :param str url: The account URL.
-        :param credential: The master key.
-        :type credential: Union[str, dict[str, str]]
+        :param credential: The master key, or a token credential (see the class).
+        :type credential: Union[str, dict[str, str], ~azure.core.credentials.TokenCredential]
         :param str consistency_level: The client's consistency level, or ``None`` for the account's.
         """
         engine_options, defaults = client_settings(type(self), url, credential, consistency_level, kwargs)

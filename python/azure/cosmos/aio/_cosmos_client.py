@@ -2,7 +2,7 @@
 """The asyncio client of an Azure Cosmos DB account."""
 from __future__ import annotations
 
-from typing import Any, Callable, Literal, Mapping, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Optional, Union, overload
 
 from azure.core.tracing.decorator import distributed_trace
 from azure.core.tracing.decorator_async import distributed_trace_async
@@ -21,6 +21,9 @@ from ..documents import DatabaseAccount
 from ..exceptions import CosmosResourceNotFoundError
 from ..offer import ThroughputProperties
 from ._database import DatabaseProxy
+
+if TYPE_CHECKING:
+    from azure.core.credentials_async import AsyncTokenCredential
 
 __all__ = ("CosmosClient",)
 
@@ -42,9 +45,12 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     keeps full certificate validation whatever the setting.
 
     :param str url: The URL of the Cosmos DB account, e.g. ``https://myaccount.documents.azure.com:443/``.
-    :param credential: The account's master key, as a ``str`` or as ``{"masterKey": key}``.
-        (Resource tokens and Microsoft Entra ID credentials are not supported yet.)
-    :type credential: Union[str, dict[str, str]]
+    :param credential: The account's master key, as a ``str`` or as ``{"masterKey": key}``, or a Microsoft
+        Entra ID credential (an azure-core ``AsyncTokenCredential``, e.g. from azure-identity). Tokens are requested for
+        the account's scope (``https://<account host>/.default``, then ``https://cosmos.azure.com/.default`` if the
+        identity provider does not know the first; ``AZURE_COSMOS_AAD_SCOPE_OVERRIDE`` replaces both), and reused
+        until five minutes before they expire. (Resource tokens and permission feeds are not supported yet.)
+    :type credential: Union[str, dict[str, str], ~azure.core.credentials_async.AsyncTokenCredential]
     :keyword str consistency_level: The consistency level for this client's requests; ``None`` (the default)
         uses the account's default level.
     :keyword int timeout: Absolute timeout in seconds for each operation, retries included; a request still
@@ -98,8 +104,8 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         """Prepare the client; the account is read when the client is entered or first used.
 
         :param str url: The account URL.
-        :param credential: The master key.
-        :type credential: Union[str, dict[str, str]]
+        :param credential: The master key, or a token credential (see the class).
+        :type credential: Union[str, dict[str, str], ~azure.core.credentials_async.AsyncTokenCredential]
         """
         engine_options, defaults = client_settings(type(self), url, credential, consistency_level, kwargs)
         self.client_connection = CosmosClientConnection(url, engine_options, defaults)
