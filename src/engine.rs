@@ -20,6 +20,10 @@ use crate::options::{ClientOptions, RequestOptions};
 use crate::rest::RestClient;
 use crate::runtime::{block_on, into_awaitable, with_timeout};
 
+/// The driver transport's upper bounds for one connection attempt and one request attempt.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(6);
+const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(65);
+
 /// Which clients may share a driver runtime: the same certificate-validation mode
 /// and the same account key. The runtime's container cache hands out container
 /// references that carry the credential of the client that resolved them first,
@@ -71,11 +75,19 @@ async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRun
         // which the driver does not treat as a reason to fall back.
         pool = pool.with_is_http2_allowed(false);
     }
+    // The driver's transport bounds one connection attempt to 0.1-6 s and one
+    // request attempt to 0.1-65 s and refuses values outside; 4.x accepts any, so
+    // they are brought into range (the operation's `timeout` still bounds the whole
+    // operation, retries included).
     if let Some(timeout) = options.connection_timeout {
-        pool = pool.with_max_connect_timeout(timeout.max(Duration::from_millis(100)));
+        pool = pool.with_max_connect_timeout(
+            timeout.clamp(Duration::from_millis(100), MAX_CONNECT_TIMEOUT),
+        );
     }
     if let Some(timeout) = options.request_timeout {
-        pool = pool.with_max_dataplane_request_timeout(timeout.max(Duration::from_millis(100)));
+        pool = pool.with_max_dataplane_request_timeout(
+            timeout.clamp(Duration::from_millis(100), MAX_REQUEST_TIMEOUT),
+        );
     }
     let pool = pool.build().map_err(cosmos_error_to_py)?;
     let mut builder = CosmosDriverRuntimeBuilder::new().with_connection_pool(pool);

@@ -10,9 +10,11 @@ way for the sync and the async proxies.
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 import ipaddress
 import os
+import re
 import warnings
 from collections.abc import Iterable
 from typing import Any, Callable, Mapping, Optional
@@ -119,6 +121,13 @@ def _is_token_credential(credential: Any) -> bool:
     return callable(getattr(credential, "get_token", None)) or callable(getattr(credential, "get_token_info", None))
 
 
+def _checked_key(key: str) -> str:
+    # 4.x decodes the key (base64) to sign its first request, the account read of the constructor;
+    # a malformed key raises binascii.Error (a ValueError) there, and so here.
+    base64.b64decode(key)
+    return key
+
+
 def _credential_options(credential: Any, url: str) -> dict:
     """The engine options that authorize a client's requests, from any credential 4.x accepts.
 
@@ -131,10 +140,10 @@ def _credential_options(credential: Any, url: str) -> dict:
     :raises TypeError: Anything else.
     """
     if isinstance(credential, str):
-        return {"key": credential}
+        return {"key": _checked_key(credential)}
     if isinstance(credential, Mapping):
         if "masterKey" in credential:
-            return {"key": credential["masterKey"]}
+            return {"key": _checked_key(credential["masterKey"])}
         raise NotImplementedError(
             "azure-cosmos 5 does not support resource tokens or permission feeds yet; authenticate with the "
             "account key or a TokenCredential (Microsoft Entra ID)")
@@ -150,6 +159,28 @@ def _credential_options(credential: Any, url: str) -> dict:
         "Unrecognized credential type. Please supply the master key as a string or a dictionary, or resource "
         "tokens, or a list of permissions, or any instance of a class implementing TokenCredential (see "
         "azure.identity module for specific implementations such as ClientSecretCredential).")
+
+
+# What the engine's User-Agent suffix may hold (the driver's rule: 25 header-safe characters).
+_USER_AGENT_SUFFIX_LENGTH = 25
+_NOT_HEADER_SAFE = re.compile(r"[^A-Za-z0-9._~-]+")
+
+
+def user_agent_suffix(*texts: Optional[str]) -> Optional[str]:
+    """The User-Agent suffix the engine sends for 4.x's ``user_agent`` / ``user_agent_suffix`` texts.
+
+    4.x accepts any text there. The engine's User-Agent always starts with its own product token,
+    and its suffix holds at most 25 header-safe characters (letters, digits, ``-``, ``_``, ``.``,
+    ``~``), so each run of other characters becomes one ``_`` and the result is cut to 25
+    characters: ``"my app/1.0 (test)"`` is sent as ``my_app_1.0_test``.
+
+    :param texts: The texts, in the order they appear (``None`` or empty ones are skipped).
+    :returns: The suffix, or ``None`` when there is nothing to send.
+    :rtype: str or None
+    """
+    joined = " ".join(text for text in texts if text)
+    safe = _NOT_HEADER_SAFE.sub("_", joined).strip("_")[:_USER_AGENT_SUFFIX_LENGTH].rstrip("_")
+    return safe or None
 
 
 def throttling_budget(kwargs: Mapping[str, Any], policy: ConnectionPolicy) -> dict:
@@ -239,7 +270,7 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
     excluded = kwargs.get("excluded_locations") or policy.ExcludedLocations
     if excluded:
         options["excluded_regions"] = list(excluded)
-    suffix = " ".join(s for s in (kwargs.get("user_agent"), kwargs.get("user_agent_suffix")) if s)
+    suffix = user_agent_suffix(kwargs.get("user_agent"), kwargs.get("user_agent_suffix"))
     if suffix:
         options["user_agent_suffix"] = suffix
     options.update(throttling_budget(kwargs, policy))

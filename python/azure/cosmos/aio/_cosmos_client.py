@@ -55,8 +55,10 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         uses the account's default level.
     :keyword int timeout: Absolute timeout in seconds for each operation, retries included; a request still
         running at the deadline is cancelled and :class:`~azure.cosmos.exceptions.CosmosClientTimeoutError` raised.
-    :keyword int connection_timeout: Timeout in seconds for establishing a connection.
-    :keyword float read_timeout: Timeout in seconds of one HTTP attempt (the engine applies it per attempt).
+    :keyword int connection_timeout: Timeout in seconds for establishing a connection. Any value is accepted; the
+        engine's transport applies it within its bounds of 0.1 to 6 seconds per connection attempt.
+    :keyword float read_timeout: Timeout in seconds of one HTTP attempt (the engine applies it per attempt, within
+        its bounds of 0.1 to 65 seconds).
     :keyword str connection_mode: Only ``"Gateway"`` (``ConnectionMode.Gateway``) is supported.
     :keyword proxy_config: Proxy settings; accepted for compatibility, not used (the engine connects directly).
     :paramtype proxy_config: ~azure.cosmos.ProxyConfiguration
@@ -83,7 +85,10 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     :keyword bool no_response_on_write: Ask the service not to return the item on item writes (the result is
         then an empty :class:`~azure.cosmos.CosmosDict` with headers); overridable per call with ``no_response``.
     :keyword int throughput_bucket: The throughput bucket applied to every request of this client.
-    :keyword str user_agent_suffix: Text appended to the User-Agent header.
+    :keyword str user_agent_suffix: Text appended to the User-Agent header. Any text is accepted (as 4.x); the
+        engine's header holds 25 header-safe characters of it, each run of other characters sent as ``_``
+        (``"my app/1.0 (test)"`` becomes ``my_app_1.0_test``). ``user_agent`` (4.x's azure-core keyword) is
+        joined to it the same way; ``user_agent_overwrite`` cannot replace the engine's own product token.
     :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
     :paramtype availability_strategy: Union[bool, dict[str, Any]]
     :keyword int availability_strategy_max_concurrency: Accepted for compatibility.
