@@ -153,6 +153,29 @@ def test_missing_offer_is_404(http):
     assert http.request("GET", "/offers/AAAA", sign_as=("offers", "aaaa")).status == 404
 
 
+def test_offer_path_that_is_not_a_resource_id_is_400(http):
+    # Offers are addressed by rid only: text that does not decode as one is malformed, not missing.
+    assert http.request("GET", "/offers/AAAAx", sign_as=("offers", "aaaax")).status == 400
+    assert http.request("PUT", "/offers/AAAAx", {"id": "AAAAx", "_rid": "AAAAx", "content": {}},
+                        sign_as=("offers", "aaaax")).status == 400
+
+
+def test_offer_replacement_must_name_the_offer_it_replaces(http, database):
+    reply = http.create_container(database, unique("c"), {"paths": ["/pk"]}, headers={"x-ms-offer-throughput": "400"})
+    offer = [o for o in http.request("GET", "/offers").json["Offers"] if o["offerResourceId"] == reply.json["_rid"]][0]
+    sign = ("offers", offer["_rid"].lower())
+    content = dict(offer["content"], offerThroughput=500)
+    missing_rid = {key: value for key, value in offer.items() if key != "_rid"}
+    for body in (dict(offer, _rid="NotAllowed"), dict(offer, id=None, _rid=None), dict(offer, id="ZZZZ"),
+                 missing_rid):
+        refused = http.request("PUT", f"/offers/{offer['_rid']}", dict(body, content=content), sign_as=sign)
+        assert refused.status == 400, body
+    unchanged = http.request("GET", f"/offers/{offer['_rid']}", sign_as=sign).json
+    assert unchanged["content"]["offerThroughput"] == 400
+    replaced = http.request("PUT", f"/offers/{offer['_rid']}", dict(offer, content=content), sign_as=sign)
+    assert replaced.status == 200 and replaced.json["content"]["offerThroughput"] == 500
+
+
 # ---------------------------------------------------------------------------------------------- query
 @needs_query_engine
 def test_query_single_partition_and_paging(http, container):

@@ -183,6 +183,10 @@ def handle(account: Account, request: Request) -> Response:
             return paged_feed(request, "Offers", "", offers)
         raise bad_request("Offers cannot be created directly; they come with a database or container.")
     offer_rid = address.target_id or ""
+    if rids.decode(offer_rid) is None:
+        # Offers have no names, so a segment that is not a resource id at all is a malformed request
+        # (400), not a missing offer (404); the service's own tests read ``_self[:-1] + 'x'`` that way.
+        raise bad_request(errors_message(f"The offer id '{offer_rid}' is not a valid resource id."))
     offer = account.offers.get(offer_rid)
     if offer is None:
         raise not_found()
@@ -203,6 +207,12 @@ def _replace(account: Account, offer: Dict[str, Any], body: Dict[str, Any]) -> D
         raise bad_request(errors_message("The offer content is missing."))
     if body.get("offerResourceId", offer["offerResourceId"]) != offer["offerResourceId"]:
         raise bad_request(errors_message("The offerResourceId of an offer cannot be changed."))
+    for key in ("id", "_rid"):
+        # The replacement names the offer it replaces (the REST reference marks both required, and the
+        # Rust SDK keeps ``_rid`` in its body for this call): a missing, null or different one is refused.
+        if body.get(key) != offer["_rid"]:
+            raise bad_request(errors_message(f"The offer's {key} {orjson.dumps(body.get(key)).decode()} does not "
+                                             f"match the offer '{offer['_rid']}' being replaced."))
     highest = provisioned_ceiling(offer["content"])
     autopilot = content.get("offerAutopilotSettings")
     if isinstance(autopilot, dict) and autopilot.get("maxThroughput") is not None:
