@@ -153,6 +153,18 @@ impl RestClient {
         if let Some(level) = options.consistency_level.clone() {
             put("x-ms-consistency-level", level);
         }
+        // The typed per-request options the driver would apply, as the service's headers.
+        if let Some(etag) = options.if_match.clone() {
+            put("if-match", etag);
+        } else if let Some(etag) = options.if_none_match.clone() {
+            put("if-none-match", etag);
+        }
+        if let Some(priority) = options.priority.clone() {
+            put("x-ms-cosmos-priority-level", priority);
+        }
+        if let Some(bucket) = options.throughput_bucket {
+            put("x-ms-cosmos-throughput-bucket", bucket.to_string());
+        }
         for (name, value) in headers
             .into_iter()
             .chain(options.initial_headers.iter().cloned())

@@ -91,15 +91,6 @@ def test_wrong_key_is_rejected_by_the_server(cosmos_server):
     assert caught.value.status_code == 401
 
 
-def test_token_credentials_are_not_supported_yet(cosmos_server):
-    class _TokenCredential:
-        def get_token(self, *scopes, **kwargs):
-            raise AssertionError("must not be called")
-
-    with pytest.raises(NotImplementedError):
-        CosmosClient(cosmos_server.endpoint, _TokenCredential())
-
-
 def test_resource_tokens_are_not_supported_yet(cosmos_server):
     with pytest.raises(NotImplementedError):
         CosmosClient(cosmos_server.endpoint, {"resourceTokens": {}})

@@ -103,15 +103,6 @@ async def test_wrong_key_is_rejected_by_the_server_async(cosmos_server):
     await client.close()
 
 
-async def test_token_credentials_are_not_supported_yet_async(cosmos_server):
-    class _TokenCredential:
-        async def get_token(self, *scopes, **kwargs):
-            raise AssertionError("must not be called")
-
-    with pytest.raises(NotImplementedError):
-        CosmosClient(cosmos_server.endpoint, _TokenCredential())
-
-
 async def test_resource_tokens_are_not_supported_yet_async(cosmos_server):
     with pytest.raises(NotImplementedError):
         CosmosClient(cosmos_server.endpoint, {"resourceTokens": {}})

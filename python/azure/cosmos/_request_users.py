@@ -9,38 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from . import _request_options
 from ._request_builders import _check_id
 from ._serialization import dump_json
 from .permission import Permission
 
 USERS = "users"
 PERMISSIONS = "permissions"
-
-
-def resource_options(kwargs: Mapping[str, Any], defaults: _request_options.ClientDefaults) -> tuple:
-    """Engine options and ``response_hook`` of one user or permission call.
-
-    The engine's REST path (users, permissions) sends ``initial_headers`` as given but not the typed
-    ``if_match`` / ``if_none_match`` options, so the ``etag`` + ``match_condition`` check goes out as
-    the ``If-Match`` / ``If-None-Match`` headers the service reads.
-
-    :param kwargs: The call's keywords (already checked for unknown names).
-    :param defaults: The client's defaults.
-    :returns: ``(engine options, response_hook or None)``.
-    :rtype: tuple[dict, Optional[Callable]]
-    """
-    options, hook = _request_options.build(kwargs, defaults)
-    if_match = options.pop("if_match", None)
-    if_none_match = options.pop("if_none_match", None)
-    if if_match or if_none_match:
-        headers = dict(options.get("initial_headers") or {})
-        if if_match:
-            headers["If-Match"] = if_match
-        if if_none_match:
-            headers["If-None-Match"] = if_none_match
-        options["initial_headers"] = headers
-    return options, hook
 
 
 def user_id(user: Any) -> str:

@@ -19,7 +19,7 @@ from ._request_options import accepts_documented_keywords
 from ._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
-from ._request_users import USERS, resource_body, resource_options, user_id
+from ._request_users import USERS, resource_body, user_id
 from ._serialization import dump_json, dump_parameters, load_json
 from .container import ContainerProxy
 from .exceptions import CosmosResourceNotFoundError
@@ -514,7 +514,7 @@ class DatabaseProxy:
         :rtype: ~azure.cosmos.UserProxy
         :raises ~azure.cosmos.exceptions.CosmosResourceExistsError: A user with this id exists.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.create_resource(USERS, self.id, None, resource_body(body), options)
         return self._user_proxy(self.client_connection.result(response, hook))
 
@@ -534,7 +534,7 @@ class DatabaseProxy:
         :rtype: ~azure.cosmos.UserProxy
         :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The upsert failed.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.upsert_resource(USERS, self.id, None, resource_body(body), options)
         return self._user_proxy(self.client_connection.result(response, hook))
 
@@ -557,7 +557,7 @@ class DatabaseProxy:
         :rtype: ~azure.cosmos.UserProxy
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.replace_resource(USERS, self.id, None, user_id(user), resource_body(body), options)
         return self._user_proxy(self.client_connection.result(response, hook))
 
@@ -576,7 +576,7 @@ class DatabaseProxy:
         :paramtype response_hook: Callable[[Mapping[str, Any], None], None]
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.delete_resource(USERS, self.id, None, user_id(user), options)
         self.client_connection.no_result(response, hook)
 

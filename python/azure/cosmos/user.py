@@ -13,7 +13,7 @@ from ._cosmos_responses import CosmosDict, CosmosItemPaged
 from ._request_builders import query_spec, with_continuation
 from ._request_options import accepts_documented_keywords
 from ._request_users import (
-    PERMISSIONS, USERS, permission_id, permission_record, resource_body, resource_options,
+    PERMISSIONS, USERS, permission_id, permission_record, resource_body,
 )
 from ._serialization import dump_parameters
 from .permission import Permission
@@ -76,7 +76,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.CosmosDict
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.read_resource(USERS, self._database_id, None, self.id, options)
         self._properties = self.client_connection.result(response, hook)
         return self._properties
@@ -169,7 +169,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The permission does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.read_resource(PERMISSIONS, self._database_id, self.id, permission_id(permission),
                                               options)
         return permission_record(self.user_link, self.client_connection.result(response, hook))
@@ -190,7 +190,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosResourceExistsError: The user has a permission with this id.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.create_resource(PERMISSIONS, self._database_id, self.id, resource_body(body), options)
         return permission_record(self.user_link, self.client_connection.result(response, hook))
 
@@ -210,7 +210,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The upsert failed.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.upsert_resource(PERMISSIONS, self._database_id, self.id, resource_body(body), options)
         return permission_record(self.user_link, self.client_connection.result(response, hook))
 
@@ -237,7 +237,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The permission does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.replace_resource(PERMISSIONS, self._database_id, self.id, permission_id(permission),
                                                  resource_body(body), options)
         return permission_record(self.user_link, self.client_connection.result(response, hook))
@@ -257,7 +257,7 @@ class UserProxy:
         :paramtype response_hook: Callable[[Mapping[str, Any], None], None]
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The permission does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         response = self._engine.delete_resource(PERMISSIONS, self._database_id, self.id, permission_id(permission),
                                                 options)
         self.client_connection.no_result(response, hook)

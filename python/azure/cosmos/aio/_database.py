@@ -19,7 +19,7 @@ from .._request_options import accepts_documented_keywords
 from .._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
-from .._request_users import USERS, resource_body, resource_options, user_id
+from .._request_users import USERS, resource_body, user_id
 from .._serialization import dump_json, dump_parameters, load_json
 from ..exceptions import CosmosResourceNotFoundError
 from ..offer import ThroughputProperties
@@ -485,7 +485,7 @@ class DatabaseProxy:
         :rtype: ~azure.cosmos.aio.UserProxy
         :raises ~azure.cosmos.exceptions.CosmosResourceExistsError: A user with this id exists.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         data = resource_body(body)
         engine = await self._engine(options)
         response = await engine.create_resource_async(USERS, self.id, None, data, options)
@@ -507,7 +507,7 @@ class DatabaseProxy:
         :rtype: ~azure.cosmos.aio.UserProxy
         :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The upsert failed.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         data = resource_body(body)
         engine = await self._engine(options)
         response = await engine.upsert_resource_async(USERS, self.id, None, data, options)
@@ -532,7 +532,7 @@ class DatabaseProxy:
         :rtype: ~azure.cosmos.aio.UserProxy
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         data = resource_body(body)
         engine = await self._engine(options)
         response = await engine.replace_resource_async(USERS, self.id, None, user_id(user), data, options)
@@ -553,7 +553,7 @@ class DatabaseProxy:
         :paramtype response_hook: Callable[[Mapping[str, Any], None], None]
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         engine = await self._engine(options)
         response = await engine.delete_resource_async(USERS, self.id, None, user_id(user), options)
         self.client_connection.no_result(response, hook)

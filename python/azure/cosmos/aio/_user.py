@@ -14,7 +14,7 @@ from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict
 from .._request_builders import query_spec, with_continuation
 from .._request_options import accepts_documented_keywords
 from .._request_users import (
-    PERMISSIONS, USERS, permission_id, permission_record, resource_body, resource_options,
+    PERMISSIONS, USERS, permission_id, permission_record, resource_body,
 )
 from .._serialization import dump_parameters
 from ..permission import Permission
@@ -77,7 +77,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.CosmosDict
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The user does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         engine = await self._engine(options)
         response = await engine.read_resource_async(USERS, self._database_id, None, self.id, options)
         self._properties = self.client_connection.result(response, hook)
@@ -172,7 +172,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The permission does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         engine = await self._engine(options)
         response = await engine.read_resource_async(PERMISSIONS, self._database_id, self.id,
                                                     permission_id(permission), options)
@@ -194,7 +194,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosResourceExistsError: The user has a permission with this id.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         data = resource_body(body)
         engine = await self._engine(options)
         response = await engine.create_resource_async(PERMISSIONS, self._database_id, self.id, data, options)
@@ -216,7 +216,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The upsert failed.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         data = resource_body(body)
         engine = await self._engine(options)
         response = await engine.upsert_resource_async(PERMISSIONS, self._database_id, self.id, data, options)
@@ -245,7 +245,7 @@ class UserProxy:
         :rtype: ~azure.cosmos.Permission
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The permission does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         data = resource_body(body)
         engine = await self._engine(options)
         response = await engine.replace_resource_async(PERMISSIONS, self._database_id, self.id,
@@ -267,7 +267,7 @@ class UserProxy:
         :paramtype response_hook: Callable[[Mapping[str, Any], None], None]
         :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The permission does not exist.
         """
-        options, hook = resource_options(kwargs, self.client_connection.defaults)
+        options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         engine = await self._engine(options)
         response = await engine.delete_resource_async(PERMISSIONS, self._database_id, self.id,
                                                       permission_id(permission), options)
