@@ -44,10 +44,47 @@ def test_definition_is_exported_from_the_package():
     assert "GlobalSecondaryIndexDefinition" in azure.cosmos.__all__
 
 
-def test_container_definition_with_an_index_is_not_supported_yet():
-    # What the class docstring promises: create_container and replace_container build their body here.
-    from azure.cosmos._request_builders import container_definition  # pylint: disable=import-outside-toplevel
+def test_container_definition_sends_the_index_under_both_names():
+    # 4.x sends one dict as globalSecondaryIndexDefinition and as the service's materializedViewDefinition.
+    from azure.cosmos._request_builders import (  # pylint: disable=import-outside-toplevel
+        container_definition, gsi_source_to_resolve, set_gsi_source_rid)
 
-    with pytest.raises(NotImplementedError):
-        container_definition("orders_by_customer",
-                             {"global_secondary_index": GlobalSecondaryIndexDefinition("orders", "SELECT * FROM c")})
+    definition = container_definition("by_customer", {
+        "global_secondary_index": GlobalSecondaryIndexDefinition("orders", "SELECT c.customerId FROM c")})
+    wire = {"sourceCollectionId": "orders", "definition": "SELECT c.customerId FROM c"}
+    assert definition == {"id": "by_customer", "globalSecondaryIndexDefinition": wire,
+                          "materializedViewDefinition": wire}
+    assert gsi_source_to_resolve(definition) == "orders"
+    set_gsi_source_rid(definition, "AbCdEf==")
+    assert definition["globalSecondaryIndexDefinition"]["sourceCollectionRid"] == "AbCdEf=="
+    assert definition["materializedViewDefinition"]["sourceCollectionRid"] == "AbCdEf=="
+    assert gsi_source_to_resolve(definition) is None
+
+
+def test_container_definition_copies_a_dict_index_as_4x_does():
+    from azure.cosmos._request_builders import (  # pylint: disable=import-outside-toplevel
+        container_definition, gsi_source_to_resolve)
+
+    given = {"definition": "SELECT * FROM c"}
+    definition = container_definition("g", {"global_secondary_index": given})
+    assert definition["materializedViewDefinition"] == given
+    assert definition["materializedViewDefinition"] is not given
+    assert gsi_source_to_resolve(definition) is None  # no source: sent as it is, the service refuses it
+    assert gsi_source_to_resolve(container_definition("g", {})) is None
+    with pytest.raises(ValueError):
+        container_definition("g", {"global_secondary_index": "orders"})
+    with pytest.raises(TypeError):
+        container_definition("g", {"global_secondary_index": 5})
+
+
+def test_legacy_property_is_renamed_in_place():
+    from azure.cosmos._global_secondary_index import normalize_properties  # pylint: disable=import-outside-toplevel
+
+    wire = {"sourceCollectionId": "orders", "definition": "q"}
+    properties = {"id": "g", "materializedViewDefinition": wire}
+    assert normalize_properties(properties) is properties
+    assert properties == {"id": "g", "globalSecondaryIndexDefinition": wire}
+    both = {"globalSecondaryIndexDefinition": {"definition": "new"}, "materializedViewDefinition": wire}
+    assert normalize_properties(both) == {"globalSecondaryIndexDefinition": {"definition": "new"}}
+    assert normalize_properties({"id": "c"}) == {"id": "c"}
+    assert normalize_properties(None) is None

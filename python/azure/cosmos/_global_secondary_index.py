@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
+# The container property 4.x exposes the definition under, and the one the service (in some
+# versions) answers with; 4.x sends both and renames the second to the first in what it returns.
+PROPERTY = "globalSecondaryIndexDefinition"
+LEGACY_PROPERTY = "materializedViewDefinition"
 # Wire names of the definition's fields (the service still calls containers "collections").
 _SOURCE_ID = "sourceCollectionId"
 _SOURCE_RID = "sourceCollectionRid"
@@ -24,11 +28,11 @@ class GlobalSecondaryIndexDefinition:
     definition cannot change once the container exists. The service allows at most 5 per source
     container, and they must be deleted before the source container.
 
-    .. note::
-        azure-cosmos 5 does not create GSI containers yet: ``create_container``,
-        ``create_container_if_not_exists`` and ``replace_container`` raise ``NotImplementedError``
-        when given ``global_secondary_index``. The class is here so
-        that code written for 4.x imports and builds its definitions unchanged.
+    Pass it as ``global_secondary_index`` to ``create_container``, ``create_container_if_not_exists``
+    or ``replace_container``; the source container is read first for its ``_rid``, which the service
+    resolves the source by. Read back, the container properties carry it under
+    ``"globalSecondaryIndexDefinition"`` (the service's legacy ``"materializedViewDefinition"`` is
+    renamed to that, as 4.x does).
 
     :param str source_container_id: The id of the source container. Required.
     :param str definition: The projection query, e.g. ``"SELECT c.customerId, c.name FROM c"``.
@@ -109,3 +113,19 @@ class GlobalSecondaryIndexDefinition:
         result._source_container_rid = data.get(_SOURCE_RID)
         result._status = data.get(_STATUS)
         return result
+
+
+def normalize_properties(properties: Any) -> Any:
+    """Rename the service's legacy ``materializedViewDefinition`` to ``globalSecondaryIndexDefinition``,
+    in place, as 4.x does on create, replace and read (an existing new-style key wins; the legacy key
+    is dropped either way, so callers only ever see one name).
+
+    :param properties: Container properties as the service returned them (a mutable mapping), or ``None``.
+    :returns: ``properties``, changed in place.
+    """
+    if properties is None or LEGACY_PROPERTY not in properties:
+        return properties
+    if PROPERTY not in properties:
+        properties[PROPERTY] = properties[LEGACY_PROPERTY]
+    del properties[LEGACY_PROPERTY]
+    return properties

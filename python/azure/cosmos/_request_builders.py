@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
+from ._global_secondary_index import LEGACY_PROPERTY as _GSI_LEGACY_PROPERTY, PROPERTY as _GSI_PROPERTY
 from ._request_feeds import to_bounds
 from ._serialization import dump_json, dump_parameters
 from .documents import IndexingMode
@@ -150,15 +151,18 @@ _CONTAINER_PROPERTIES = (
 def container_definition(container_id: str, arguments: Mapping[str, Any]) -> dict:
     """The container resource to create or replace, from 4.x arguments.
 
+    A ``global_secondary_index`` goes out under both ``globalSecondaryIndexDefinition`` and the
+    service's older name ``materializedViewDefinition`` (one dict, as 4.x sends it); its source
+    ``_rid`` is filled in afterwards with :func:`set_gsi_source_rid`, because finding it takes a read.
+
     :param str container_id: The container id.
     :param arguments: 4.x argument names (``partition_key``, ``indexing_policy``, ...) to values;
         ``None`` values are left out.
     :returns: The container definition.
     :rtype: dict
-    :raises NotImplementedError: ``global_secondary_index`` was given.
+    :raises TypeError: ``global_secondary_index`` is neither a definition nor a mapping (as 4.x's ``dict()``).
+    :raises ValueError: ``global_secondary_index`` is a sequence that is not of pairs (likewise).
     """
-    if arguments.get("global_secondary_index") is not None:
-        raise NotImplementedError("global secondary index containers are not supported by azure-cosmos 5 yet")
     definition: dict = {"id": container_id}
     for argument, name in _CONTAINER_PROPERTIES:
         value = arguments.get(argument)
@@ -171,7 +175,37 @@ def container_definition(container_id: str, arguments: Mapping[str, Any]) -> dic
             DeprecationWarning,
             stacklevel=3,
         )
+    index = arguments.get("global_secondary_index")
+    if index is not None:
+        # 4.x serialises its own class with _to_dict() and copies anything else with dict().
+        wire = index._to_dict() if hasattr(index, "_to_dict") else dict(index)  # pylint: disable=protected-access
+        definition[_GSI_PROPERTY] = wire
+        definition[_GSI_LEGACY_PROPERTY] = wire
     return definition
+
+
+def gsi_source_to_resolve(definition: Mapping[str, Any]) -> Optional[str]:
+    """The source container id whose ``_rid`` must be read before sending ``definition``.
+
+    :param definition: A container definition from :func:`container_definition`.
+    :returns: The id, or ``None`` when there is no index, its ``sourceCollectionRid`` is already set or
+        it names no source (4.x then sends it as it is and the service refuses it).
+    :rtype: str or None
+    """
+    wire = definition.get(_GSI_PROPERTY)
+    if not wire or wire.get("sourceCollectionRid"):
+        return None
+    return wire.get("sourceCollectionId") or None
+
+
+def set_gsi_source_rid(definition: dict, rid: str) -> None:
+    """Fill in the index's ``sourceCollectionRid`` (under both property names).
+
+    :param dict definition: A container definition from :func:`container_definition`, changed in place.
+    :param str rid: The source container's ``_rid``.
+    """
+    for name in (_GSI_PROPERTY, _GSI_LEGACY_PROPERTY):
+        definition[name]["sourceCollectionRid"] = rid
 
 
 def _check_id(value: Any) -> None:

@@ -13,6 +13,7 @@ from azure.core.utils import CaseInsensitiveDict
 from . import _request_options
 from ._client_connection import CosmosClientConnection
 from ._cosmos_responses import CosmosDict, CosmosItemPaged, CosmosList
+from ._global_secondary_index import normalize_properties as normalize_gsi_properties
 from ._request_builders import (
     QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, semantic_rerank_unavailable,
     stale_partition_key_definition, with_continuation,
@@ -155,7 +156,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             populate_quota_info=populate_quota_info, priority=priority, initial_headers=initial_headers,
             response_hook=response_hook)
         response = self._engine.read_container(self._database_id, self.id, options)
-        properties = self.client_connection.result(response, hook)
+        properties = normalize_gsi_properties(self.client_connection.result(response, hook))
         self.client_connection.cache_container(self._database_id, properties)
         return properties
 

@@ -13,6 +13,7 @@ from azure.core.utils import CaseInsensitiveDict
 from .. import _request_options
 from .._client_connection import CosmosClientConnection
 from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict, CosmosList
+from .._global_secondary_index import normalize_properties as normalize_gsi_properties
 from .._request_builders import (
     QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, semantic_rerank_unavailable,
     stale_partition_key_definition, with_continuation,
@@ -152,7 +153,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             populate_quota_info=populate_quota_info, priority=priority, initial_headers=initial_headers)
         engine = await self._engine(options)
         response = await engine.read_container_async(self._database_id, self.id, options)
-        properties = self.client_connection.result(response, hook)
+        properties = normalize_gsi_properties(self.client_connection.result(response, hook))
         self.client_connection.cache_container(self._database_id, properties)
         return properties
 

@@ -11,9 +11,10 @@ from azure.core.utils import CaseInsensitiveDict
 from .. import _request_options
 from .._client_connection import CosmosClientConnection
 from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict
+from .._global_secondary_index import GlobalSecondaryIndexDefinition, normalize_properties as normalize_gsi_properties
 from .._request_builders import (
-    container_definition, drop_ignored, query_spec, resource_id, take_arguments, throughput_options,
-    with_continuation,
+    container_definition, drop_ignored, gsi_source_to_resolve, query_spec, resource_id, set_gsi_source_rid,
+    take_arguments, throughput_options, with_continuation,
 )
 from .._request_options import accepts_documented_keywords
 from .._request_throughput import (
@@ -114,6 +115,7 @@ class DatabaseProxy:
         vector_embedding_policy: Optional[dict[str, Any]] = None,
         change_feed_policy: Optional[dict[str, Any]] = None,
         full_text_policy: Optional[dict[str, Any]] = None,
+        global_secondary_index: Optional[Union[GlobalSecondaryIndexDefinition, dict[str, Any]]] = None,
         return_properties: Literal[False] = False,
         **kwargs: Any,
     ) -> ContainerProxy: ...
@@ -135,6 +137,7 @@ class DatabaseProxy:
         vector_embedding_policy: Optional[dict[str, Any]] = None,
         change_feed_policy: Optional[dict[str, Any]] = None,
         full_text_policy: Optional[dict[str, Any]] = None,
+        global_secondary_index: Optional[Union[GlobalSecondaryIndexDefinition, dict[str, Any]]] = None,
         return_properties: Literal[True],
         **kwargs: Any,
     ) -> tuple[ContainerProxy, CosmosDict]: ...
@@ -165,9 +168,9 @@ class DatabaseProxy:
             distance function).
         :keyword dict[str, Any] change_feed_policy: Change feed policy (``retentionDuration``).
         :keyword dict[str, Any] full_text_policy: Full text policy (default language and per-path languages).
-        :keyword global_secondary_index: Global secondary index definition; not supported yet (raises
-            ``NotImplementedError``).
-        :paramtype global_secondary_index: dict[str, Any]
+        :keyword global_secondary_index: **provisional** Make the container a global secondary index of a
+            source container (a projection query over it); the source is read first for its ``_rid``.
+        :paramtype global_secondary_index: ~azure.cosmos.GlobalSecondaryIndexDefinition or dict[str, Any]
         :keyword bool return_properties: Return ``(ContainerProxy, properties)`` instead of the proxy alone.
         :returns: The new container's proxy, or the proxy and the container properties.
         :rtype: ~azure.cosmos.aio.ContainerProxy or tuple[~azure.cosmos.aio.ContainerProxy, ~azure.cosmos.CosmosDict]
@@ -177,16 +180,24 @@ class DatabaseProxy:
         bound = take_arguments("create_container", args, kwargs, ("id", "partition_key"), required=2)
         return await self._create_container(bound, kwargs)
 
+    async def _container_definition(self, container_id: str, bound: dict) -> dict:
+        # The service finds a global secondary index's source by _rid: read it when only the id is given.
+        definition = container_definition(container_id, bound)
+        source = gsi_source_to_resolve(definition)
+        if source is not None:
+            set_gsi_source_rid(definition, (await self.get_container_client(source).read())["_rid"])
+        return definition
+
     async def _create_container(self, bound: dict, kwargs: dict) -> Union[ContainerProxy, tuple]:
         for name in _CREATE_KEYWORDS:
             bound[name] = kwargs.pop(name, None)
         return_properties = kwargs.pop("return_properties", False)
-        definition = container_definition(bound["id"], bound)
+        definition = await self._container_definition(bound["id"], bound)
         options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         options.update(throughput_options(bound["offer_throughput"]))
         engine = await self._engine(options)
         response = await engine.create_container_async(self.id, dump_json(definition), options)
-        properties = self.client_connection.result(response, hook)
+        properties = normalize_gsi_properties(self.client_connection.result(response, hook))
         proxy = self._container_proxy(properties)
         return (proxy, properties) if return_properties else proxy
 
@@ -207,6 +218,7 @@ class DatabaseProxy:
         vector_embedding_policy: Optional[dict[str, Any]] = None,
         change_feed_policy: Optional[dict[str, Any]] = None,
         full_text_policy: Optional[dict[str, Any]] = None,
+        global_secondary_index: Optional[Union[GlobalSecondaryIndexDefinition, dict[str, Any]]] = None,
         return_properties: Literal[False] = False,
         **kwargs: Any,
     ) -> ContainerProxy: ...
@@ -228,6 +240,7 @@ class DatabaseProxy:
         vector_embedding_policy: Optional[dict[str, Any]] = None,
         change_feed_policy: Optional[dict[str, Any]] = None,
         full_text_policy: Optional[dict[str, Any]] = None,
+        global_secondary_index: Optional[Union[GlobalSecondaryIndexDefinition, dict[str, Any]]] = None,
         return_properties: Literal[True],
         **kwargs: Any,
     ) -> tuple[ContainerProxy, CosmosDict]: ...
@@ -257,8 +270,9 @@ class DatabaseProxy:
         :keyword dict[str, Any] vector_embedding_policy: Vector embedding policy.
         :keyword dict[str, Any] change_feed_policy: Change feed policy.
         :keyword dict[str, Any] full_text_policy: Full text policy.
-        :keyword global_secondary_index: Global secondary index definition; not supported yet.
-        :paramtype global_secondary_index: dict[str, Any]
+        :keyword global_secondary_index: **provisional** Make the container a global secondary index of a
+            source container (a projection query over it); the source is read first for its ``_rid``.
+        :paramtype global_secondary_index: ~azure.cosmos.GlobalSecondaryIndexDefinition or dict[str, Any]
         :keyword bool return_properties: Return ``(ContainerProxy, properties)`` instead of the proxy alone.
         :returns: The container's proxy, or the proxy and the container properties.
         :rtype: ~azure.cosmos.aio.ContainerProxy or tuple[~azure.cosmos.aio.ContainerProxy, ~azure.cosmos.CosmosDict]
@@ -298,6 +312,7 @@ class DatabaseProxy:
         analytical_storage_ttl: Optional[int] = None,
         computed_properties: Optional[list[dict[str, str]]] = None,
         full_text_policy: Optional[dict[str, Any]] = None,
+        global_secondary_index: Optional[Union[GlobalSecondaryIndexDefinition, dict[str, Any]]] = None,
         return_properties: Literal[False] = False,
         **kwargs: Any,
     ) -> ContainerProxy: ...
@@ -315,6 +330,7 @@ class DatabaseProxy:
         analytical_storage_ttl: Optional[int] = None,
         computed_properties: Optional[list[dict[str, str]]] = None,
         full_text_policy: Optional[dict[str, Any]] = None,
+        global_secondary_index: Optional[Union[GlobalSecondaryIndexDefinition, dict[str, Any]]] = None,
         return_properties: Literal[True],
         **kwargs: Any,
     ) -> tuple[ContainerProxy, CosmosDict]: ...
@@ -341,8 +357,9 @@ class DatabaseProxy:
         :keyword list[dict[str, str]] computed_properties: Computed properties of the container.
         :keyword dict[str, Any] full_text_policy: Full text policy.
         :keyword dict[str, Any] vector_embedding_policy: Vector embedding policy.
-        :keyword global_secondary_index: Global secondary index definition; not supported yet.
-        :paramtype global_secondary_index: dict[str, Any]
+        :keyword global_secondary_index: **provisional** Make the container a global secondary index of a
+            source container (a projection query over it); the source is read first for its ``_rid``.
+        :paramtype global_secondary_index: ~azure.cosmos.GlobalSecondaryIndexDefinition or dict[str, Any]
         :keyword bool return_properties: Return ``(ContainerProxy, properties)`` instead of the proxy alone.
         :returns: The container's proxy, or the proxy and the new container properties.
         :rtype: ~azure.cosmos.aio.ContainerProxy or tuple[~azure.cosmos.aio.ContainerProxy, ~azure.cosmos.CosmosDict]
@@ -355,11 +372,11 @@ class DatabaseProxy:
             bound[name] = kwargs.pop(name, None)
         return_properties = kwargs.pop("return_properties", False)
         container_id = resource_id(bound.pop("container"))
-        definition = container_definition(container_id, bound)
+        definition = await self._container_definition(container_id, bound)
         options, hook = _request_options.build(kwargs, self.client_connection.defaults)
         engine = await self._engine(options)
         response = await engine.replace_container_async(self.id, container_id, dump_json(definition), options)
-        properties = self.client_connection.result(response, hook)
+        properties = normalize_gsi_properties(self.client_connection.result(response, hook))
         proxy = self._container_proxy(properties)
         return (proxy, properties) if return_properties else proxy
 
