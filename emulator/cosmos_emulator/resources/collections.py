@@ -9,7 +9,7 @@ from .. import rid as rids
 from ..errors import bad_request, conflict, method_not_allowed
 from ..storage import Account, Collection, Database, initial_partitions
 from ..wire import Request, Response, metadata_charge
-from . import computed_properties, offers, search_policies, unique_keys
+from . import computed_properties, global_secondary_indexes, offers, search_policies, unique_keys
 from .time_to_live import validate_default_ttl
 from .container_usage import container_read_headers, partition_statistics, wants_statistics
 from .common import (check_if_match, not_modified, not_modified_since, paged_feed,
@@ -54,6 +54,7 @@ def handle(account: Account, request: Request) -> Response:
         return _replace(account, collection, request)
     if request.method == "DELETE":
         check_if_match(request, collection.properties["_etag"])
+        global_secondary_indexes.check_delete(collection)
         account.delete_collection(collection)
         return resource_answer(request, 204, None, metadata_charge(), headers_for(collection, request))
     raise method_not_allowed()
@@ -123,6 +124,9 @@ def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
         properties.pop("computedProperties", None)
     properties.setdefault("conflictResolutionPolicy", dict(DEFAULT_CONFLICT_RESOLUTION))
     properties.setdefault("geospatialConfig", {"type": "Geography"})
+    # Kept under the service's own name only (set again by _create/_replace after their checks).
+    for key in (global_secondary_indexes.STORED_KEY, global_secondary_indexes.SDK_KEY):
+        properties.pop(key, None)
     return properties
 
 
@@ -132,10 +136,14 @@ def _create(account: Account, database: Database, request: Request) -> Response:
     # Definitions are checked before the id is looked up: an invalid body is 400 even under an existing id.
     properties = _validated_properties(body)
     search_policies.validate(body, properties["indexingPolicy"])
+    index = global_secondary_indexes.sent_definition(body)
     if collection_id in database.collections:
         raise conflict()
     properties["id"] = collection_id
     content = offers.throughput_from_headers(request)
+    if index is not None:
+        properties[global_secondary_indexes.STORED_KEY] = global_secondary_indexes.validate_new(
+            account, database, index, content)
     if content is None and offers.offer_for(account, database.rid) is None:
         # No shared throughput to draw on: the service provisions the container with 400 RU/s.
         content = offers.manual_content(offers.DEFAULT_CONTAINER_THROUGHPUT)
@@ -167,6 +175,9 @@ def _replace(account: Account, collection: Collection, request: Request) -> Resp
         raise bad_request("The id of the container in the body does not match the id in the request path.")
     properties = _validated_properties(body)
     search_policies.validate(body, properties["indexingPolicy"], collection.properties)
+    index = global_secondary_indexes.validate_replace(collection, global_secondary_indexes.sent_definition(body))
+    if index is not None:
+        properties[global_secondary_indexes.STORED_KEY] = index
     old_definition = collection.partition_key_definition
     new_definition = properties["partitionKey"]
     if "partitionKey" in body and (new_definition.get("paths") != old_definition.get("paths")
