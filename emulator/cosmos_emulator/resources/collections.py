@@ -101,6 +101,25 @@ def normalize_indexing_policy(policy: Any) -> Dict[str, Any]:
     return result
 
 
+def normalize_conflict_resolution(policy: Any) -> Dict[str, Any]:
+    """The conflict resolution policy as the service keeps it: all three fields, the mode's canonical
+    spelling, and ``/_ts`` for a last-writer-wins policy without a path (the documented default)."""
+    if policy is None:
+        return dict(DEFAULT_CONFLICT_RESOLUTION)
+    if not isinstance(policy, dict):
+        raise bad_request("The conflict resolution policy is invalid.")
+    modes = {"lastwriterwins": "LastWriterWins", "custom": "Custom"}
+    mode = modes.get(str(policy.get("mode") or "LastWriterWins").lower())
+    if mode is None:
+        raise bad_request(f"The conflict resolution mode '{policy.get('mode')}' is invalid.")
+    result = dict(policy, mode=mode)
+    if mode == "LastWriterWins" and not result.get("conflictResolutionPath"):
+        result["conflictResolutionPath"] = "/_ts"
+    result.setdefault("conflictResolutionPath", "")
+    result.setdefault("conflictResolutionProcedure", "")
+    return result
+
+
 def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
     properties = strip_system_properties(body)
     properties["indexingPolicy"] = normalize_indexing_policy(body.get("indexingPolicy"))
@@ -122,7 +141,7 @@ def _validated_properties(body: Dict[str, Any]) -> Dict[str, Any]:
         properties["computedProperties"] = computed_properties.validate(body["computedProperties"])
     else:
         properties.pop("computedProperties", None)
-    properties.setdefault("conflictResolutionPolicy", dict(DEFAULT_CONFLICT_RESOLUTION))
+    properties["conflictResolutionPolicy"] = normalize_conflict_resolution(body.get("conflictResolutionPolicy"))
     properties.setdefault("geospatialConfig", {"type": "Geography"})
     # Kept under the service's own name only (set again by _create/_replace after their checks).
     for key in (global_secondary_indexes.STORED_KEY, global_secondary_indexes.SDK_KEY):
@@ -189,6 +208,11 @@ def _replace(account: Account, collection: Collection, request: Request) -> Resp
     if "uniqueKeyPolicy" in body and properties["uniqueKeyPolicy"] != collection.properties.get("uniqueKeyPolicy"):
         raise bad_request("The unique key policy of a container cannot be changed.")
     properties["uniqueKeyPolicy"] = collection.properties.get("uniqueKeyPolicy", {"uniqueKeys": []})
+    # Documented: the conflict resolution policy is set at creation and cannot be modified afterwards.
+    kept_resolution = collection.properties.get("conflictResolutionPolicy", dict(DEFAULT_CONFLICT_RESOLUTION))
+    if body.get("conflictResolutionPolicy") is not None and properties["conflictResolutionPolicy"] != kept_resolution:
+        raise bad_request("The conflict resolution policy of a container cannot be changed.")
+    properties["conflictResolutionPolicy"] = kept_resolution
     properties["id"] = collection.id
     for key in ("_rid", "_self", "_docs", "_sprocs", "_triggers", "_udfs", "_conflicts"):
         properties[key] = collection.properties[key]
