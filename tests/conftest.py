@@ -77,6 +77,13 @@ CAPABILITIES: Dict[str, str] = {
     "partition_key_delete": "deleting every item of a logical partition (delete_all_items_by_partition_key)",
     "collection_rid_check": ("400/1024 for a request naming a container by an old resource id "
                              "(x-ms-cosmos-intended-collection-rid), so a client refreshes its cache after a recreate"),
+    "container_property_rules": ("container properties completed and fixed as the service does: every conflict "
+                                 "resolution field filled in, the unique key and conflict resolution policies kept "
+                                 "by a replace that leaves them out and refused when changed, the partition key "
+                                 "unchangeable"),
+    "global_secondary_index": ("global secondary index containers as the service keeps them (definition with its "
+                               "source rid and build status) and checks them (source by rid, projection-only query, "
+                               "autoscale throughput, definition immutable, source deleted last)"),
 }
 
 _VERCEL_MISSING: Dict[str, str] = {
@@ -112,6 +119,10 @@ _VERCEL_MISSING: Dict[str, str] = {
     "partition_key_delete": "@vercel/cosmosdb-server has no partition-key delete route (400 'no route')",
     "collection_rid_check": ("@vercel/cosmosdb-server ignores x-ms-cosmos-intended-collection-rid: a client never "
                              "learns that a container was recreated with another partition-key path"),
+    "container_property_rules": ("@vercel/cosmosdb-server stores container properties as sent, and a replace "
+                                 "resets what it leaves out and accepts any change"),
+    "global_secondary_index": ("@vercel/cosmosdb-server stores a global secondary index definition as sent (no "
+                               "build status) and checks none of it"),
 }
 
 # What each server lacks, with the reason a skip reports. (tools/vercel-server/launch.js fixes
