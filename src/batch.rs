@@ -25,6 +25,11 @@ async fn execute_batch(
     body: Vec<u8>,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
+    let map_error = if core.retry.retry_writes {
+        crate::errors::cosmos_error_to_py
+    } else {
+        write_error_to_py
+    };
     execute_within_mapping_errors(
         core,
         options,
@@ -32,7 +37,7 @@ async fn execute_batch(
             let reference = core.container(&database, &container).await?;
             Ok(CosmosOperation::batch(reference, partition_key).with_body(body))
         },
-        write_error_to_py,
+        map_error,
     )
     .await
 }

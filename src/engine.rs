@@ -18,6 +18,7 @@ use crate::credentials::Auth;
 use crate::errors::{client_error, cosmos_error_to_py};
 use crate::options::{ClientOptions, RequestOptions};
 use crate::rest::RestClient;
+use crate::retry::RetryPolicy;
 use crate::runtime::{block_on, into_awaitable, with_timeout};
 
 /// The driver transport's upper bounds for one connection attempt and one request attempt.
@@ -126,7 +127,13 @@ fn client_operation_options(options: &ClientOptions) -> OperationOptions {
     // retry-after), not the driver's own (18 retries, 270 s).
     defaults.throttling_retry_options = Some(
         ThrottlingRetryOptionsBuilder::new()
-            .with_max_retry_count(options.throttle_retry_count.unwrap_or(9))
+            // With 4.x's `retry_fixed_interval` the engine waits between throttled
+            // attempts itself (`retry`), so the driver surfaces the first 429.
+            .with_max_retry_count(if options.retry.throttle.fixed_interval.is_some() {
+                0
+            } else {
+                options.throttle_retry_count.unwrap_or(9)
+            })
             .with_max_retry_wait_time(
                 options
                     .throttle_retry_wait
@@ -178,6 +185,7 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
         rest,
         account,
         consistency_level: options.consistency_level,
+        retry: Arc::new(options.retry),
     })
 }
 
@@ -190,6 +198,8 @@ pub struct EngineCore {
     pub account: AccountReference,
     /// Client-wide consistency override (4.x `consistency_level`), sent per request.
     consistency_level: Option<String>,
+    /// The retries this engine adds around the driver's (`retry`).
+    pub retry: Arc<RetryPolicy>,
 }
 
 impl EngineCore {

@@ -73,6 +73,9 @@ impl ItemCall {
         let map_error = match kind {
             ItemOperation::Patch => patch_error_to_py,
             ItemOperation::Read => cosmos_error_to_py,
+            // 4.x's `retry_write`: the client accepted that a retried write may be
+            // answered as its own first attempt's effect (e.g. 409).
+            _ if core.retry.retry_writes => cosmos_error_to_py,
             _ => write_error_to_py,
         };
         execute_within_mapping_errors(

@@ -28,6 +28,7 @@ mod partition_key;
 mod query;
 mod read_many;
 mod resources;
+mod retry;
 mod response;
 mod rest;
 mod runtime;

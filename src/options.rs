@@ -271,6 +271,9 @@ pub struct ClientOptions {
     pub throttle_retry_count: Option<u32>,
     /// ... waiting at most this long in all (4.x: 30 s).
     pub throttle_retry_wait: Option<Duration>,
+    /// The retries the engine adds around the driver's (connection failures, reads,
+    /// fixed-interval throttling).
+    pub retry: crate::retry::RetryPolicy,
 }
 
 const CLIENT_KEYS: &[&str] = &[
@@ -289,7 +292,37 @@ const CLIENT_KEYS: &[&str] = &[
     "timeout",
     "throttle_retry_count",
     "throttle_retry_wait",
+    "connect_retry_waits",
+    "read_retry_waits",
+    "retry_writes",
+    "throttle_fixed_interval",
 ];
+
+/// The client's retry policy from the facade's wait lists (seconds); the engine's
+/// defaults for what is not given.
+fn retry_policy(dict: &Bound<'_, PyDict>) -> PyResult<crate::retry::RetryPolicy> {
+    let waits = |values: Vec<f64>| -> Vec<Duration> {
+        values
+            .into_iter()
+            .map(|s| Duration::from_secs_f64(s.max(0.0)))
+            .collect()
+    };
+    let mut policy = crate::retry::RetryPolicy::default();
+    if let Some(connect) = get::<Vec<f64>>(dict, "connect_retry_waits")? {
+        policy.connect_waits = waits(connect);
+    }
+    if let Some(read) = get::<Vec<f64>>(dict, "read_retry_waits")? {
+        policy.read_waits = waits(read);
+    }
+    policy.retry_writes = get(dict, "retry_writes")?.unwrap_or(false);
+    let seconds = |value: Option<f64>| value.map(|s| Duration::from_secs_f64(s.max(0.0)));
+    policy.throttle = crate::retry::ThrottleRetry {
+        fixed_interval: seconds(get(dict, "throttle_fixed_interval")?),
+        max_count: get(dict, "throttle_retry_count")?.unwrap_or(9),
+        max_wait: seconds(get(dict, "throttle_retry_wait")?).unwrap_or(Duration::from_secs(30)),
+    };
+    Ok(policy)
+}
 
 impl ClientOptions {
     /// `event_loop`: the running loop of an async client, on which an
@@ -352,6 +385,7 @@ impl ClientOptions {
             timeout: seconds(get(dict, "timeout")?),
             throttle_retry_count: get(dict, "throttle_retry_count")?,
             throttle_retry_wait: seconds(get(dict, "throttle_retry_wait")?),
+            retry: retry_policy(dict)?,
         })
     }
 }

@@ -19,7 +19,8 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
-use crate::operation::{never_sent, retry_unsent, with_timeout, UNSENT_RETRY_WAITS};
+use crate::operation::with_timeout;
+use crate::retry::{classify, retrying, Attempts, RetryPolicy};
 use crate::options::RequestOptions;
 use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};
 use crate::rest::{RestClient, RestTarget};
@@ -171,6 +172,7 @@ struct RunningFeed {
     empty_streak: usize,
     ended: bool,
     driver: Arc<CosmosDriver>,
+    retry: Arc<RetryPolicy>,
     source: PageSource,
     request_options: RequestOptions,
     options: OperationOptions,
@@ -218,7 +220,7 @@ impl RunningFeed {
                         .clone()
                         .map(ContinuationToken::from_string);
                     let driver = &request.core.driver;
-                    let plan = retry_unsent(|| {
+                    let plan = retrying(&request.core.retry, true, || {
                         driver.plan_operation(
                             operation.clone(),
                             &options,
@@ -242,6 +244,7 @@ impl RunningFeed {
             empty_streak: 0,
             ended: false,
             driver: request.core.driver,
+            retry: request.core.retry,
             source,
             request_options: request.options,
             options,
@@ -293,7 +296,7 @@ impl RunningFeed {
         }
         let (response, continuation) = match &mut self.source {
             PageSource::Plan { plan, container } => {
-                let mut waits = UNSENT_RETRY_WAITS.iter();
+                let mut attempts = Attempts::new(&self.retry, true);
                 let response = loop {
                     // A plan is not a closure's to borrow across attempts: retried here.
                     match self
@@ -301,8 +304,8 @@ impl RunningFeed {
                         .execute_plan(plan, container.clone(), self.options.clone())
                         .await
                     {
-                        Err(err) if never_sent(&err) => match waits.next() {
-                            Some(wait) => tokio::time::sleep(*wait).await,
+                        Err(err) => match attempts.next_wait(classify(&err), None) {
+                            Some(wait) => tokio::time::sleep(wait).await,
                             None => break Err(err),
                         },
                         outcome => break outcome,
@@ -335,10 +338,11 @@ impl RunningFeed {
                     .collect();
                 let options = self.request_options.operation_options(&headers)?;
                 let driver = &self.driver;
-                let response =
-                    retry_unsent(|| driver.execute_operation(operation.clone(), options.clone()))
-                        .await
-                        .map_err(cosmos_error_to_py)?;
+                let response = retrying(&self.retry, true, || {
+                    driver.execute_operation(operation.clone(), options.clone())
+                })
+                .await
+                .map_err(cosmos_error_to_py)?;
                 let Some(response) = response else {
                     *drained = true;
                     return Ok(None);

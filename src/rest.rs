@@ -12,7 +12,8 @@ use std::time::Duration;
 use azure_core::credentials::Secret;
 use azure_core::http::headers::{HeaderName, HeaderValue};
 use azure_core::http::{
-    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, Request, Transport, Url,
+    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, Request, RetryOptions, Transport,
+    Url,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -21,6 +22,7 @@ use crate::credentials::Auth;
 use crate::errors::{build_exception, FailureKind};
 use crate::options::{ClientOptions as EngineClientOptions, RequestOptions};
 use crate::response::{HeaderPairs, PyResponse};
+use crate::retry::{Attempts, Failure, RetryPolicy};
 
 /// The REST API version 4.x speaks.
 const API_VERSION: &str = "2020-07-15";
@@ -43,6 +45,7 @@ pub struct RestClient {
     pipeline: Pipeline,
     endpoint: Url,
     auth: Auth,
+    retry: RetryPolicy,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -95,6 +98,9 @@ impl RestClient {
         })?;
         let client_options = ClientOptions {
             transport: Some(Transport::new(Arc::new(http))),
+            // Retries are the engine's (`crate::retry`), the same rules as for driver
+            // operations; azure_core's own would also retry non-idempotent POSTs.
+            retry: RetryOptions::none(),
             ..Default::default()
         };
         let pipeline = Pipeline::new(
@@ -109,10 +115,12 @@ impl RestClient {
             pipeline,
             endpoint,
             auth: options.auth.clone(),
+            retry: options.retry.clone(),
         }))
     }
 
-    /// Sends one request; a service error status becomes the 4.x exception.
+    /// Sends one request, retried by the client's policy; a service error status
+    /// becomes the 4.x exception.
     pub async fn send(
         &self,
         target: RestTarget,
@@ -120,21 +128,48 @@ impl RestClient {
         body: Option<Vec<u8>>,
         options: &RequestOptions,
     ) -> PyResult<PyResponse> {
-        let url = self
-            .endpoint
-            .join(&target.path)
-            .map_err(|e| crate::errors::client_error(format!("invalid resource path: {e}")))?;
+        let read_only = target.method == Method::Get
+            || headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("x-ms-documentdb-isquery"));
+        let mut attempts = Attempts::new(&self.retry, read_only);
+        loop {
+            match self.attempt(&target, &headers, body.as_ref(), options).await {
+                Ok(response) => return Ok(response),
+                Err(failed) => match attempts.next_wait(failed.failure, failed.retry_after) {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => return Err(failed.error),
+                },
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        target: &RestTarget,
+        headers: &[(String, String)],
+        body: Option<&Vec<u8>>,
+        options: &RequestOptions,
+    ) -> Result<PyResponse, FailedAttempt> {
+        let url = self.endpoint.join(&target.path).map_err(|e| {
+            FailedAttempt::last(crate::errors::client_error(format!(
+                "invalid resource path: {e}"
+            )))
+        })?;
         let mut request = Request::new(url, target.method.clone());
         let date = azure_core::time::to_rfc7231(&time::OffsetDateTime::now_utc());
         let auth = match &self.auth {
-            Auth::Key(key) => authorization(key, &target.method, &target, &date).map_err(|e| {
-                failure(
+            Auth::Key(key) => authorization(key, &target.method, target, &date).map_err(|e| {
+                FailedAttempt::last(failure(
                     FailureKind::Auth,
                     401,
                     &format!("cannot sign the request: {e}"),
-                )
+                ))
             })?,
-            Auth::Token(credential) => credential.authorization().await?,
+            Auth::Token(credential) => credential
+                .authorization()
+                .await
+                .map_err(FailedAttempt::last)?,
         };
         let mut put = |name: &str, value: String| {
             request.insert_header(
@@ -165,15 +200,12 @@ impl RestClient {
         if let Some(bucket) = options.throughput_bucket {
             put("x-ms-cosmos-throughput-bucket", bucket.to_string());
         }
-        for (name, value) in headers
-            .into_iter()
-            .chain(options.initial_headers.iter().cloned())
-        {
-            put(&name, value);
+        for (name, value) in headers.iter().chain(options.initial_headers.iter()) {
+            put(name, value.clone());
         }
         if let Some(body) = body {
             put("content-type", "application/json".to_owned());
-            request.set_body(body);
+            request.set_body(body.clone());
         }
         let send_options = PipelineSendOptions {
             skip_checks: true,
@@ -183,7 +215,15 @@ impl RestClient {
             .pipeline
             .send(&Context::new(), &mut request, Some(send_options))
             .await
-            .map_err(|e| transport_error(&e))?;
+            .map_err(|e| FailedAttempt {
+                failure: if never_reached(&e) {
+                    Failure::NeverSent
+                } else {
+                    Failure::ResponseFailed
+                },
+                retry_after: None,
+                error: transport_error(&e),
+            })?;
         let (status, response_headers, body) = response.deconstruct();
         let status = u16::from(status);
         let pairs: HeaderPairs = response_headers
@@ -197,11 +237,17 @@ impl RestClient {
             .collect();
         let body = bytes::Bytes::from(body);
         if status >= 400 {
-            let sub_status = pairs
-                .iter()
-                .find(|(name, _)| name == "x-ms-substatus")
-                .and_then(|(_, value)| value.parse::<u32>().ok());
-            return Err(Python::attach(|py| {
+            let header = |wanted: &str| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| name == wanted)
+                    .map(|(_, value)| value.clone())
+            };
+            let sub_status = header("x-ms-substatus").and_then(|value| value.parse::<u32>().ok());
+            let retry_after = header("x-ms-retry-after-ms")
+                .and_then(|value| value.parse::<f64>().ok())
+                .map(|ms| Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+            let error = Python::attach(|py| {
                 let headers = crate::response::pairs_to_dict(py, &pairs);
                 build_exception(
                     py,
@@ -212,10 +258,51 @@ impl RestClient {
                     &body,
                     "",
                 )
-            }));
+            });
+            return Err(FailedAttempt {
+                failure: if status == 429 {
+                    Failure::Throttled
+                } else {
+                    Failure::Final
+                },
+                retry_after: retry_after.or(Some(Duration::ZERO)),
+                error,
+            });
         }
         Ok(PyResponse::new(status, pairs, body))
     }
+}
+
+/// One failed attempt: what the retry policy needs to decide, and the error raised
+/// if it does not retry.
+struct FailedAttempt {
+    failure: Failure,
+    retry_after: Option<Duration>,
+    error: PyErr,
+}
+
+impl FailedAttempt {
+    /// A failure no retry can mend (bad path, unusable credential).
+    fn last(error: PyErr) -> Self {
+        Self {
+            failure: Failure::Final,
+            retry_after: None,
+            error,
+        }
+    }
+}
+
+/// Whether the request failed before reaching the service (connecting refused,
+/// timed out, or DNS), so that sending it again cannot apply it twice.
+fn never_reached(error: &azure_core::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(http) = cause.downcast_ref::<reqwest::Error>() {
+            return http.is_connect();
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn failure(kind: FailureKind, status: u16, message: &str) -> PyErr {

@@ -102,8 +102,8 @@ def test_compact_utf8_option_must_be_a_bool(refused_endpoint, key):
 
 
 def test_keywords_the_engine_does_not_apply_are_announced(cosmos_server):
-    with pytest.warns(UserWarning, match="retry_total"):
-        client = CosmosClient(cosmos_server.endpoint, cosmos_server.key, retry_total=3,
+    with pytest.warns(UserWarning, match="proxies"):
+        client = CosmosClient(cosmos_server.endpoint, cosmos_server.key, proxies={"https": "http://127.0.0.1:9"},
                               **cosmos_server.connection_kwargs)
     with client:
         assert isinstance(list(client.list_databases()), list)

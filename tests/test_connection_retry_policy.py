@@ -23,8 +23,9 @@ def test_keywords_set_the_policy_and_none_keeps_the_default():
     assert policy.backoff_max == 7 and policy.retry_mode == RetryMode.Fixed
 
 
-def test_client_announces_the_policy_is_not_applied(cosmos_server):
-    with pytest.warns(UserWarning, match="connection_retry_policy"):
+def test_client_takes_the_policy_with_4x_deprecation_warning(cosmos_server):
+    # Its settings are applied (tests/test_retry_options.py); the keyword is deprecated, as in 4.x.
+    with pytest.warns(DeprecationWarning, match="connection_retry_policy"):
         client = CosmosClient(cosmos_server.endpoint, cosmos_server.key,
                               connection_retry_policy=ConnectionRetryPolicy(retry_total=1),
                               **cosmos_server.connection_kwargs)

@@ -114,8 +114,8 @@ async def test_compact_utf8_option_must_be_a_bool_async(refused_endpoint, key):
 
 
 async def test_keywords_the_engine_does_not_apply_are_announced_async(cosmos_server):
-    with pytest.warns(UserWarning, match="retry_total"):
-        client = CosmosClient(cosmos_server.endpoint, cosmos_server.key, retry_total=3,
+    with pytest.warns(UserWarning, match="proxies"):
+        client = CosmosClient(cosmos_server.endpoint, cosmos_server.key, proxies={"https": "http://127.0.0.1:9"},
                               **cosmos_server.connection_kwargs)
     async with client:
         assert isinstance([d async for d in client.list_databases()], list)

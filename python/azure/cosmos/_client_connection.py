@@ -25,6 +25,7 @@ from azure.core.utils import CaseInsensitiveDict
 from ._cosmos_responses import CosmosDict
 from ._native import engine_module
 from ._request_options import ClientDefaults, documented_names, reject_unknown
+from ._request_retries import retry_options
 from ._serialization import load_json
 from .documents import ConnectionPolicy
 from .exceptions import CosmosClientTimeoutError
@@ -46,14 +47,9 @@ _UNDOCUMENTED_CLIENT_KEYWORDS = frozenset(
 # existing code runs unchanged, and said out loud (a warning) rather than silently dropped.
 _NOT_APPLIED_CLIENT_KEYWORDS = (
     "proxy_config", "ssl_config", "connection_cert",
-    "retry_fixed_interval", "retry_read", "retry_connect", "retry_status", "retry_on_status_codes",
-    "retry_backoff_factor", "retry_write", "enable_diagnostics_logging", "logger", "availability_strategy",
-    "availability_strategy_executor", "retry_mode",
-    "retry_options", "connection_retry_policy", "transport", "proxies", "raw_response_hook", "logging_enable",
+    "enable_diagnostics_logging", "logger", "availability_strategy",
+    "availability_strategy_executor", "transport", "proxies", "raw_response_hook", "logging_enable",
 )
-# 4.x applies these to throttling (429) and to connection retries; here they set the throttling budget,
-# and connection failures follow the engine's own policy.
-_THROTTLING_ONLY_CLIENT_KEYWORDS = ("retry_total", "retry_backoff_max")
 
 
 def _warn_not_applied(kwargs: dict) -> None:
@@ -62,14 +58,6 @@ def _warn_not_applied(kwargs: dict) -> None:
             warnings.warn(
                 f"azure-cosmos 5 accepts '{name}' for compatibility but does not apply it: "
                 "the Rust engine's own Cosmos DB transport and retry policy are used",
-                UserWarning,
-                stacklevel=4,
-            )
-    for name in _THROTTLING_ONLY_CLIENT_KEYWORDS:
-        if kwargs.get(name) is not None:
-            warnings.warn(
-                f"azure-cosmos 5 applies '{name}' to throttled (429) requests only, as their retry budget; "
-                "connection failures are retried by the Rust engine's own policy",
                 UserWarning,
                 stacklevel=4,
             )
@@ -183,27 +171,6 @@ def user_agent_suffix(*texts: Optional[str]) -> Optional[str]:
     return safe or None
 
 
-def throttling_budget(kwargs: Mapping[str, Any], policy: ConnectionPolicy) -> dict:
-    """The retry budget of throttled (429) requests, from 4.x's keywords and connection policy.
-
-    As 4.x reads them: ``retry_throttle_total`` or ``retry_total`` or the policy's
-    ``RetryOptions.MaxRetryAttemptCount`` (9) retries, waiting ``retry_throttle_backoff_max`` or
-    ``retry_backoff_max`` or ``RetryOptions.MaxWaitTimeInSeconds`` (30) seconds in all.
-
-    :param kwargs: The client's keywords.
-    :param policy: The client's connection policy.
-    :returns: The engine's ``throttle_retry_count`` and ``throttle_retry_wait`` options.
-    :rtype: dict
-    """
-    retry_options = policy.RetryOptions
-    count = kwargs.get("retry_throttle_total") or kwargs.get("retry_total") or getattr(
-        retry_options, "MaxRetryAttemptCount", None)
-    wait = kwargs.get("retry_throttle_backoff_max") or kwargs.get("retry_backoff_max") or getattr(
-        retry_options, "MaxWaitTimeInSeconds", None)
-    return {"throttle_retry_count": int(9 if count is None else count),
-            "throttle_retry_wait": float(30 if wait is None else wait)}
-
-
 def parse_connection_string(conn_str: str) -> dict:
     """Split ``AccountEndpoint=...;AccountKey=...;`` into its settings.
 
@@ -273,7 +240,7 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
     suffix = user_agent_suffix(kwargs.get("user_agent"), kwargs.get("user_agent_suffix"))
     if suffix:
         options["user_agent_suffix"] = suffix
-    options.update(throttling_budget(kwargs, policy))
+    options.update(retry_options(kwargs, policy))
     compact_utf8 = kwargs.get("enable_compact_utf8_item_writes", False)
     if not isinstance(compact_utf8, bool):
         raise TypeError("enable_compact_utf8_item_writes must be a bool.")

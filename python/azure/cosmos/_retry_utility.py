@@ -1,8 +1,8 @@
 # The MIT License (MIT)
 """4.x's connection retry policy class, kept for code that builds one (``azure.cosmos.ConnectionRetryPolicy``).
 
-4.x's module of this name holds its whole retry machinery; here the Rust engine retries by its
-own Cosmos DB policy, and only the public class remains.
+4.x's module of this name holds its whole retry machinery; here the Rust engine retries, with the
+settings of this class when a client is given one (``_request_retries`` reads them).
 """
 from __future__ import annotations
 
@@ -20,12 +20,10 @@ class ConnectionRetryPolicy(RetryPolicy):
     keeps its default, as in 4.x.
 
     .. note::
-        azure-cosmos 5 sends requests through the Rust engine, not an azure-core pipeline.
-        ``CosmosClient(..., connection_retry_policy=ConnectionRetryPolicy(...))`` is accepted and
-        warned about as not applied: none of this policy's settings reach the engine, which
-        retries connection failures by its own policy. (``retry_total`` and ``retry_backoff_max``
-        given to the client itself, not through this policy, set the retry budget of throttled
-        requests.)
+        azure-cosmos 5 retries in its Rust engine, not an azure-core pipeline. Passed as the
+        client's ``connection_retry_policy`` (deprecated, as in 4.x), its total, connect and read
+        retry counts and its backoff (factor, maximum, mode) set the engine's connection retries;
+        its status settings have no effect, as in 4.x (see :mod:`azure.cosmos._request_retries`).
 
     :keyword int retry_total: Total number of retries to allow.
     :keyword int retry_connect: How many connection errors to retry on.

@@ -66,15 +66,29 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     :keyword bool connection_verify: ``False`` accepts plain HTTP and self-signed certificates, for loopback
         hosts only (see above). Default ``True``.
     :keyword str connection_cert: A client certificate; accepted for compatibility, not used.
-    :keyword int retry_total: Accepted for compatibility; retries follow the engine's Cosmos DB retry policy.
-    :keyword int retry_backoff_max: Accepted for compatibility (engine retry policy applies).
-    :keyword int retry_fixed_interval: Accepted for compatibility (engine retry policy applies).
-    :keyword int retry_read: Accepted for compatibility (engine retry policy applies).
-    :keyword int retry_connect: Accepted for compatibility (engine retry policy applies).
-    :keyword int retry_status: Accepted for compatibility (engine retry policy applies).
-    :keyword list[int] retry_on_status_codes: Accepted for compatibility (engine retry policy applies).
-    :keyword float retry_backoff_factor: Accepted for compatibility (engine retry policy applies).
-    :keyword int retry_write: Accepted for compatibility; the engine decides which writes are retried.
+    :keyword int retry_total: Retries of throttled (429) requests (default 9), and the cap of connection retries.
+    :keyword int retry_backoff_max: Seconds of waits for throttled requests in all (default 30), and the longest
+        wait between connection retries.
+    :keyword int retry_fixed_interval: Milliseconds to wait between throttled attempts instead of the service's
+        retry-after.
+    :keyword int retry_read: Retries of a read whose response failed (timed out, broke off); without it the
+        engine's own retry of such reads applies.
+    :keyword int retry_connect: Retries of a request that never reached the service (default 3 when any of
+        these connection keywords is given; without them the engine waits 0.25, 0.5, 1, 2 and 4 s).
+    :keyword int retry_status: Accepted and without effect, as in 4.x (its connection policy retries transport
+        errors only).
+    :keyword list[int] retry_on_status_codes: Accepted and without effect, as in 4.x.
+    :keyword float retry_backoff_factor: Seconds between connection retries (default 1), doubled per retry with
+        ``retry_mode="exponential"``; there is no wait before the first retry (azure-core's rule).
+    :keyword str retry_mode: ``"fixed"`` (default) or ``"exponential"`` backoff of connection retries.
+    :keyword bool retry_write: Let a write whose response failed be reported as the service answered the
+        engine's retry of it (possibly 409/412 caused by the first attempt); by default that outcome raises
+        :class:`~azure.core.exceptions.ServiceResponseError`, since the write may or may not have been applied.
+    :keyword connection_retry_policy: Deprecated (as in 4.x): a ``ConnectionRetryPolicy`` (or azure-core
+        ``RetryPolicy``), an ``int`` or a urllib3 ``Retry`` whose total, connect, read and backoff settings
+        set the connection retries.
+    :paramtype connection_retry_policy: ~azure.cosmos.ConnectionRetryPolicy
+    :keyword retry_options: Deprecated and not applied, as in 4.x (which reads ``connection_policy.RetryOptions``).
     :keyword bool enable_endpoint_discovery: Accepted for compatibility; the engine always routes by the
         regions the account advertises.
     :keyword list[str] preferred_locations: Region names in order of preference, e.g. ``["West US", "East US"]``.
