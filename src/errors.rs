@@ -9,6 +9,8 @@
 
 use azure_data_cosmos_driver::CosmosError;
 use pyo3::prelude::*;
+
+use crate::diagnostics::Diagnostics;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -184,6 +186,11 @@ fn terminal_service_status(sub_status: u32) -> Option<(u16, u32)> {
 
 /// Converts an engine error (service or synthetic) into the 4.x exception.
 pub fn cosmos_error_to_py(err: CosmosError) -> PyErr {
+    let diagnostics = err.diagnostics().map(Diagnostics::Driver);
+    crate::diagnostics::attach(exception_of(err), diagnostics)
+}
+
+fn exception_of(err: CosmosError) -> PyErr {
     if let Some(raised) = crate::credentials::credential_failure(&err) {
         return raised;
     }
@@ -285,9 +292,11 @@ pub fn write_error_to_py(err: CosmosError) -> PyErr {
             "the connection failed after the write was sent ({cause}), so it may or may not have been \
              applied; the engine's retry was answered {code}, which can be the first attempt's own effect"
         );
-        return Python::attach(|py| {
+        let diagnostics = err.diagnostics().map(Diagnostics::Driver);
+        let raised = Python::attach(|py| {
             build_exception(py, kind, 503, None, PyDict::new(py), b"", &message)
         });
+        return crate::diagnostics::attach(raised, diagnostics);
     }
     cosmos_error_to_py(err)
 }

@@ -17,6 +17,7 @@ mod credentials;
 mod container_operations;
 mod containers;
 mod databases;
+mod diagnostics;
 mod engine;
 mod errors;
 mod feed_ranges;
@@ -59,6 +60,7 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<query::PyPager>()?;
     m.add_class::<response::PyResponse>()?;
     m.add_class::<response::PyPage>()?;
+    m.add_class::<diagnostics::PyDiagnostics>()?;
     m.add_function(wrap_pyfunction!(inflight_operations, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;
     // Before the interpreter finalizes, engine threads must be done with its objects.

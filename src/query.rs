@@ -19,6 +19,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
+use crate::diagnostics::Diagnostics;
 use crate::operation::with_timeout;
 use crate::retry::{classify, retrying, Attempts, RetryPolicy};
 use crate::options::RequestOptions;
@@ -283,6 +284,7 @@ impl RunningFeed {
                     &self.request_options,
                 )
                 .await?;
+            let diagnostics = response.diagnostics_handle();
             let (_, response_headers, response_body) = response.into_parts();
             *continuation = response_headers
                 .iter()
@@ -292,7 +294,7 @@ impl RunningFeed {
             let next = continuation.clone();
             let (items, count) = feed_items(ResponseBody::from_bytes(response_body))
                 .map_err(|message| response_error(&message))?;
-            return Ok(Some(self.page(response_headers, items, count, next)));
+            return Ok(Some(self.page(response_headers, items, count, next, diagnostics)));
         }
         let (response, continuation) = match &mut self.source {
             PageSource::Plan { plan, container } => {
@@ -353,9 +355,10 @@ impl RunningFeed {
             }
         };
         let headers = header_pairs(response.headers());
+        let diagnostics = Some(Diagnostics::Driver(response.diagnostics()));
         let (items, count) =
             feed_items(response.into_body()).map_err(|message| response_error(&message))?;
-        Ok(Some(self.page(headers, items, count, continuation)))
+        Ok(Some(self.page(headers, items, count, continuation, diagnostics)))
     }
 
     fn page(
@@ -364,12 +367,16 @@ impl RunningFeed {
         items: Bytes,
         count: usize,
         continuation: Option<String>,
+        diagnostics: Option<Diagnostics>,
     ) -> (PyPage, usize) {
         let continuation = match (&self.wrap_token, continuation) {
             (Some(wrap), Some(token)) => Some(wrap(&token)),
             (_, continuation) => continuation,
         };
-        (PyPage::new(headers, items, continuation), count)
+        (
+            PyPage::new(headers, items, continuation).with_diagnostics(diagnostics),
+            count,
+        )
     }
 
     /// The next page with items, or the feed's last page (`None`: nothing left).

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde_json::value::RawValue;
 
+use crate::diagnostics::{Diagnostics, PyDiagnostics};
+
 /// Response headers as `(wire name, value)` pairs, lower-case names.
 ///
 /// The driver keeps only the headers it parses (no raw map): every one of them is
@@ -121,6 +123,7 @@ pub struct PyResponse {
     status: u16,
     headers: HeaderPairs,
     body: Bytes,
+    diagnostics: Option<Diagnostics>,
 }
 
 impl PyResponse {
@@ -129,7 +132,21 @@ impl PyResponse {
             status,
             headers,
             body,
+            diagnostics: None,
         }
+    }
+
+    pub fn with_diagnostics(mut self, diagnostics: Diagnostics) -> Self {
+        self.diagnostics = Some(diagnostics);
+        self
+    }
+
+    pub fn status_and_headers(&self) -> (u16, &HeaderPairs) {
+        (self.status, &self.headers)
+    }
+
+    pub fn diagnostics_handle(&self) -> Option<Diagnostics> {
+        self.diagnostics.clone()
     }
 
     pub fn into_parts(self) -> (u16, HeaderPairs, Bytes) {
@@ -144,6 +161,7 @@ impl PyResponse {
             status,
             headers,
             body,
+            diagnostics: Some(Diagnostics::Driver(response.diagnostics())),
         }
     }
 }
@@ -165,6 +183,11 @@ impl PyResponse {
         PyBytes::new(py, &self.body)
     }
 
+    #[getter]
+    fn diagnostics(&self) -> Option<PyDiagnostics> {
+        self.diagnostics.clone().map(PyDiagnostics::new)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<Response status={} body={} bytes>",
@@ -180,6 +203,7 @@ pub struct PyPage {
     headers: HeaderPairs,
     items: Bytes,
     continuation: Option<String>,
+    diagnostics: Option<Diagnostics>,
 }
 
 impl PyPage {
@@ -201,7 +225,13 @@ impl PyPage {
             headers,
             items,
             continuation,
+            diagnostics: None,
         }
+    }
+
+    pub fn with_diagnostics(mut self, diagnostics: Option<Diagnostics>) -> Self {
+        self.diagnostics = diagnostics;
+        self
     }
 }
 
@@ -220,6 +250,11 @@ impl PyPage {
     #[getter]
     fn continuation(&self) -> Option<String> {
         self.continuation.clone()
+    }
+
+    #[getter]
+    fn diagnostics(&self) -> Option<PyDiagnostics> {
+        self.diagnostics.clone().map(PyDiagnostics::new)
     }
 }
 

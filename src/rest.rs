@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::credentials::Auth;
+use crate::diagnostics::{duration_ms, Diagnostics, RestAttempt};
 use crate::errors::{build_exception, FailureKind};
 use crate::options::{ClientOptions as EngineClientOptions, RequestOptions};
 use crate::response::{HeaderPairs, PyResponse};
@@ -133,13 +134,46 @@ impl RestClient {
                 .iter()
                 .any(|(name, _)| name.eq_ignore_ascii_case("x-ms-documentdb-isquery"));
         let mut attempts = Attempts::new(&self.retry, read_only);
+        let url = self
+            .endpoint
+            .join(&target.path)
+            .map(|url| url.to_string())
+            .unwrap_or_default();
+        let mut log = Vec::new();
         loop {
-            match self.attempt(&target, &headers, body.as_ref(), options).await {
-                Ok(response) => return Ok(response),
-                Err(failed) => match attempts.next_wait(failed.failure, failed.retry_after) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return Err(failed.error),
-                },
+            let started = std::time::Instant::now();
+            let outcome = self.attempt(&target, &headers, body.as_ref(), options).await;
+            let mut record = RestAttempt {
+                method: target.method.as_ref().to_owned(),
+                url: url.clone(),
+                status_code: None,
+                sub_status_code: None,
+                duration_ms: duration_ms(started.elapsed()),
+                activity_id: None,
+                request_charge: None,
+                error: None,
+            };
+            match outcome {
+                Ok(response) => {
+                    record.describe(&response);
+                    log.push(record);
+                    return Ok(response.with_diagnostics(Diagnostics::Rest(Arc::new(log))));
+                }
+                Err(failed) => {
+                    record.status_code = failed.status;
+                    record.sub_status_code = failed.sub_status;
+                    record.activity_id = failed.activity_id.clone();
+                    record.request_charge = failed.request_charge;
+                    record.error = Some(failed.note.clone());
+                    log.push(record);
+                    match attempts.next_wait(failed.failure, failed.retry_after) {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => {
+                            let diagnostics = Diagnostics::Rest(Arc::new(log));
+                            return Err(crate::diagnostics::attach(failed.error, Some(diagnostics)));
+                        }
+                    }
+                }
             }
         }
     }
@@ -222,7 +256,12 @@ impl RestClient {
                     Failure::ResponseFailed
                 },
                 retry_after: None,
+                note: e.to_string(),
                 error: transport_error(&e),
+                status: None,
+                sub_status: None,
+                activity_id: None,
+                request_charge: None,
             })?;
         let (status, response_headers, body) = response.deconstruct();
         let status = u16::from(status);
@@ -267,6 +306,11 @@ impl RestClient {
                 },
                 retry_after: retry_after.or(Some(Duration::ZERO)),
                 error,
+                status: Some(status),
+                sub_status,
+                activity_id: header("x-ms-activity-id"),
+                request_charge: header("x-ms-request-charge").and_then(|v| v.parse().ok()),
+                note: format!("the service answered {status}"),
             });
         }
         Ok(PyResponse::new(status, pairs, body))
@@ -279,15 +323,42 @@ struct FailedAttempt {
     failure: Failure,
     retry_after: Option<Duration>,
     error: PyErr,
+    /// The service's answer, if one arrived, and what went wrong, for diagnostics.
+    status: Option<u16>,
+    sub_status: Option<u32>,
+    activity_id: Option<String>,
+    request_charge: Option<f64>,
+    note: String,
 }
 
 impl FailedAttempt {
     /// A failure no retry can mend (bad path, unusable credential).
     fn last(error: PyErr) -> Self {
+        let note = Python::attach(|py| error.value(py).to_string());
         Self {
             failure: Failure::Final,
             retry_after: None,
             error,
+            status: None,
+            sub_status: None,
+            activity_id: None,
+            request_charge: None,
+            note,
+        }
+    }
+}
+
+impl RestAttempt {
+    fn describe(&mut self, response: &PyResponse) {
+        let (status, headers) = response.status_and_headers();
+        self.status_code = Some(status);
+        for (name, value) in headers {
+            match name.as_str() {
+                "x-ms-substatus" => self.sub_status_code = value.parse().ok(),
+                "x-ms-activity-id" => self.activity_id = Some(value.clone()),
+                "x-ms-request-charge" => self.request_charge = value.parse().ok(),
+                _ => {}
+            }
         }
     }
 }

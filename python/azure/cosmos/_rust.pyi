@@ -79,6 +79,14 @@ class RequestOptions(TypedDict, total=False):
     auto_scale_max_throughput: int
     auto_scale_increment_percent: int
 
+class Diagnostics:
+    """The requests behind a response, a page or a failed operation (each attempt's endpoint, status, duration,
+    charge, region: the driver's diagnostics, or the REST path's attempts). Failed operations carry one as the
+    exception's ``_engine_diagnostics`` attribute."""
+
+    def to_json(self) -> str:
+        """The diagnostics as a JSON document (built on first use)."""
+
 class Response:
     """One completed service response."""
 
@@ -90,6 +98,9 @@ class Response:
     @property
     def body(self) -> bytes:
         """Raw JSON body; ``b""`` when the service sent none (e.g. delete)."""
+    @property
+    def diagnostics(self) -> Optional[Diagnostics]:
+        """``None`` for a result the engine assembled from several operations (read_items)."""
 
 class Page:
     @property
@@ -100,6 +111,8 @@ class Page:
     @property
     def continuation(self) -> Optional[str]:
         """Token that resumes right after this page; ``None`` on the last page."""
+    @property
+    def diagnostics(self) -> Optional[Diagnostics]: ...
 
 class Pager:
     """A lazily fetched sequence of pages (query or read feed). Not thread-safe to share."""
