@@ -25,7 +25,7 @@ async fn execute_batch(
     body: Vec<u8>,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
-    let map_error = if core.retry.retry_writes {
+    let map_error = if options.retry_writes.unwrap_or(core.retry.retry_writes) {
         crate::errors::cosmos_error_to_py
     } else {
         write_error_to_py

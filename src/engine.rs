@@ -141,6 +141,8 @@ fn client_operation_options(options: &ClientOptions) -> OperationOptions {
             )
             .build(),
     );
+    defaults.availability_strategy =
+        Some(crate::options::availability_strategy(options.hedging_threshold));
     if !options.excluded_regions.is_empty() {
         defaults.excluded_regions = Some(
             options

@@ -75,7 +75,7 @@ impl ItemCall {
             ItemOperation::Read => cosmos_error_to_py,
             // 4.x's `retry_write`: the client accepted that a retried write may be
             // answered as its own first attempt's effect (e.g. 409).
-            _ if core.retry.retry_writes => cosmos_error_to_py,
+            _ if options.retry_writes.unwrap_or(core.retry.retry_writes) => cosmos_error_to_py,
             _ => write_error_to_py,
         };
         execute_within_mapping_errors(

@@ -12,8 +12,9 @@ use azure_data_cosmos_driver::models::{
     CosmosOperation, MaxItemCountHint, OfferAutoscaleSettings, Precondition, SessionToken,
 };
 use azure_data_cosmos_driver::options::{
-    ContentResponseOnWrite, ExcludedRegions, OperationOptions, PatchStrategy, PriorityLevel,
-    Region, ThroughputControlOptionsBuilder,
+    AvailabilityStrategy, ContentResponseOnWrite, ExcludedRegions, HedgeThreshold,
+    HedgingStrategy, OperationOptions, PatchStrategy, PriorityLevel, Region,
+    ThroughputControlOptionsBuilder,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -40,6 +41,11 @@ pub struct RequestOptions {
     pub offer_throughput: Option<u64>,
     pub auto_scale_max_throughput: Option<u64>,
     pub auto_scale_increment_percent: Option<u32>,
+    /// 4.x's per-request `availability_strategy`: cross-region hedging after this
+    /// many seconds, or `0` for none (overrides the client's).
+    pub hedging_threshold: Option<f64>,
+    /// 4.x's per-request `retry_write` (overrides the client's).
+    pub retry_writes: Option<bool>,
     /// Set by the patch operation itself (not a facade key): PATCH goes to the
     /// service as one request, never as the driver's client read-modify-write.
     pub server_side_patch: bool,
@@ -87,7 +93,21 @@ const REQUEST_KEYS: &[&str] = &[
     "offer_throughput",
     "auto_scale_max_throughput",
     "auto_scale_increment_percent",
+    "hedging_threshold",
+    "retry_writes",
 ];
+
+/// The driver's availability strategy for a hedging threshold in seconds (`0`:
+/// none). 4.x hedges only when asked; the driver would by default.
+pub fn availability_strategy(threshold: Option<f64>) -> AvailabilityStrategy {
+    match threshold
+        .filter(|seconds| *seconds > 0.0)
+        .and_then(|seconds| HedgeThreshold::new(Duration::from_secs_f64(seconds)))
+    {
+        Some(threshold) => AvailabilityStrategy::Hedging(HedgingStrategy::new(threshold)),
+        None => AvailabilityStrategy::Disabled,
+    }
+}
 
 impl RequestOptions {
     pub fn from_dict(dict: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
@@ -117,6 +137,8 @@ impl RequestOptions {
             offer_throughput: get(dict, "offer_throughput")?,
             auto_scale_max_throughput: get(dict, "auto_scale_max_throughput")?,
             auto_scale_increment_percent: get(dict, "auto_scale_increment_percent")?,
+            hedging_threshold: get(dict, "hedging_threshold")?,
+            retry_writes: get(dict, "retry_writes")?,
             server_side_patch: false,
         })
     }
@@ -147,6 +169,9 @@ impl RequestOptions {
                 control = control.with_throughput_bucket(bucket);
             }
             options.throughput_control = Some(control.build());
+        }
+        if let Some(threshold) = self.hedging_threshold {
+            options.availability_strategy = Some(availability_strategy(Some(threshold)));
         }
         if let Some(regions) = &self.excluded_locations {
             options.excluded_regions = Some(
@@ -274,6 +299,9 @@ pub struct ClientOptions {
     /// The retries the engine adds around the driver's (connection failures, reads,
     /// fixed-interval throttling).
     pub retry: crate::retry::RetryPolicy,
+    /// 4.x's `availability_strategy`: hedge reads to another region after this many
+    /// seconds; `None`: no hedging (4.x's default).
+    pub hedging_threshold: Option<f64>,
 }
 
 const CLIENT_KEYS: &[&str] = &[
@@ -296,6 +324,7 @@ const CLIENT_KEYS: &[&str] = &[
     "read_retry_waits",
     "retry_writes",
     "throttle_fixed_interval",
+    "hedging_threshold",
 ];
 
 /// The client's retry policy from the facade's wait lists (seconds); the engine's
@@ -386,6 +415,7 @@ impl ClientOptions {
             throttle_retry_count: get(dict, "throttle_retry_count")?,
             throttle_retry_wait: seconds(get(dict, "throttle_retry_wait")?),
             retry: retry_policy(dict)?,
+            hedging_threshold: get(dict, "hedging_threshold")?,
         })
     }
 }

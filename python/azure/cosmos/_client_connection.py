@@ -25,6 +25,7 @@ from azure.core.utils import CaseInsensitiveDict
 from ._cosmos_responses import CosmosDict
 from ._native import engine_module
 from ._request_options import ClientDefaults, documented_names, reject_unknown
+from ._request_availability import hedging_threshold
 from ._request_retries import retry_options
 from ._serialization import load_json
 from .documents import ConnectionPolicy
@@ -47,8 +48,8 @@ _UNDOCUMENTED_CLIENT_KEYWORDS = frozenset(
 # existing code runs unchanged, and said out loud (a warning) rather than silently dropped.
 _NOT_APPLIED_CLIENT_KEYWORDS = (
     "proxy_config", "ssl_config", "connection_cert",
-    "enable_diagnostics_logging", "logger", "availability_strategy",
-    "availability_strategy_executor", "transport", "proxies", "raw_response_hook", "logging_enable",
+    "enable_diagnostics_logging", "logger",
+    "transport", "proxies", "raw_response_hook", "logging_enable",
 )
 
 
@@ -241,6 +242,9 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
     if suffix:
         options["user_agent_suffix"] = suffix
     options.update(retry_options(kwargs, policy))
+    threshold = hedging_threshold(kwargs.get("availability_strategy"))
+    if threshold:
+        options["hedging_threshold"] = threshold
     compact_utf8 = kwargs.get("enable_compact_utf8_item_writes", False)
     if not isinstance(compact_utf8, bool):
         raise TypeError("enable_compact_utf8_item_writes must be a bool.")

@@ -102,9 +102,12 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         engine's header holds 25 header-safe characters of it, each run of other characters sent as ``_``
         (``"my app/1.0 (test)"`` becomes ``my_app_1.0_test``). ``user_agent`` (4.x's azure-core keyword) is
         joined to it the same way; ``user_agent_overwrite`` cannot replace the engine's own product token.
-    :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+    :keyword availability_strategy: Cross-region hedging of reads, as 4.x: ``True`` (after 500 ms), a dict with
+        ``threshold_ms`` (and ``threshold_steps_ms``, validated; the interval between further hedges is the
+        engine's), or ``False`` (the default: no hedging). It needs an account with several read regions.
     :paramtype availability_strategy: Union[bool, dict[str, Any]]
-    :keyword ~concurrent.futures.ThreadPoolExecutor availability_strategy_executor: Accepted for compatibility.
+    :keyword ~concurrent.futures.ThreadPoolExecutor availability_strategy_executor: Accepted for compatibility and
+        not needed: the engine runs hedged requests itself, not on Python threads.
     :keyword bool enable_compact_utf8_item_writes: Send non-ASCII text of item bodies as UTF-8 instead of
         ``\\uXXXX`` escapes (create, upsert, replace). Default ``False``.
     """

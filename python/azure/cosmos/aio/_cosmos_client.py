@@ -103,9 +103,12 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         engine's header holds 25 header-safe characters of it, each run of other characters sent as ``_``
         (``"my app/1.0 (test)"`` becomes ``my_app_1.0_test``). ``user_agent`` (4.x's azure-core keyword) is
         joined to it the same way; ``user_agent_overwrite`` cannot replace the engine's own product token.
-    :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+    :keyword availability_strategy: Cross-region hedging of reads, as 4.x: ``True`` (after 500 ms), a dict with
+        ``threshold_ms`` (and ``threshold_steps_ms``, validated; the interval between further hedges is the
+        engine's), or ``False`` (the default: no hedging). It needs an account with several read regions.
     :paramtype availability_strategy: Union[bool, dict[str, Any]]
-    :keyword int availability_strategy_max_concurrency: Accepted for compatibility.
+    :keyword int availability_strategy_max_concurrency: Accepted for compatibility and not needed: the engine runs
+        hedged requests itself, with no Python tasks to bound.
     :keyword bool enable_compact_utf8_item_writes: Send non-ASCII text of item bodies as UTF-8 instead of
         ``\\uXXXX`` escapes (create, upsert, replace). Default ``False``.
     """
@@ -113,7 +116,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     def __init__(
         self,
         url: str,
-        credential: Union[str, dict[str, Any]],
+        credential: Union[str, dict[str, Any], "AsyncTokenCredential"],
         *,
         consistency_level: Optional[str] = None,
         availability_strategy: Union[bool, dict[str, Any]] = False,
@@ -126,6 +129,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         :param credential: The master key, or a token credential (see the class).
         :type credential: Union[str, dict[str, str], ~azure.core.credentials_async.AsyncTokenCredential]
         """
+        kwargs["availability_strategy"] = availability_strategy
         engine_options, defaults = client_settings(type(self), url, credential, consistency_level, kwargs)
         self.client_connection = CosmosClientConnection(url, engine_options, defaults)
 
