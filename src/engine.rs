@@ -63,7 +63,9 @@ async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRun
             }
         }
     }
-    let mut pool = ConnectionPoolOptions::builder();
+    // Proxies from the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), as
+    // 4.x's requests/aiohttp transports use them; the driver would ignore them.
+    let mut pool = ConnectionPoolOptions::builder().with_proxy_allowed(true);
     if !verify {
         // The driver's own rule: skip certificate checks (and allow http://) only
         // for loopback / emulator hosts. There is deliberately no wider switch.

@@ -59,7 +59,9 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     :keyword float read_timeout: Timeout in seconds of one HTTP attempt (the engine applies it per attempt, within
         its bounds of 0.1 to 65 seconds).
     :keyword str connection_mode: Only ``"Gateway"`` (``ConnectionMode.Gateway``) is supported.
-    :keyword proxy_config: Proxy settings; accepted for compatibility, not used (the engine connects directly).
+    :keyword proxy_config: Proxy settings; accepted with a warning and not applied: the engine's transport takes no
+        proxy URL. Proxies from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) are
+        used, as 4.x's transports use them; the same holds for azure-core's ``proxies`` keyword.
     :paramtype proxy_config: ~azure.cosmos.ProxyConfiguration
     :keyword ssl_config: TLS client settings; accepted for compatibility, not used.
     :paramtype ssl_config: ~azure.cosmos.SSLConfiguration
