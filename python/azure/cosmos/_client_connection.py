@@ -24,6 +24,7 @@ from azure.core.utils import CaseInsensitiveDict
 
 from ._cosmos_responses import CosmosDict
 from ._native import engine_module
+from ._observed_engine import CURRENT_CALL, ObservedOptions, client_observers, observe
 from ._request_options import ClientDefaults, documented_names, reject_unknown
 from ._request_availability import hedging_threshold
 from ._request_retries import retry_options
@@ -48,8 +49,7 @@ _UNDOCUMENTED_CLIENT_KEYWORDS = frozenset(
 # existing code runs unchanged, and said out loud (a warning) rather than silently dropped.
 _NOT_APPLIED_CLIENT_KEYWORDS = (
     "proxy_config", "ssl_config", "connection_cert",
-    "enable_diagnostics_logging", "logger",
-    "transport", "proxies", "raw_response_hook", "logging_enable",
+    "transport", "proxies",
 )
 
 
@@ -253,6 +253,7 @@ def client_settings(client_class: type, url: str, credential: Any, consistency_l
         throughput_bucket=kwargs.get("throughput_bucket"),
         no_response_on_write=bool(kwargs.get("no_response_on_write", policy.ResponsePayloadOnWriteDisabled)),
         compact_utf8_item_writes=compact_utf8,
+        observers=client_observers(kwargs, preferred, excluded),
     )
     return options, defaults
 
@@ -285,6 +286,14 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         self._engine: Any = None
         self._connecting: Optional[asyncio.Lock] = None
         self._container_properties_cache: dict = {}
+
+    @property
+    def uses_token_credential(self) -> bool:
+        """Whether this client authenticates with a Microsoft Entra ID token credential.
+
+        :rtype: bool
+        """
+        return "credential" in self._engine_options
 
     @property
     def master_key(self) -> Optional[str]:
@@ -337,13 +346,35 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
 
     @property
     def engine(self) -> Any:
-        """The connected engine (sync clients connect in their constructor).
+        """The engine for the current call (sync clients connect in their constructor).
+
+        The engine itself, unless the client or the current call (its keywords, as
+        ``_request_options.build`` found them) has logging or raw hooks: then a wrapper that
+        observes each operation (see ``_observed_engine``).
 
         :returns: The engine.
         """
-        if self._engine is None:
-            return self.connect()
-        return self._engine
+        engine = self._engine if self._engine is not None else self.connect()
+        observers = self.defaults.observers
+        call = CURRENT_CALL.get()
+        return observe(engine, observers, call)
+
+    async def engine_async(self, options: Optional[Mapping[str, Any]] = None) -> Any:
+        """The engine for an async call, connecting first if needed (the async twin of :attr:`engine`).
+
+        :param options: The call's engine options: their ``timeout`` bounds connecting, and options of a
+            call with logging or raw hooks carry them (an async pager starts after its call returned).
+        :type options: Mapping[str, Any] or None
+        :returns: The engine.
+        """
+        engine = self._engine
+        if engine is None:
+            engine = await self.connect_async((options or {}).get("timeout"))
+        if options is None:
+            call = CURRENT_CALL.get()
+        else:
+            call = options.observers if isinstance(options, ObservedOptions) else None
+        return observe(engine, self.defaults.observers, call)
 
     def close(self) -> None:
         """Release the engine; later calls through this client raise ``RuntimeError``."""

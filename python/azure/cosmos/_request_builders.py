@@ -390,18 +390,24 @@ def is_partition_key_mismatch(error: Any) -> bool:
     return getattr(error, "status_code", None) == 400 and getattr(error, "sub_status", None) == 1001
 
 
-def semantic_rerank_unavailable() -> BaseException:
-    """The error of ``semantic_rerank`` for a client without Microsoft Entra ID credentials.
+def semantic_rerank_unavailable(uses_token_credential: bool) -> BaseException:
+    """The error of ``semantic_rerank``, which is not built yet.
 
     The inference service takes only Entra ID (AAD) tokens, and its endpoint comes from
-    ``AZURE_COSMOS_SEMANTIC_RERANKER_INFERENCE_ENDPOINT``; 4.x raises this for a key-authenticated
-    client, and azure-cosmos 5 authenticates with the account key only so far.
+    ``AZURE_COSMOS_SEMANTIC_RERANKER_INFERENCE_ENDPOINT``. For a key-authenticated client 4.x raises
+    a ``CosmosHttpResponseError``, and so does this; for an Entra ID client the call to the inference
+    service is not built (no local server offers one to test against), which is said plainly.
 
+    :param bool uses_token_credential: Whether the client authenticates with a token credential.
     :returns: The exception to raise.
-    :rtype: ~azure.cosmos.exceptions.CosmosHttpResponseError
+    :rtype: BaseException
     """
     from .exceptions import CosmosHttpResponseError  # pylint: disable=import-outside-toplevel
 
+    if uses_token_credential:
+        return NotImplementedError(
+            "semantic_rerank is not supported by azure-cosmos 5 yet: the call to the semantic reranker's "
+            "inference service is not built")
     return CosmosHttpResponseError(
         message="Semantic reranking requires AAD credentials (inference service not initialized): the client "
                 "authenticates with the account key; the inference service takes Microsoft Entra ID tokens and "

@@ -1171,8 +1171,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             ``sort``, ``document_type``, ``target_paths``).
         :returns: The reranking results.
         :rtype: ~azure.cosmos.CosmosDict
-        :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: Always, for now: the inference service takes
-            Microsoft Entra ID credentials only, and this client authenticates with the account key (as 4.x
-            raises for a key-authenticated client).
+        :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: For a key-authenticated client (as 4.x: the
+            inference service takes Microsoft Entra ID credentials only).
+        :raises NotImplementedError: For an Entra ID client: the inference service call is not built yet.
         """
-        raise semantic_rerank_unavailable()
+        raise semantic_rerank_unavailable(self.client_connection.uses_token_credential)
