@@ -8,7 +8,9 @@ Two jobs, one per function:
   here it fails before anything is sent). What a method knows is what its docstring
   documents, so the documentation and the behaviour cannot drift apart.
 * :func:`build` turns the keywords of one call into the engine's ``RequestOptions``
-  dict and the caller's ``response_hook``.
+  dict and the caller's ``response_hook``. The azure-core pipeline keywords that observe a call
+  (``logging_enable``, ``logger``, ``raw_request_hook``, ``raw_response_hook``) are set aside for the
+  engine accessor (see ``_observed_engine``); they last until the public method returns.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any, Callable, Mapping, Optional
 
 from azure.core import MatchConditions
 
+from ._observed_engine import CURRENT_CALL, ObservedOptions, take_call_observers
 from .http_constants import HttpHeaders
 
 # Accepted by every method, documented or not, because 4.x accepts them everywhere: the
@@ -33,6 +36,7 @@ _ALWAYS_ACCEPTED = frozenset(
         "availability_strategy", "retry_write", "etag", "match_condition", "if_match", "if_none_match",
         "pre_trigger_include", "post_trigger_include", "no_response", "max_item_count", "response_hook",
         "timeout", "read_timeout", "connection_timeout", "logging_enable", "tracing_options", "tracing_attributes",
+        "logger", "raw_request_hook", "raw_response_hook", "headers", "request_options", "feed_options",
     }
 )
 _DOCUMENTED = re.compile(r":(?:keyword|param)(?:\s+[^:\s]+)*\s+(\w+)\s*:")
@@ -80,14 +84,25 @@ def accepts_documented_keywords(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         async def checked_async(*args: Any, **kwargs: Any) -> Any:
             reject_unknown(qualname, known, kwargs)
-            return await func(*args, **kwargs)
+            outer = CURRENT_CALL.get()
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                if CURRENT_CALL.get() is not outer:
+                    CURRENT_CALL.set(outer)
 
         return checked_async
 
     @functools.wraps(func)
     def checked(*args: Any, **kwargs: Any) -> Any:
         reject_unknown(qualname, known, kwargs)
-        return func(*args, **kwargs)
+        # The call's observers (logging keywords, raw hooks; see ``build``) end with the call.
+        outer = CURRENT_CALL.get()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if CURRENT_CALL.get() is not outer:
+                CURRENT_CALL.set(outer)
 
     return checked
 
@@ -100,6 +115,8 @@ class ClientDefaults:
     throughput_bucket: Optional[int] = None
     no_response_on_write: bool = False
     compact_utf8_item_writes: bool = False
+    # The client's logging and raw-hook settings (``_observed_engine.ClientObservers``), None without any.
+    observers: Any = None
 
 
 def _match_headers(values: dict) -> tuple:
@@ -148,6 +165,51 @@ _TRIGGER_KEYWORDS = {
     "pre_trigger_include": HttpHeaders.PreTriggerInclude,
     "post_trigger_include": HttpHeaders.PostTriggerInclude,
 }
+# 4.x's request-option names (its ``request_options``/``feed_options`` dicts) -> the keyword with that effect.
+_REQUEST_OPTION_KEYWORDS = {
+    "initialHeaders": "initial_headers", "preTriggerInclude": "pre_trigger_include",
+    "postTriggerInclude": "post_trigger_include", "sessionToken": "session_token", "continuation": "continuation",
+    "priorityLevel": "priority", "responsePayloadOnWriteDisabled": "no_response", "maxItemCount": "max_item_count",
+    "throughputBucket": "throughput_bucket", "excludedLocations": "excluded_locations",
+    "consistencyLevel": "consistency_level", "indexingDirective": "indexing_directive",
+    "enableScanInQuery": "enable_scan_in_query", "populateQueryMetrics": "populate_query_metrics",
+    "populateIndexMetrics": "populate_index_metrics", "populateQueryAdvice": "populate_query_advice",
+    "responseContinuationTokenLimitInKb": "continuation_token_limit",
+    "maxIntegratedCacheStaleness": "max_integrated_cache_staleness_in_ms",
+    "populatePartitionKeyRangeStatistics": "populate_partition_key_range_statistics",
+    "populateQuotaInfo": "populate_quota_info", "timeout": "timeout",
+}
+# Set by each 4.x method itself from its own arguments: a value in request_options is overridden there too.
+_REQUEST_OPTIONS_SET_BY_METHODS = frozenset(
+    {"partitionKey", "enableCrossPartitionQuery", "disableAutomaticIdGeneration", "offerThroughput",
+     "containerRID", "enableScriptLogging", "operationStartTime", "retry_write", "availabilityStrategy"}
+)
+
+
+def _apply_request_options(values: dict) -> None:
+    """Take 4.x's ``request_options`` (or ``feed_options``) dict into the call's keywords; keywords win."""
+    given = values.pop("request_options", None)
+    feed = values.pop("feed_options", None)
+    if given is None:
+        given = feed
+    if not given:
+        return
+    ignored = []
+    for name, value in given.items():
+        keyword = _REQUEST_OPTION_KEYWORDS.get(name)
+        if keyword is not None:
+            if value is not None and keyword not in values:
+                values[keyword] = value
+        elif name == "accessCondition" and isinstance(value, Mapping):
+            if "if_match" not in values and "if_none_match" not in values and "match_condition" not in values:
+                values["if_match" if value.get("type") == "IfMatch" else "if_none_match"] = value.get("condition")
+        elif name not in _REQUEST_OPTIONS_SET_BY_METHODS:
+            ignored.append(name)
+    if ignored:
+        warnings.warn("azure-cosmos 5 does not apply these request_options: {}".format(", ".join(sorted(ignored))),
+                      UserWarning, stacklevel=4)
+
+
 # Engine options passed through under the same name.
 _SAME_NAME = ("session_token", "priority", "throughput_bucket", "excluded_locations", "consistency_level",
               "max_item_count", "continuation", "populate_index_metrics")
@@ -168,16 +230,22 @@ def build(
     :keyword bool query: The call is a query or feed (query-only options apply).
     :keyword bool write: The call writes an item (``no_response`` applies).
     :keyword named: The method's explicit keyword parameters; ``None`` means "not given".
-    :returns: ``(engine options, response_hook or None)``.
+    :returns: ``(engine options, response_hook or None)``. The options of a call with observing keywords
+        are an ``ObservedOptions`` dict that carries them.
     :rtype: tuple[dict, Optional[Callable]]
     """
     values = {name: value for name, value in kwargs.items() if value is not None}
     values.update((name, value) for name, value in named.items() if value is not None)
+    observers = take_call_observers(values)
+    if "request_options" in values or "feed_options" in values:
+        _apply_request_options(values)
     options: dict = {}
     for name in _SAME_NAME:
         if name in values:
             options[name] = values.pop(name)
     headers = dict(values.pop("initial_headers", None) or {})
+    # azure-core's per-request ``headers`` are applied last by its HeadersPolicy: they win.
+    extra_headers = values.pop("headers", None)
     if_match, if_none_match = _match_headers(values)
     if if_match:
         options["if_match"] = if_match
@@ -191,6 +259,8 @@ def build(
         value = values.pop(name, None)
         if value:
             headers[header] = _header_text(value)
+    if extra_headers:
+        headers.update(extra_headers)
     if headers:
         options["initial_headers"] = {str(name): _header_text(value) for name, value in headers.items()}
     metrics = values.pop("populate_query_metrics", None)
@@ -216,4 +286,6 @@ def build(
         options.pop("max_item_count", None)
         options.pop("continuation", None)
         options.pop("populate_index_metrics", None)
+    if observers is not None:
+        options = ObservedOptions(options, observers)
     return options, values.pop("response_hook", None)

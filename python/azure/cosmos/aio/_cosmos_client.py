@@ -155,7 +155,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         :rtype: ~azure.cosmos.documents.DatabaseAccount
         """
         _request_options.build(kwargs, self.client_connection.defaults)
-        engine = await self.client_connection.connect_async()
+        engine = await self._engine()
         response = await engine.read_database_account_async()
         headers = self.client_connection.record_headers(response.headers)
         if response_hook is not None:
@@ -196,7 +196,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
 
     async def _engine(self, options: Optional[Mapping[str, Any]] = None) -> Any:
         # The operation's timeout also bounds the account read of a client not connected yet.
-        return await self.client_connection.connect_async((options or {}).get("timeout"))
+        return await self.client_connection.engine_async(options)
 
     # ---- databases --------------------------------------------------------------
 

@@ -70,7 +70,7 @@ class DatabaseProxy:
 
     async def _engine(self, options: Optional[Mapping[str, Any]] = None) -> Any:
         # The operation's timeout also bounds the account read of a client not connected yet.
-        return await self.client_connection.connect_async((options or {}).get("timeout"))
+        return await self.client_connection.engine_async(options)
 
     def _container_proxy(self, properties: Mapping[str, Any]) -> ContainerProxy:
         return ContainerProxy(self.client_connection, self.database_link, properties["id"], properties=properties)

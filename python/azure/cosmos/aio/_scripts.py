@@ -52,7 +52,7 @@ class ScriptsProxy:
 
     async def _engine(self, options: Optional[Mapping[str, Any]] = None) -> Any:
         # The operation's timeout also bounds the account read of a client not connected yet.
-        return await self.client_connection.connect_async((options or {}).get("timeout"))
+        return await self.client_connection.engine_async(options)
 
     # ---- one implementation per operation, for every kind ------------------------------
 

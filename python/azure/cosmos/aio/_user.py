@@ -57,7 +57,7 @@ class UserProxy:
 
     async def _engine(self, options: Optional[Mapping[str, Any]] = None) -> Any:
         # The operation's timeout also bounds the account read of a client not connected yet.
-        return await self.client_connection.connect_async((options or {}).get("timeout"))
+        return await self.client_connection.engine_async(options)
 
     async def _get_properties(self) -> CosmosDict:
         if self._properties is None:
