@@ -40,7 +40,7 @@ _UNDOCUMENTED_CLIENT_KEYWORDS = frozenset(
     {
         "multiple_write_locations", "request_timeout", "retry_throttle_total", "retry_throttle_backoff_max",
         "retry_mode", "connection_policy", "retry_options", "connection_retry_policy", "transport", "proxies",
-        "user_agent", "user_agent_overwrite", "raw_response_hook", "logging_enable",
+        "user_agent", "user_agent_overwrite",
     }
 )
 

@@ -95,8 +95,29 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         regions the account advertises.
     :keyword list[str] preferred_locations: Region names in order of preference, e.g. ``["West US", "East US"]``.
     :keyword list[str] excluded_locations: Region names never to route requests to.
-    :keyword bool enable_diagnostics_logging: Accepted for compatibility; no HTTP logging through Python logging.
-    :keyword ~logging.Logger logger: Accepted for compatibility (see ``enable_diagnostics_logging``).
+    :keyword bool enable_diagnostics_logging: Log each HTTP attempt as 4.x's ``CosmosHttpLoggingPolicy`` does: an
+        INFO request record and an INFO response record (URL, method, activity id, headers, status, sub-status,
+        request charge, elapsed time, the error of a failed request) on the logger
+        ``azure.cosmos._cosmos_http_logging_policy`` (or ``logger``), with 4.x's ``extra`` record attributes
+        (``status_code``, ``sub_status_code``, ``duration``, ``verb``, ``url``, ``database_name``,
+        ``collection_name``, ...). Made from the engine's diagnostics, after the operation: retries appear as
+        their own attempts; headers are the ones the call's options send and the final response's. Without it,
+        azure-core's HTTP logging records are written whenever that logger is enabled for INFO, as in 4.x.
+        Neither ever holds the authorization header, the key or a token.
+    :keyword ~logging.Logger logger: The logger of those records (overridable per call with ``logger``).
+    :keyword bool logging_enable: Network trace as azure-core's ``NetworkTraceLoggingPolicy`` writes it: DEBUG
+        records of each operation's request and final response, with headers and bodies (resource tokens
+        redacted), on the logger ``azure.core.pipeline.policies.http_logging_policy``; overridable per call.
+    :keyword raw_request_hook: Called before each operation with an azure-core ``PipelineRequest`` whose
+        ``http_request`` has the operation's method, URL, headers (those the call's options send) and body. A
+        per-call ``raw_request_hook`` replaces it for that call.
+    :paramtype raw_request_hook: Callable[[~azure.core.pipeline.PipelineRequest], None]
+    :keyword raw_response_hook: Called after each operation (also one the service failed, and for each page of
+        a query) with an azure-core ``PipelineResponse``: ``http_request`` as above, ``http_response`` with
+        ``status_code``, ``reason``, ``headers``, ``body()``, ``text()``. The engine retries inside one call, so
+        the hooks see the operation's request and final response, not each attempt. A per-call
+        ``raw_response_hook`` replaces it for that call.
+    :paramtype raw_response_hook: Callable[[~azure.core.pipeline.PipelineResponse], None]
     :keyword bool no_response_on_write: Ask the service not to return the item on item writes (the result is
         then an empty :class:`~azure.cosmos.CosmosDict` with headers); overridable per call with ``no_response``.
     :keyword int throughput_bucket: The throughput bucket applied to every request of this client.
