@@ -54,10 +54,7 @@ impl fmt::Debug for PythonCredential {
         // Never the token: only what kind of credential this is.
         f.debug_struct("PythonCredential")
             .field("scopes", &self.scopes)
-            .field(
-                "async",
-                &matches!(self.calling, Calling::OnLoop(_)),
-            )
+            .field("async", &matches!(self.calling, Calling::OnLoop(_)))
             .finish()
     }
 }
@@ -139,7 +136,10 @@ impl PythonCredential {
     }
 }
 
-fn call_credential<'py>(credential: &Bound<'py, PyAny>, scope: &str) -> PyResult<Bound<'py, PyAny>> {
+fn call_credential<'py>(
+    credential: &Bound<'py, PyAny>,
+    scope: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     if credential.hasattr("get_token_info")? {
         credential.call_method1("get_token_info", (scope,))
     } else {

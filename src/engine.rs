@@ -32,11 +32,12 @@ const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(65);
 /// sign with another's key or token).
 type RuntimeKey = (bool, String);
 
+/// The shared runtimes of one process: its pid, and the runtimes by key.
+type ProcessRuntimes = (u32, HashMap<RuntimeKey, Arc<CosmosDriverRuntime>>);
+
 /// Driver runtimes (transport, connection pool, caches) shared by the key-based
 /// clients of a process. Keyed by pid for fork safety.
-static DRIVER_RUNTIMES: std::sync::Mutex<
-    Option<(u32, HashMap<RuntimeKey, Arc<CosmosDriverRuntime>>)>,
-> = std::sync::Mutex::new(None);
+static DRIVER_RUNTIMES: std::sync::Mutex<Option<ProcessRuntimes>> = std::sync::Mutex::new(None);
 
 async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRuntime>> {
     let pid = std::process::id();
@@ -143,8 +144,9 @@ fn client_operation_options(options: &ClientOptions) -> OperationOptions {
             )
             .build(),
     );
-    defaults.availability_strategy =
-        Some(crate::options::availability_strategy(options.hedging_threshold));
+    defaults.availability_strategy = Some(crate::options::availability_strategy(
+        options.hedging_threshold,
+    ));
     if !options.excluded_regions.is_empty() {
         defaults.excluded_regions = Some(
             options
@@ -333,7 +335,8 @@ impl PyEngine {
         options: &Bound<'py, PyDict>,
     ) -> PyResult<Bound<'py, PyAny>> {
         // An async credential is awaited on the loop this client is created on.
-        let event_loop = pyo3_async_runtimes::TaskLocals::with_running_loop(py)?.copy_context(py)?;
+        let event_loop =
+            pyo3_async_runtimes::TaskLocals::with_running_loop(py)?.copy_context(py)?;
         let options = ClientOptions::from_dict(options, Some(event_loop))?;
         let kept = options.clone();
         into_awaitable(

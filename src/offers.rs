@@ -62,7 +62,10 @@ impl PyEngine {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyResponse> {
         let (core, options) = self.prepare(options)?;
-        block_on(py, replace(core, offer_id, body.as_bytes().to_vec(), options))
+        block_on(
+            py,
+            replace(core, offer_id, body.as_bytes().to_vec(), options),
+        )
     }
 
     #[pyo3(signature = (offer_id, body, options=None))]
@@ -74,6 +77,9 @@ impl PyEngine {
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (core, options) = self.prepare(options)?;
-        into_awaitable(py, replace(core, offer_id, body.as_bytes().to_vec(), options))
+        into_awaitable(
+            py,
+            replace(core, offer_id, body.as_bytes().to_vec(), options),
+        )
     }
 }

@@ -12,9 +12,8 @@ use azure_data_cosmos_driver::models::{
     CosmosOperation, MaxItemCountHint, OfferAutoscaleSettings, Precondition, SessionToken,
 };
 use azure_data_cosmos_driver::options::{
-    AvailabilityStrategy, ContentResponseOnWrite, ExcludedRegions, HedgeThreshold,
-    HedgingStrategy, OperationOptions, PatchStrategy, PriorityLevel, Region,
-    ThroughputControlOptionsBuilder,
+    AvailabilityStrategy, ContentResponseOnWrite, ExcludedRegions, HedgeThreshold, HedgingStrategy,
+    OperationOptions, PatchStrategy, PriorityLevel, Region, ThroughputControlOptionsBuilder,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;

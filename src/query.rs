@@ -17,14 +17,14 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use tokio::sync::Mutex as AsyncMutex;
 
+use crate::diagnostics::Diagnostics;
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
-use crate::diagnostics::Diagnostics;
 use crate::operation::with_timeout;
-use crate::retry::{classify, retrying, Attempts, RetryPolicy};
 use crate::options::RequestOptions;
 use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};
 use crate::rest::{RestClient, RestTarget};
+use crate::retry::{classify, retrying, Attempts, RetryPolicy};
 use crate::runtime::{block_on, into_awaitable, ProcessGuard};
 
 /// `{"query": text, "parameters": [...]}`, the query spec the service takes.
@@ -294,7 +294,13 @@ impl RunningFeed {
             let next = continuation.clone();
             let (items, count) = feed_items(ResponseBody::from_bytes(response_body))
                 .map_err(|message| response_error(&message))?;
-            return Ok(Some(self.page(response_headers, items, count, next, diagnostics)));
+            return Ok(Some(self.page(
+                response_headers,
+                items,
+                count,
+                next,
+                diagnostics,
+            )));
         }
         let (response, continuation) = match &mut self.source {
             PageSource::Plan { plan, container } => {
@@ -358,7 +364,13 @@ impl RunningFeed {
         let diagnostics = Some(Diagnostics::Driver(response.diagnostics()));
         let (items, count) =
             feed_items(response.into_body()).map_err(|message| response_error(&message))?;
-        Ok(Some(self.page(headers, items, count, continuation, diagnostics)))
+        Ok(Some(self.page(
+            headers,
+            items,
+            count,
+            continuation,
+            diagnostics,
+        )))
     }
 
     fn page(

@@ -143,6 +143,8 @@ macro_rules! resource_twins {
     ) => {
         #[pymethods]
         impl PyEngine {
+            // The parameters are the Python method's, one by one.
+            #[allow(clippy::too_many_arguments)]
             #[pyo3(signature = ($($arg,)* options=None))]
             fn $sync(
                 &self,
@@ -155,6 +157,7 @@ macro_rules! resource_twins {
                 block_on(py, send($core, target, headers, body, $options))
             }
 
+            #[allow(clippy::too_many_arguments)]
             #[pyo3(signature = ($($arg,)* options=None))]
             fn $async_name<'py>(
                 &self,

@@ -12,8 +12,8 @@ use std::time::Duration;
 use azure_core::credentials::Secret;
 use azure_core::http::headers::{HeaderName, HeaderValue};
 use azure_core::http::{
-    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, Request, RetryOptions, Transport,
-    Url,
+    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, Request, RetryOptions,
+    Transport, Url,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -142,7 +142,9 @@ impl RestClient {
         let mut log = Vec::new();
         loop {
             let started = std::time::Instant::now();
-            let outcome = self.attempt(&target, &headers, body.as_ref(), options).await;
+            let outcome = self
+                .attempt(&target, &headers, body.as_ref(), options)
+                .await;
             let mut record = RestAttempt {
                 method: target.method.as_ref().to_owned(),
                 url: url.clone(),
@@ -170,7 +172,10 @@ impl RestClient {
                         Some(wait) => tokio::time::sleep(wait).await,
                         None => {
                             let diagnostics = Diagnostics::Rest(Arc::new(log));
-                            return Err(crate::diagnostics::attach(failed.error, Some(diagnostics)));
+                            return Err(crate::diagnostics::attach(
+                                failed.error,
+                                Some(diagnostics),
+                            ));
                         }
                     }
                 }
@@ -190,7 +195,7 @@ impl RestClient {
                 "invalid resource path: {e}"
             )))
         })?;
-        let mut request = Request::new(url, target.method.clone());
+        let mut request = Request::new(url, target.method);
         let date = azure_core::time::to_rfc7231(&time::OffsetDateTime::now_utc());
         let auth = match &self.auth {
             Auth::Key(key) => authorization(key, &target.method, target, &date).map_err(|e| {

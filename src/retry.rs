@@ -147,7 +147,11 @@ impl<'a> Attempts<'a> {
     /// `retry_after`: the service's hint of a 429, where the engine (not the
     /// driver) retries throttled requests; `None` for driver operations, whose
     /// throttling is the driver's unless a fixed interval is set.
-    pub fn next_wait(&mut self, failure: Failure, retry_after: Option<Duration>) -> Option<Duration> {
+    pub fn next_wait(
+        &mut self,
+        failure: Failure,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
         match failure {
             Failure::NeverSent => {
                 let wait = self.policy.connect_waits.get(self.connect).copied();
@@ -220,7 +224,10 @@ mod tests {
     fn connection_waits_run_out() {
         let policy = policy();
         let mut attempts = Attempts::new(&policy, false);
-        assert_eq!(attempts.next_wait(Failure::NeverSent, None), Some(Duration::ZERO));
+        assert_eq!(
+            attempts.next_wait(Failure::NeverSent, None),
+            Some(Duration::ZERO)
+        );
         assert_eq!(
             attempts.next_wait(Failure::NeverSent, None),
             Some(Duration::from_secs(1))
