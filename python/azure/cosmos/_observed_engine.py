@@ -327,10 +327,11 @@ def _operation(name: str, endpoint: str, args: tuple, kwargs: Mapping[str, Any])
     collection = bound.get("container")
     if collection is None and bound.get("kind") in ("sprocs", "triggers", "udfs"):
         collection = bound.get("parent")
-    url = endpoint.rstrip("/") + "/" + (path + "/" if path else "")
+    # As sent on the wire (4.x's URLs end with "/"; the engine's do not).
+    url = endpoint.rstrip("/") + "/" + path
     view = OperationView(method=method, url=url, database_name=database, collection_name=collection,
                          resource_type=resource_type, operation_type=operation_type, headers=headers, body=body,
-                         path=path + "/" if path else "")
+                         path=path)
     return view, feed_key
 
 
