@@ -12,6 +12,7 @@ options become (not the ones the engine adds itself: date, authorization, user a
 from __future__ import annotations
 
 import http
+import json
 from typing import Any, Mapping, Optional
 
 from azure.core.pipeline import PipelineContext, PipelineRequest, PipelineResponse
@@ -40,6 +41,13 @@ class EngineHttpResponse(HttpResponse):
         :rtype: bytes
         """
         return self._body
+
+    def json(self) -> Any:
+        """The body parsed as JSON (``None`` for an empty body).
+
+        :rtype: Any
+        """
+        return json.loads(self._body) if self._body else None
 
     def __repr__(self) -> str:
         return "<EngineHttpResponse: {} {}>".format(self.status_code, self.reason)
