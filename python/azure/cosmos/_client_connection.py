@@ -13,6 +13,7 @@ import asyncio
 import base64
 import inspect
 import ipaddress
+import logging
 import os
 import re
 import warnings
@@ -24,6 +25,7 @@ from azure.core.utils import CaseInsensitiveDict
 
 from ._cosmos_responses import CosmosDict
 from ._native import engine_module
+from ._http_logging import DIAGNOSTICS_LOGGER
 from ._observed_engine import CURRENT_CALL, ObservedOptions, client_observers, observe
 from ._request_options import ClientDefaults, documented_names, reject_unknown
 from ._request_availability import hedging_threshold
@@ -31,6 +33,9 @@ from ._request_retries import retry_options
 from ._serialization import load_json
 from .documents import ConnectionPolicy
 from .exceptions import CosmosClientTimeoutError
+
+# 4.x's HTTP logging policy writes INFO records whenever this logger is enabled for INFO.
+_HTTP_LOGGER_ENABLED = DIAGNOSTICS_LOGGER.isEnabledFor
 
 ResponseHook = Optional[Callable[[Mapping[str, Any], Any], None]]
 
@@ -357,6 +362,8 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         engine = self._engine if self._engine is not None else self.connect()
         observers = self.defaults.observers
         call = CURRENT_CALL.get()
+        if observers is None and call is None and not _HTTP_LOGGER_ENABLED(logging.INFO):
+            return engine  # the default path: nothing observes this call
         return observe(engine, observers, call)
 
     async def engine_async(self, options: Optional[Mapping[str, Any]] = None) -> Any:
