@@ -163,3 +163,15 @@ def test_no_connection_retries_fail_at_once_during_an_outage(restartable, key, k
         container.upsert_item({"id": "after", "pk": "p"})
         ids = sorted(item["id"] for item in container.query_items("SELECT * FROM c", partition_key="p"))
         assert ids == ["after", "before"]  # the refused write was never applied
+
+
+def test_retry_write_per_call_overrides_the_client(cosmos_server, container_of):
+    from azure.core.exceptions import ServiceResponseError
+
+    container = container_of()  # the client default: an ambiguous write is reported as such
+    with cosmos_server.fault(operation="create", resourceType="docs", dropConnection=True, count=1):
+        with pytest.raises(exceptions.CosmosResourceExistsError):
+            container.create_item({"id": "per-call", "pk": "p"}, retry_write=1)
+    with cosmos_server.fault(operation="create", resourceType="docs", dropConnection=True, count=1):
+        with pytest.raises(ServiceResponseError, match="may or may not have been applied"):
+            container.create_item({"id": "per-call-default", "pk": "p"})

@@ -41,3 +41,16 @@ async def test_reads_work_with_hedging_configured_async(cosmos_server, unique_id
             assert (await container.read_item("1", "p"))["id"] == "1"
             found = [i["id"] async for i in container.query_items("SELECT * FROM c WHERE c.pk = 'p'", partition_key="p")]
             assert found == ["1"]
+
+
+async def test_per_call_strategies_are_validated_before_sending_async(cosmos_server, unique_id):
+    with module_database(cosmos_server, unique_id("db-hedge")) as database_id:
+        async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, availability_strategy=True,
+                                **cosmos_server.connection_kwargs) as client:
+            container = await client.get_database_client(database_id).create_container("c", PartitionKey("/pk"))
+            with pytest.raises(ValueError, match="threshold_ms must be positive"):
+                await container.upsert_item({"id": "1", "pk": "p"}, availability_strategy={"threshold_ms": -5})
+            found = [i async for i in container.query_items("SELECT * FROM c WHERE c.pk = 'p'", partition_key="p")]
+            assert found == []
+            await container.upsert_item({"id": "1", "pk": "p"}, availability_strategy=False)
+            assert (await container.read_item("1", "p", availability_strategy={"threshold_ms": 50}))["id"] == "1"

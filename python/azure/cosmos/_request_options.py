@@ -24,6 +24,7 @@ from typing import Any, Callable, Mapping, Optional
 from azure.core import MatchConditions
 
 from ._observed_engine import CURRENT_CALL, ObservedOptions, take_call_observers
+from ._request_availability import hedging_threshold
 from .http_constants import HttpHeaders
 
 # Accepted by every method, documented or not, because 4.x accepts them everywhere: the
@@ -272,6 +273,11 @@ def build(
                 "the populate_query_metrics flag does not apply to this method and will be removed in the future",
                 DeprecationWarning,
             )
+    if "availability_strategy" in values:
+        # 4.x's per-request hedging: False turns the client's off for this call.
+        options["hedging_threshold"] = hedging_threshold(values.pop("availability_strategy"), per_request=True)
+    if "retry_write" in values:
+        options["retry_writes"] = bool(values.pop("retry_write"))
     timeout = values.pop("timeout", defaults.timeout)
     if timeout is not None:
         options["timeout"] = float(timeout)

@@ -224,10 +224,12 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword bool no_response: Ask the service not to return the item; the result is then an empty
             :class:`~azure.cosmos.CosmosDict` with the response headers. Defaults to the client's
             ``no_response_on_write``.
-        :keyword int retry_write: Accepted for compatibility; the engine decides which writes are retried.
+        :keyword int retry_write: Report a write whose response was lost as the service answered its retry
+            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called with the response headers and the result.
         :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
@@ -239,6 +241,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         drop_ignored(kwargs, ("etag", "match_condition"))
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, write=True, populate_query_metrics=populate_query_metrics,
+            retry_write=retry_write, availability_strategy=availability_strategy,
             pre_trigger_include=pre_trigger_include, post_trigger_include=post_trigger_include,
             indexing_directive=indexing_directive, session_token=session_token, initial_headers=initial_headers,
             priority=priority, no_response=no_response, throughput_bucket=throughput_bucket,
@@ -281,10 +284,12 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword Literal["High", "Low"] priority: Priority of the request once the account's throughput is
             exhausted.
         :keyword bool no_response: Ask the service not to return the item (empty result with headers).
-        :keyword int retry_write: Accepted for compatibility; the engine decides which writes are retried.
+        :keyword int retry_write: Report a write whose response was lost as the service answered its retry
+            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called with the response headers and the result.
         :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
@@ -294,6 +299,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, write=True, populate_query_metrics=populate_query_metrics,
+            retry_write=retry_write, availability_strategy=availability_strategy,
             pre_trigger_include=pre_trigger_include, post_trigger_include=post_trigger_include,
             session_token=session_token, initial_headers=initial_headers, etag=etag, match_condition=match_condition,
             priority=priority, no_response=no_response, throughput_bucket=throughput_bucket,
@@ -338,10 +344,12 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword Literal["High", "Low"] priority: Priority of the request once the account's throughput is
             exhausted.
         :keyword bool no_response: Ask the service not to return the item (empty result with headers).
-        :keyword int retry_write: Accepted for compatibility; the engine decides which writes are retried.
+        :keyword int retry_write: Report a write whose response was lost as the service answered its retry
+            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called with the response headers and the result.
         :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
@@ -352,6 +360,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, write=True, populate_query_metrics=populate_query_metrics,
+            retry_write=retry_write, availability_strategy=availability_strategy,
             pre_trigger_include=pre_trigger_include, post_trigger_include=post_trigger_include,
             session_token=session_token, initial_headers=initial_headers, etag=etag, match_condition=match_condition,
             priority=priority, no_response=no_response, throughput_bucket=throughput_bucket,
@@ -394,7 +403,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             exhausted.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called with the response headers and the item.
         :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
@@ -404,6 +414,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, populate_query_metrics=populate_query_metrics,
+            availability_strategy=availability_strategy,
             post_trigger_include=post_trigger_include, session_token=session_token, initial_headers=initial_headers,
             max_integrated_cache_staleness_in_ms=max_integrated_cache_staleness_in_ms, priority=priority,
             throughput_bucket=throughput_bucket, response_hook=response_hook)
@@ -448,10 +459,12 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword ~azure.core.MatchConditions match_condition: The condition on ``etag``.
         :keyword Literal["High", "Low"] priority: Priority of the request once the account's throughput is
             exhausted.
-        :keyword int retry_write: Accepted for compatibility; the engine decides which writes are retried.
+        :keyword int retry_write: Report a write whose response was lost as the service answered its retry
+            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called with the response headers and ``None``.
         :paramtype response_hook: Callable[[Mapping[str, str], None], None]
@@ -460,6 +473,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, populate_query_metrics=populate_query_metrics,
+            retry_write=retry_write, availability_strategy=availability_strategy,
             pre_trigger_include=pre_trigger_include, post_trigger_include=post_trigger_include,
             session_token=session_token, initial_headers=initial_headers, etag=etag, match_condition=match_condition,
             priority=priority, throughput_bucket=throughput_bucket, response_hook=response_hook)
@@ -511,7 +525,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             exhausted.
         :keyword int throughput_bucket: The throughput bucket for these requests.
         :keyword Sequence[str] excluded_locations: Region names not to send these requests to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called for each page with its response headers and the page
             (``{"Documents": [...], "_count": n}``).
@@ -521,6 +536,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, query=True, max_item_count=max_item_count,
+            availability_strategy=availability_strategy,
             populate_query_metrics=populate_query_metrics, session_token=session_token,
             initial_headers=initial_headers, max_integrated_cache_staleness_in_ms=max_integrated_cache_staleness_in_ms,
             priority=priority, throughput_bucket=throughput_bucket, response_hook=response_hook)
@@ -612,7 +628,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword str session_token: Token for use with Session consistency.
         :keyword int throughput_bucket: The throughput bucket for these requests.
         :keyword Sequence[str] excluded_locations: Region names not to send these requests to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called for each page with its response headers and the page
             (``{"Documents": [...], "_count": n}``).
@@ -675,7 +692,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             can tell that resending it cannot apply it twice.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called with the response headers and the patched item.
         :paramtype response_hook: Callable[[Mapping[str, str], CosmosDict], None]
@@ -688,6 +706,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, write=True, pre_trigger_include=pre_trigger_include,
+            retry_write=retry_write, availability_strategy=availability_strategy,
             post_trigger_include=post_trigger_include, session_token=session_token, etag=etag,
             match_condition=match_condition, priority=priority, no_response=no_response,
             throughput_bucket=throughput_bucket, response_hook=response_hook)
@@ -731,7 +750,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword int retry_write: Accepted for compatibility; a batch is not resent after an ambiguous failure.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called with the response headers and the results.
         :paramtype response_hook: Callable[[Mapping[str, str], list[dict[str, Any]]], None]
@@ -742,6 +762,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, pre_trigger_include=pre_trigger_include,
+            retry_write=retry_write, availability_strategy=availability_strategy,
             post_trigger_include=post_trigger_include, session_token=session_token, priority=priority,
             throughput_bucket=throughput_bucket, response_hook=response_hook)
         body = batch_body(batch_operations)
@@ -789,7 +810,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword Literal["High", "Low"] priority: Priority of the requests once the account's throughput is
             exhausted.
         :keyword int throughput_bucket: The throughput bucket for these requests.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called once with the headers (the request charge is the total) and the items.
         :paramtype response_hook: Callable[[Mapping[str, str], list[dict[str, Any]]], None]
@@ -798,6 +820,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         """
         options, hook = _request_options.build(
             kwargs, self.client_connection.defaults, consistency_level=consistency_level,
+            availability_strategy=availability_strategy,
             session_token=session_token, initial_headers=initial_headers, excluded_locations=excluded_locations,
             priority=priority, throughput_bucket=throughput_bucket)
         wanted = read_many_request(items, self._partition_key)
@@ -868,7 +891,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             exhausted.
         :keyword dict[str, str] initial_headers: Extra headers to send with each request.
         :keyword Sequence[str] excluded_locations: Region names not to send these requests to.
-        :keyword availability_strategy: Cross-region hedging; accepted for compatibility, not applied.
+        :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
+            ``threshold_ms``), overriding the client's; the engine hedges reads, given several read regions.
         :paramtype availability_strategy: Union[bool, dict[str, Any]]
         :keyword response_hook: Called for each page with its response headers and the page.
         :paramtype response_hook: Callable[[Mapping[str, str], dict[str, Any]], None]
