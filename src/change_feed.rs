@@ -199,6 +199,7 @@ impl PyEngine {
             }),
             options,
             plan_options: PlanOptions::default(),
+            merged: None,
         }))
     }
 }

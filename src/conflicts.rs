@@ -95,6 +95,7 @@ impl PyEngine {
             }),
             options,
             plan_options: Default::default(),
+            merged: None,
         }))
     }
 }

@@ -197,6 +197,7 @@ impl PyEngine {
             }),
             options,
             plan_options: PlanOptions::default(),
+            merged: None,
         }))
     }
 }

@@ -125,6 +125,7 @@ impl PyEngine {
             }),
             options,
             plan_options: PlanOptions::default(),
+            merged: None,
         }))
     }
 }

@@ -10,6 +10,7 @@ use pyo3::types::{PyBytes, PyDict};
 
 use crate::engine::{EngineCore, PyEngine};
 use crate::errors::{cosmos_error_to_py, patch_error_to_py, write_error_to_py};
+use crate::merged_query::MergedQuery;
 use crate::feed_ranges;
 use crate::operation::execute_within_mapping_errors;
 use crate::options::RequestOptions;
@@ -226,6 +227,18 @@ impl PyEngine {
         let (core, options) = self.prepare(options)?;
         let body = query_body(&query, parameters.as_bytes())?;
         let scope = ItemScope::from_python(partition_key, feed_range)?;
+        // Across partitions, a shape the driver refuses is merged by the engine.
+        let merged = match &scope {
+            ItemScope::Partition(_) => None,
+            ItemScope::Range(range) => Some(Some(range.clone())),
+            ItemScope::Container => Some(None),
+        }
+        .map(|scope| MergedQuery {
+            database: database.clone(),
+            container: container.clone(),
+            body: body.clone(),
+            scope,
+        });
         let resolver = core.clone();
         Ok(PyPager::new(FeedRequest {
             kind: FeedKind::Query,
@@ -254,6 +267,7 @@ impl PyEngine {
             }),
             options,
             plan_options: PlanOptions::default(),
+            merged,
         }))
     }
 }

@@ -50,6 +50,7 @@ impl PyEngine {
             }),
             options,
             plan_options: PlanOptions::default(),
+            merged: None,
         }))
     }
 

@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use tokio::sync::Mutex as AsyncMutex;
 
 use crate::diagnostics::Diagnostics;
+use crate::merged_query::{self, MergedFeed, MergedQuery};
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
 use crate::operation::with_timeout;
@@ -136,6 +137,9 @@ pub struct FeedRequest {
     pub build: BoxFuture<'static, PyResult<FeedTarget>>,
     pub options: RequestOptions,
     pub plan_options: PlanOptions,
+    /// A cross-partition query the engine merges itself when the driver refuses
+    /// its shape (aggregates, GROUP BY, DISTINCT); `None` for every other feed.
+    pub merged: Option<MergedQuery>,
 }
 
 /// Where pages come from.
@@ -153,6 +157,8 @@ enum PageSource {
         continuation: Option<String>,
         drained: bool,
     },
+    /// A cross-partition query merged by the engine (`merged_query`).
+    Merged(Box<MergedFeed>),
     /// The REST path, paged by the service's `x-ms-continuation` like `Service`.
     Rest {
         client: Arc<RestClient>,
@@ -208,12 +214,23 @@ impl RunningFeed {
                 if let (FeedKind::ChangeFeed, Some(container)) = (request.kind, &container) {
                     ranges = count_ranges(&request.core, container, operation.target()).await?;
                 }
+                let resumes_merged = request
+                    .options
+                    .continuation
+                    .as_deref()
+                    .is_some_and(merged_query::is_token);
                 if container.is_none() {
                     PageSource::Service {
                         operation,
                         continuation: request.options.continuation.clone(),
                         drained: false,
                     }
+                } else if let (Some(merged), true) = (&request.merged, resumes_merged) {
+                    PageSource::Merged(Box::new(MergedFeed::start(
+                        request.core.clone(),
+                        merged.clone(),
+                        request.options.continuation.as_deref(),
+                    )?))
                 } else {
                     let continuation = request
                         .options
@@ -221,7 +238,7 @@ impl RunningFeed {
                         .clone()
                         .map(ContinuationToken::from_string);
                     let driver = &request.core.driver;
-                    let plan = retrying(&request.core.retry, true, || {
+                    let planned = retrying(&request.core.retry, true, || {
                         driver.plan_operation(
                             operation.clone(),
                             &options,
@@ -229,11 +246,20 @@ impl RunningFeed {
                             &request.plan_options,
                         )
                     })
-                    .await
-                    .map_err(cosmos_error_to_py)?;
-                    PageSource::Plan {
-                        plan: Box::new(plan),
-                        container,
+                    .await;
+                    match (planned, &request.merged) {
+                        (Ok(plan), _) => PageSource::Plan {
+                            plan: Box::new(plan),
+                            container,
+                        },
+                        (Err(err), Some(merged)) if merged_query::refused_by_driver(&err) => {
+                            PageSource::Merged(Box::new(MergedFeed::start(
+                                request.core.clone(),
+                                merged.clone(),
+                                None,
+                            )?))
+                        }
+                        (Err(err), _) => return Err(cosmos_error_to_py(err)),
                     }
                 }
             }
@@ -257,6 +283,14 @@ impl RunningFeed {
 
     /// One page, and how many items it holds: `None` when drained.
     async fn fetch(&mut self) -> PyResult<Option<(PyPage, usize)>> {
+        if let PageSource::Merged(feed) = &mut self.source {
+            let Some((headers, items, count, continuation)) =
+                feed.next_page(&self.request_options).await?
+            else {
+                return Ok(None);
+            };
+            return Ok(Some(self.page(headers, items, count, continuation, None)));
+        }
         if let PageSource::Rest {
             client,
             target,
@@ -331,7 +365,9 @@ impl RunningFeed {
                     .filter(|token| !is_drained(token));
                 (response, continuation)
             }
-            PageSource::Rest { .. } => unreachable!("the REST source is read above"),
+            PageSource::Rest { .. } | PageSource::Merged(_) => {
+                unreachable!("the REST and merged sources are read above")
+            }
             PageSource::Service {
                 operation,
                 continuation,

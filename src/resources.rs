@@ -296,6 +296,7 @@ impl PyEngine {
             }),
             options,
             plan_options: Default::default(),
+            merged: None,
         }))
     }
 }

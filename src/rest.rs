@@ -129,6 +129,20 @@ impl RestClient {
         body: Option<Vec<u8>>,
         options: &RequestOptions,
     ) -> PyResult<PyResponse> {
+        self.send_checked(target, headers, body, options)
+            .await
+            .map_err(|failure| failure.error)
+    }
+
+    /// [`send`](Self::send), with the status of a failure kept for callers that
+    /// act on it (e.g. a 410 after a partition split).
+    pub async fn send_checked(
+        &self,
+        target: RestTarget,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+        options: &RequestOptions,
+    ) -> Result<PyResponse, RestFailure> {
         let read_only = target.method == Method::Get
             || headers
                 .iter()
@@ -172,10 +186,11 @@ impl RestClient {
                         Some(wait) => tokio::time::sleep(wait).await,
                         None => {
                             let diagnostics = Diagnostics::Rest(Arc::new(log));
-                            return Err(crate::diagnostics::attach(
-                                failed.error,
-                                Some(diagnostics),
-                            ));
+                            return Err(RestFailure {
+                                status: failed.status,
+                                sub_status: failed.sub_status,
+                                error: crate::diagnostics::attach(failed.error, Some(diagnostics)),
+                            });
                         }
                     }
                 }
@@ -320,6 +335,14 @@ impl RestClient {
         }
         Ok(PyResponse::new(status, pairs, body))
     }
+}
+
+/// A request that failed for good: the service's status, if it answered, and the
+/// exception to raise.
+pub struct RestFailure {
+    pub status: Option<u16>,
+    pub sub_status: Option<u32>,
+    pub error: PyErr,
 }
 
 /// One failed attempt: what the retry policy needs to decide, and the error raised
