@@ -10,8 +10,8 @@ use pyo3::types::{PyBytes, PyDict};
 
 use crate::engine::{EngineCore, PyEngine};
 use crate::errors::{cosmos_error_to_py, patch_error_to_py, write_error_to_py};
-use crate::merged_query::MergedQuery;
 use crate::feed_ranges;
+use crate::merged_query::MergedQuery;
 use crate::operation::execute_within_mapping_errors;
 use crate::options::RequestOptions;
 use crate::partition_key;

@@ -24,8 +24,8 @@ use serde_json::Value;
 
 use crate::container_operations::container_link;
 use crate::engine::EngineCore;
-use crate::feed_ranges::from_bounds;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
+use crate::feed_ranges::from_bounds;
 use crate::options::RequestOptions;
 use crate::query_merge::{
     distinct_ordered, distinct_rows, distinct_unordered, merge_value_aggregate, window,
@@ -179,7 +179,9 @@ fn plan_of(document: &Value) -> PyResult<Plan> {
         }
     } else if let (Some(kind), true) = (aggregates.first(), select_value) {
         Shape::ValueAggregate(AggregateKind::parse(kind).ok_or_else(|| {
-            client_error(format!("the query plan names an unknown aggregate {kind:?}"))
+            client_error(format!(
+                "the query plan names an unknown aggregate {kind:?}"
+            ))
         })?)
     } else if distinct {
         Shape::Distinct {
@@ -221,7 +223,10 @@ fn query_headers() -> Vec<(String, String)> {
     vec![
         ("x-ms-documentdb-isquery".into(), "True".into()),
         ("content-type".into(), "application/query+json".into()),
-        ("x-ms-documentdb-query-enablecrosspartition".into(), "True".into()),
+        (
+            "x-ms-documentdb-query-enablecrosspartition".into(),
+            "True".into(),
+        ),
         ("x-ms-cosmos-query-version".into(), "1.0".into()),
     ]
 }
@@ -253,7 +258,11 @@ pub struct MergedFeed {
 }
 
 impl MergedFeed {
-    pub fn start(core: EngineCore, query: MergedQuery, continuation: Option<&str>) -> PyResult<Self> {
+    pub fn start(
+        core: EngineCore,
+        query: MergedQuery,
+        continuation: Option<&str>,
+    ) -> PyResult<Self> {
         let check = fingerprint(&query);
         let position = match continuation {
             Some(text) => parse_token(text, check)?,
@@ -468,7 +477,12 @@ impl MergedFeed {
             let response = self
                 .core
                 .rest
-                .send_checked(docs_target(link), headers, Some(body.to_vec()), &range_options)
+                .send_checked(
+                    docs_target(link),
+                    headers,
+                    Some(body.to_vec()),
+                    &range_options,
+                )
                 .await?;
             let (_, response_headers, response_body) = response.into_parts();
             spent += charge(&response_headers);
@@ -481,13 +495,12 @@ impl MergedFeed {
                 #[serde(rename = "Documents", default)]
                 documents: Vec<Box<RawValue>>,
             }
-            let page: Feed = serde_json::from_slice(&response_body).map_err(|e| {
-                crate::rest::RestFailure {
+            let page: Feed =
+                serde_json::from_slice(&response_body).map_err(|e| crate::rest::RestFailure {
                     status: None,
                     sub_status: None,
                     error: response_error(&e.to_string()),
-                }
-            })?;
+                })?;
             documents.extend(page.documents);
             if continuation.is_none() {
                 return Ok((documents, spent));
@@ -514,7 +527,9 @@ mod tests {
     fn tokens_resume_their_own_query_only() {
         pyo3::Python::initialize();
         let mine = query(r#"{"query":"SELECT VALUE COUNT(1) FROM c","parameters":[]}"#);
-        let other = query(r#"{"query":"SELECT VALUE COUNT(1) FROM c","parameters":[{"name":"@a","value":1}]}"#);
+        let other = query(
+            r#"{"query":"SELECT VALUE COUNT(1) FROM c","parameters":[{"name":"@a","value":1}]}"#,
+        );
         let text = token(fingerprint(&mine), 7);
         assert!(is_token(&text));
         assert_eq!(parse_token(&text, fingerprint(&mine)).unwrap(), 7);
@@ -528,14 +543,19 @@ mod tests {
         let value = json!({"queryInfo": {"aggregates": ["Count"], "hasSelectValue": true, "distinctType": "None",
             "groupByExpressions": [], "groupByAliasToAggregateType": {}, "rewrittenQuery": "SELECT VALUE [{\"item\": COUNT(1)}] FROM c"},
             "queryRanges": [{"min": "", "max": "FF"}]});
-        assert!(matches!(plan_of(&value).unwrap().shape, Shape::ValueAggregate(AggregateKind::Count)));
+        assert!(matches!(
+            plan_of(&value).unwrap().shape,
+            Shape::ValueAggregate(AggregateKind::Count)
+        ));
         let grouped = json!({"queryInfo": {"aggregates": [], "hasSelectValue": false, "distinctType": "None",
             "groupByExpressions": ["c.k"], "groupByAliases": ["k", "n"],
             "groupByAliasToAggregateType": {"k": null, "n": "Count"}, "top": 5},
             "queryRanges": [{"min": "", "max": "FF"}]});
         let plan = plan_of(&grouped).unwrap();
         assert_eq!(plan.top, Some(5));
-        assert!(matches!(plan.shape, Shape::Grouped { ref aliases, select_value: None } if aliases.len() == 2));
+        assert!(
+            matches!(plan.shape, Shape::Grouped { ref aliases, select_value: None } if aliases.len() == 2)
+        );
         let ordered = json!({"queryInfo": {"aggregates": [], "hasSelectValue": true, "distinctType": "Ordered",
             "orderBy": ["Descending"], "groupByExpressions": [], "groupByAliasToAggregateType": {},
             "rewrittenQuery": "SELECT ... WHERE ({documentdb-formattableorderbyquery-filter})"}, "queryRanges": []});

@@ -18,9 +18,9 @@ use pyo3::prelude::*;
 use tokio::sync::Mutex as AsyncMutex;
 
 use crate::diagnostics::Diagnostics;
-use crate::merged_query::{self, MergedFeed, MergedQuery};
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
+use crate::merged_query::{self, MergedFeed, MergedQuery};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
 use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};

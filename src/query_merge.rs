@@ -88,7 +88,9 @@ pub fn canonical(value: &Value) -> String {
 fn write_canonical(value: &Value, out: &mut String) {
     match value {
         Value::Number(number) => match number.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => out.push_str(&(f as i64).to_string()),
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                out.push_str(&(f as i64).to_string())
+            }
             Some(f) => out.push_str(&format!("{f:e}")),
             None => out.push_str(&number.to_string()),
         },
@@ -243,7 +245,9 @@ impl Accumulator {
             AggregateKind::MakeList | AggregateKind::MakeSet => {
                 if let Some(Value::Array(values)) = item {
                     for value in values {
-                        if self.kind == AggregateKind::MakeSet && !self.seen.insert(canonical(value)) {
+                        if self.kind == AggregateKind::MakeSet
+                            && !self.seen.insert(canonical(value))
+                        {
                             continue;
                         }
                         self.items.push(value.clone());
@@ -312,6 +316,8 @@ pub struct GroupedMerge {
 }
 
 struct Group {
+    /// The group's `groupByItems`, for ordering the groups.
+    key: Value,
     first_payload: Value,
     accumulators: Vec<Option<Accumulator>>,
     value: Option<Accumulator>,
@@ -333,10 +339,8 @@ impl GroupedMerge {
     }
 
     pub fn add(&mut self, document: &Value) {
-        let key = document
-            .get("groupByItems")
-            .map(canonical)
-            .unwrap_or_default();
+        let group_key = document.get("groupByItems").cloned().unwrap_or(Value::Null);
+        let key = canonical(&group_key);
         let payload = document.get("payload").cloned().unwrap_or(Value::Null);
         let group = match self.groups.get_mut(&key) {
             Some(group) => group,
@@ -352,6 +356,7 @@ impl GroupedMerge {
                     _ => None,
                 };
                 self.groups.entry(key).or_insert(Group {
+                    key: group_key,
                     first_payload: payload.clone(),
                     accumulators,
                     value,
@@ -372,11 +377,18 @@ impl GroupedMerge {
         }
     }
 
-    /// The groups in the order they were first seen; a row's properties in the
-    /// order of the SELECT list, as the service writes them.
+    /// The groups in the order of their keys, so that the same data gives the
+    /// same rows in the same order whatever the partition layout (a resumed
+    /// query skips rows by position); a row's properties in the order of the
+    /// SELECT list, as the service writes them.
     pub fn finish(mut self) -> Vec<Row> {
         let mut rows = Vec::with_capacity(self.order.len());
-        for key in std::mem::take(&mut self.order) {
+        let mut keys = std::mem::take(&mut self.order);
+        keys.sort_by(|a, b| {
+            let (a, b) = (&self.groups[a].key, &self.groups[b].key);
+            compare(Some(a), Some(b))
+        });
+        for key in keys {
             let group = self.groups.remove(&key).expect("every key has its group");
             match self.value_aggregate {
                 Some(Some(_)) => {
@@ -412,8 +424,24 @@ impl GroupedMerge {
     }
 }
 
-/// DISTINCT without ORDER BY: the first of each equal value, in range order.
+/// DISTINCT without ORDER BY: one of each equal value, in the service's value
+/// order (the same rows in the same order whatever the partition layout, so
+/// that a resumed query skips exactly what it handed out).
 pub fn distinct_unordered(documents: Vec<Box<RawValue>>) -> PyResult<Vec<Row>> {
+    let mut seen = HashSet::new();
+    let mut rows: Vec<(Value, Row)> = Vec::new();
+    for document in documents {
+        let value: Value = serde_json::from_str(document.get()).map_err(invalid)?;
+        if seen.insert(canonical(&value)) {
+            rows.push((value, document.get().to_owned()));
+        }
+    }
+    rows.sort_by(|(a, _), (b, _)| compare(Some(a), Some(b)));
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// Equal values kept once, in the order given (rows already sorted).
+fn first_of_equal(documents: Vec<Box<RawValue>>) -> PyResult<Vec<Row>> {
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     for document in documents {
@@ -438,7 +466,15 @@ pub fn distinct_rows(rows: Vec<Row>) -> PyResult<Vec<Row>> {
 struct OrderedRow {
     #[serde(rename = "orderByItems", default)]
     order_by_items: Vec<Value>,
+    /// `None` only when absent (undefined): a `null` payload is a row.
+    #[serde(default, deserialize_with = "present")]
     payload: Option<Box<RawValue>>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Box<RawValue>>, D::Error> {
+    <Box<RawValue> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 /// DISTINCT with ORDER BY: the ranges' `{"orderByItems", "payload"}` rows sorted
@@ -454,8 +490,17 @@ pub fn distinct_ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> P
             .collect();
         rows.push((keys, row.payload));
     }
-    // A stable sort: rows with equal keys stay in range order.
-    rows.sort_by(|(a, _), (b, _)| {
+    // Rows with equal keys are ordered by their payload, so that the order does
+    // not depend on the partition layout.
+    let mut rows: Vec<(Vec<Option<Value>>, Value, Box<RawValue>)> = rows
+        .into_iter()
+        .filter_map(|(keys, payload)| payload.map(|p| (keys, p)))
+        .map(|(keys, payload)| {
+            let value = serde_json::from_str(payload.get()).unwrap_or(Value::Null);
+            (keys, value, payload)
+        })
+        .collect();
+    rows.sort_by(|(a, pa, _), (b, pb, _)| {
         for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
             let order = compare(x.as_ref(), y.as_ref());
             let order = if descending.get(i).copied().unwrap_or(false) {
@@ -467,17 +512,24 @@ pub fn distinct_ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> P
                 return order;
             }
         }
-        Ordering::Equal
+        compare(Some(pa), Some(pb))
     });
-    distinct_unordered(rows.into_iter().filter_map(|(_, payload)| payload).collect())
+    first_of_equal(rows.into_iter().map(|(_, _, payload)| payload).collect())
 }
 
 fn invalid(error: serde_json::Error) -> PyErr {
-    crate::errors::response_error(&format!("a partition's answer is not the JSON expected: {error}"))
+    crate::errors::response_error(&format!(
+        "a partition's answer is not the JSON expected: {error}"
+    ))
 }
 
 /// OFFSET/LIMIT, then TOP, over the merged rows.
-pub fn window<T>(rows: Vec<T>, offset: Option<u64>, limit: Option<u64>, top: Option<u64>) -> Vec<T> {
+pub fn window<T>(
+    rows: Vec<T>,
+    offset: Option<u64>,
+    limit: Option<u64>,
+    top: Option<u64>,
+) -> Vec<T> {
     let skip = offset.unwrap_or(0) as usize;
     let take = limit
         .map(|l| l as usize)
@@ -494,13 +546,19 @@ mod tests {
     #[test]
     fn value_aggregates_combine_partials() {
         let count = [json!([{"item": 2}]), json!([{"item": 3}])];
-        assert_eq!(merge_value_aggregate(AggregateKind::Count, &count), vec!["5"]);
+        assert_eq!(
+            merge_value_aggregate(AggregateKind::Count, &count),
+            vec!["5"]
+        );
         let avg = [
             json!([{"item": {"sum": 6, "count": 3}}]),
             json!([{"item": {"sum": 4, "count": 1}}]),
             json!([{"item": {"sum": 0, "count": 0}}]),
         ];
-        assert_eq!(merge_value_aggregate(AggregateKind::Average, &avg), vec!["2.5"]);
+        assert_eq!(
+            merge_value_aggregate(AggregateKind::Average, &avg),
+            vec!["2.5"]
+        );
         let sums = [json!([{"item": 1.5}]), json!([{"item": 1.5}])];
         assert_eq!(merge_value_aggregate(AggregateKind::Sum, &sums), vec!["3"]);
         // A range with a non-number makes SUM undefined: no row.
@@ -515,12 +573,18 @@ mod tests {
             json!([{"item": 3, "item2": {"min": 3, "count": 2}}]),
             json!([{"item": "a", "item2": {"min": "a", "count": 1}}]),
         ];
-        assert_eq!(merge_value_aggregate(AggregateKind::Min, &partials), vec!["3"]);
+        assert_eq!(
+            merge_value_aggregate(AggregateKind::Min, &partials),
+            vec!["3"]
+        );
         let maxima = [
             json!([{"item": 3, "item2": {"max": 3, "count": 2}}]),
             json!([{"item": "a", "item2": {"max": "a", "count": 1}}]),
         ];
-        assert_eq!(merge_value_aggregate(AggregateKind::Max, &maxima), vec!["\"a\""]);
+        assert_eq!(
+            merge_value_aggregate(AggregateKind::Max, &maxima),
+            vec!["\"a\""]
+        );
         let none = [json!([{"item2": {"max": null, "count": 0}}])];
         assert!(merge_value_aggregate(AggregateKind::Max, &none).is_empty());
         // An object took part in a range: undefined.
@@ -542,7 +606,10 @@ mod tests {
         merge.add(&json!({"groupByItems": [{"item": "b"}], "payload": {"k": "b", "n": {"item": 1}, "m": {"item2": {"max": null, "count": 0}}}}));
         merge.add(&json!({"groupByItems": [{"item": "a"}], "payload": {"k": "a", "n": {"item": 3}, "m": {"item": 9, "item2": {"max": 9, "count": 1}}}}));
         // In SELECT-list order, as the service writes rows.
-        assert_eq!(merge.finish(), vec![r#"{"k":"a","n":5,"m":9}"#, r#"{"k":"b","n":1}"#]);
+        assert_eq!(
+            merge.finish(),
+            vec![r#"{"k":"a","n":5,"m":9}"#, r#"{"k":"b","n":1}"#]
+        );
     }
 
     #[test]
@@ -566,8 +633,17 @@ mod tests {
 
     #[test]
     fn distinct_keeps_one_of_equal_values_in_their_own_text() {
-        let rows = raw(&[r#"{"b": 2, "a": 1}"#, r#"{"a": 1.0, "b": 2}"#, "1", r#""1""#]);
-        assert_eq!(distinct_unordered(rows).unwrap(), vec![r#"{"b": 2, "a": 1}"#, "1", r#""1""#]);
+        let rows = raw(&[
+            r#"{"b": 2, "a": 1}"#,
+            r#"{"a": 1.0, "b": 2}"#,
+            "1",
+            r#""1""#,
+        ]);
+        // In the service's value order: numbers, strings, objects; each row in its own text.
+        assert_eq!(
+            distinct_unordered(rows).unwrap(),
+            vec!["1", r#""1""#, r#"{"b": 2, "a": 1}"#]
+        );
         let ordered = raw(&[
             r#"{"orderByItems": [{"item": 2}], "payload": 2}"#,
             r#"{"orderByItems": [{"item": 1}], "payload": 1}"#,
@@ -580,7 +656,10 @@ mod tests {
             r#"{"orderByItems": [{"item": 1}], "payload": 1}"#,
             r#"{"orderByItems": [{"item": 2}], "payload": 2}"#,
         ]);
-        assert_eq!(distinct_ordered(descending, &[true]).unwrap(), vec!["2", "1"]);
+        assert_eq!(
+            distinct_ordered(descending, &[true]).unwrap(),
+            vec!["2", "1"]
+        );
     }
 
     #[test]

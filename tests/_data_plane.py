@@ -20,12 +20,6 @@ PARTITION_KEYS = tuple(f"pk-{n}" for n in range(9))
 # used only to mark the few places where 4.17.1 itself is wrong as expected failures.
 RUNNING_REFERENCE_SDK = azure.cosmos.__version__.startswith("4.")
 
-# Where azure-cosmos 5 does not (yet) do what 4.x does, as strict expected failures that name the reason.
-NOT_YET_CROSS_PARTITION_AGGREGATES = pytest.mark.xfail(
-    not RUNNING_REFERENCE_SDK, strict=True,
-    reason="azure-cosmos 5 does not merge aggregates across partitions yet (the driver refuses them; issue 9)")
-
-
 def expect_pages_not_filled_across_partitions(request, server) -> None:
     """Mark the calling test as a strict expected failure where pages come from several physical partitions:
     azure-cosmos 5 hands out one partition's page at a time so that every continuation token resumes

@@ -8,7 +8,7 @@ import pytest
 
 from azure.cosmos import PartitionKey
 
-from ._data_plane import NOT_YET_CROSS_PARTITION_AGGREGATES, PARTITION_KEYS, ids, module_database, sync_client
+from ._data_plane import PARTITION_KEYS, ids, module_database, sync_client
 
 ITEMS_PER_PARTITION = 3
 
@@ -95,7 +95,6 @@ def test_query_scoped_to_the_feed_range_of_a_partition_key(cosmos_server, contai
     assert sorted(ids(found)) == ["pk-3-1", "pk-3-2"]
 
 
-@NOT_YET_CROSS_PARTITION_AGGREGATES
 def test_order_by_and_aggregate_inside_a_feed_range(cosmos_server, container):
     cosmos_server.skip_unless("partition_scoped_query")
     for feed_range in container.read_feed_ranges():

@@ -9,7 +9,7 @@ import pytest
 from azure.cosmos import PartitionKey
 
 from ._data_plane import (
-    NOT_YET_CROSS_PARTITION_AGGREGATES, expect_pages_not_filled_across_partitions, PARTITION_KEYS, ids, module_database,
+    expect_pages_not_filled_across_partitions, PARTITION_KEYS, ids, module_database,
     sync_client,
 )
 
@@ -126,7 +126,6 @@ def test_results_are_iterators(container):
     assert next(everything)["id"] in EVERYTHING
 
 
-@NOT_YET_CROSS_PARTITION_AGGREGATES
 def test_an_aggregate_result_is_an_iterator(container):
     assert next(_cross_partition_query(container, "SELECT VALUE COUNT(1) FROM c")) == len(EVERYTHING)
 

@@ -8,7 +8,7 @@ import pytest
 from azure.cosmos import PartitionKey
 from azure.cosmos.aio import CosmosClient
 
-from .._data_plane import NOT_YET_CROSS_PARTITION_AGGREGATES, PARTITION_KEYS, module_database, sync_client
+from .._data_plane import PARTITION_KEYS, module_database, sync_client
 
 ITEMS_PER_PARTITION = 3
 EVERYTHING = sorted(f"{pk}-{n}" for pk in PARTITION_KEYS for n in range(ITEMS_PER_PARTITION))
@@ -125,7 +125,6 @@ async def test_query_scoped_to_the_feed_range_of_a_partition_key_async(cosmos_se
     assert sorted(await _ids(found)) == ["pk-3-1", "pk-3-2"]
 
 
-@NOT_YET_CROSS_PARTITION_AGGREGATES
 async def test_order_by_and_aggregate_inside_a_feed_range_async(cosmos_server, container):
     cosmos_server.skip_unless("partition_scoped_query")
     for feed_range in await _ranges(container):

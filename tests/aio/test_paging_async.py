@@ -9,7 +9,7 @@ from azure.cosmos import PartitionKey
 from azure.cosmos.aio import CosmosClient
 
 from .._data_plane import (
-    NOT_YET_CROSS_PARTITION_AGGREGATES, expect_pages_not_filled_across_partitions, PARTITION_KEYS, module_database,
+    expect_pages_not_filled_across_partitions, PARTITION_KEYS, module_database,
     sync_client,
 )
 
@@ -142,7 +142,6 @@ async def test_results_are_iterators_async(container):
     assert (await everything.__anext__())["id"] in EVERYTHING
 
 
-@NOT_YET_CROSS_PARTITION_AGGREGATES
 async def test_an_aggregate_result_is_an_iterator_async(container):
     assert await _cross_partition_query(container, "SELECT VALUE COUNT(1) FROM c").__anext__() == len(EVERYTHING)
 
