@@ -1,4 +1,5 @@
-"""``python -m cosmos_emulator``: run the emulator until interrupted.
+"""``python -m cosmos_emulator`` (or the ``cosmos-emulator`` console script, the same :func:`main`): run the
+emulator until interrupted.
 
 Prints exactly one line once it accepts connections::
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from typing import List, Optional
@@ -16,8 +18,17 @@ from typing import List, Optional
 from .server import ADVERTISE_DEFAULT, DEFAULT_PORT, WELL_KNOWN_KEY, EmulatorServer
 
 
+def program_name() -> str:
+    """How the emulator was started, for usage and error messages: ``python -m cosmos_emulator`` or the
+    ``cosmos-emulator`` console script (the same parser and :func:`main` serve both)."""
+    started_as = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if started_as in ("", "-c", "__main__.py"):
+        return "python -m cosmos_emulator"
+    return "cosmos-emulator"
+
+
 def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m cosmos_emulator",
+    parser = argparse.ArgumentParser(prog=program_name(),
                                      description="Local Azure Cosmos DB (NoSQL API) emulator")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
