@@ -41,8 +41,15 @@ MultipleAggregates,MultipleOrderBy,NonStreamingOrderBy,NonValueAggregate,OffsetA
 const ORDER_BY_FILTER_PLACEHOLDER: &str = "{documentdb-formattableorderbyquery-filter}";
 /// Rows per page when the caller sets no `max_item_count` (the service's default).
 const DEFAULT_PAGE_SIZE: usize = 100;
-/// Ranges queried at once.
-const PARALLEL_RANGES: usize = 8;
+/// Ranges queried at once unless the caller says (`max_concurrency`): enough to
+/// overlap the service's latency, bounded so that a large container does not
+/// open a connection per partition.
+fn default_concurrency() -> usize {
+    std::thread::available_parallelism()
+        .map(|cores| cores.get() * 4)
+        .unwrap_or(8)
+        .clamp(4, 32)
+}
 /// Items per page asked of each range while draining it.
 const RANGE_PAGE_SIZE: &str = "1000";
 
@@ -344,7 +351,12 @@ impl MergedFeed {
         let ranges = self.ranges(&plan.ranges, false).await?;
         let drained: Vec<(Vec<Box<RawValue>>, f64)> = stream::iter(ranges)
             .map(|range| self.drain(&link, &body, range, options))
-            .buffered(PARALLEL_RANGES)
+            .buffered(
+                options
+                    .max_concurrency
+                    .unwrap_or_else(default_concurrency)
+                    .max(1),
+            )
             .try_collect()
             .await?;
         let mut documents = Vec::new();

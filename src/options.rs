@@ -45,6 +45,9 @@ pub struct RequestOptions {
     pub hedging_threshold: Option<f64>,
     /// 4.x's per-request `retry_write` (overrides the client's).
     pub retry_writes: Option<bool>,
+    /// Queries the engine merges across partitions: how many partitions are
+    /// queried at once.
+    pub max_concurrency: Option<usize>,
     /// Set by the patch operation itself (not a facade key): PATCH goes to the
     /// service as one request, never as the driver's client read-modify-write.
     pub server_side_patch: bool,
@@ -94,6 +97,7 @@ const REQUEST_KEYS: &[&str] = &[
     "auto_scale_increment_percent",
     "hedging_threshold",
     "retry_writes",
+    "max_concurrency",
 ];
 
 /// The driver's availability strategy for a hedging threshold in seconds (`0`:
@@ -138,6 +142,7 @@ impl RequestOptions {
             auto_scale_increment_percent: get(dict, "auto_scale_increment_percent")?,
             hedging_threshold: get(dict, "hedging_threshold")?,
             retry_writes: get(dict, "retry_writes")?,
+            max_concurrency: get(dict, "max_concurrency")?,
             server_side_patch: false,
         })
     }

@@ -161,3 +161,15 @@ def test_a_split_between_pages_loses_and_repeats_nothing(cosmos_server, client, 
     assert data.as_multiset(rows) == data.as_multiset(
         [{"g": g, "h": h, "n": n} for (g, h), n in expected.items()])
     assert len(rows) == len(expected)
+
+
+@pytest.mark.parametrize("concurrency", [1, 2, 64])
+def test_max_concurrency_gives_the_same_answer(container, concurrency):
+    query = "SELECT c.g, COUNT(1) AS n, SUM(c.v) AS t FROM c GROUP BY c.g"
+    assert run(container, query, max_concurrency=concurrency) == run(container, query)
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, 1.5, True])
+def test_max_concurrency_must_be_a_positive_int(container, concurrency):
+    with pytest.raises(ValueError, match="max_concurrency"):
+        run(container, "SELECT VALUE COUNT(1) FROM c", max_concurrency=concurrency)

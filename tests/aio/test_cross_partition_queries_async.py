@@ -98,3 +98,14 @@ async def test_a_token_of_another_query_is_refused_async(container):
         pager.continuation_token)
     with pytest.raises(ValueError, match="another query"):
         await other.__anext__()
+
+
+@pytest.mark.parametrize("concurrency", [1, 64])
+async def test_max_concurrency_gives_the_same_answer_async(container, concurrency):
+    query = "SELECT c.g, COUNT(1) AS n, SUM(c.v) AS t FROM c GROUP BY c.g"
+    assert await run(container, query, max_concurrency=concurrency) == await run(container, query)
+
+
+async def test_max_concurrency_must_be_a_positive_int_async(container):
+    with pytest.raises(ValueError, match="max_concurrency"):
+        await run(container, "SELECT VALUE COUNT(1) FROM c", max_concurrency=0)

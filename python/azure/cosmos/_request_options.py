@@ -278,6 +278,11 @@ def build(
         options["hedging_threshold"] = hedging_threshold(values.pop("availability_strategy"), per_request=True)
     if "retry_write" in values:
         options["retry_writes"] = bool(values.pop("retry_write"))
+    if query and "max_concurrency" in values:
+        concurrency = values.pop("max_concurrency")
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ValueError(f"max_concurrency must be a positive int, got {concurrency!r}")
+        options["max_concurrency"] = concurrency
     timeout = values.pop("timeout", defaults.timeout)
     if timeout is not None:
         options["timeout"] = float(timeout)

@@ -57,6 +57,11 @@ class ClientOptions(TypedDict, total=False):
     timeout: float  # seconds, budget for connecting (the account read)
     throttle_retry_count: int  # 429 retries at most (default 9, as 4.x)
     throttle_retry_wait: float  # seconds of 429 waits at most, in all (default 30, as 4.x)
+    throttle_fixed_interval: float  # seconds between throttled attempts instead of the service's retry-after
+    connect_retry_waits: list[float]  # waits before each retry of a request never sent (default 0.25..4 s)
+    read_retry_waits: list[float]  # waits before each retry of a read whose response failed (default none)
+    retry_writes: bool  # report a write whose response was lost as its retry was answered (4.x retry_write)
+    hedging_threshold: float  # seconds before cross-region hedging of reads (absent: no hedging)
 
 class RequestOptions(TypedDict, total=False):
     session_token: str
@@ -74,6 +79,9 @@ class RequestOptions(TypedDict, total=False):
     continuation: str
     populate_query_metrics: bool
     populate_index_metrics: bool
+    hedging_threshold: float  # seconds before cross-region hedging; 0: none for this call
+    retry_writes: bool  # 4.x's retry_write for this call
+    max_concurrency: int  # queries merged by the engine: partitions queried at once
     # Create database / container only:
     offer_throughput: int
     auto_scale_max_throughput: int

@@ -616,6 +616,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword bool populate_index_metrics: Return index utilisation metrics in the response headers.
         :keyword bool populate_query_advice: Return query advice in the response headers.
         :keyword int continuation_token_limit: Size limit of continuation tokens, in KB.
+        :keyword int max_concurrency: For aggregates, GROUP BY and DISTINCT across partitions (merged by the
+            engine): how many physical partitions are queried at once (default: four per CPU core, 4 to 32).
         :keyword int max_integrated_cache_staleness_in_ms: Maximum staleness of a response from the integrated
             cache, in milliseconds.
         :keyword dict[str, Any] feed_range: Run the query in this feed range only (see
