@@ -6,7 +6,6 @@ item bodies (id, partition key, JSON bytes) and the two call forms of ``query_it
 """
 from __future__ import annotations
 
-import re
 import uuid
 import warnings
 from collections.abc import Mapping
@@ -15,11 +14,11 @@ from typing import Any, Optional, Sequence
 
 from ._global_secondary_index import LEGACY_PROPERTY as _GSI_LEGACY_PROPERTY, PROPERTY as _GSI_PROPERTY
 from ._request_feeds import to_bounds
+from ._request_validation import check_query_body, check_resource_id
 from ._serialization import dump_json, dump_parameters
 from .documents import IndexingMode
 from .offer import ThroughputProperties
 
-_VALID_ID = re.compile(r"^[^/\\#?\t\r\n]*$")
 _UNSET = object()
 
 
@@ -34,6 +33,9 @@ def resource_id(resource: Any) -> str:
         return resource
     if isinstance(resource, Mapping):
         return resource["id"]
+    if not hasattr(resource, "id"):
+        # 4.x fails here with "'NoneType' object is not subscriptable"; the same class, saying what is expected.
+        raise TypeError(f"expected an id (str), a proxy or a properties dict, got {type(resource).__name__}")
     return resource.id
 
 
@@ -62,6 +64,9 @@ def throughput_options(offer_throughput: Any) -> dict:
     if isinstance(offer_throughput, int):
         return {"offer_throughput": offer_throughput}
     if isinstance(offer_throughput, ThroughputProperties):
+        if offer_throughput.auto_scale_max_throughput is None and offer_throughput.auto_scale_increment_percent:
+            raise ValueError("auto_scale_max_throughput must be supplied in "
+                             "conjunction with auto_scale_increment_percent")
         if offer_throughput.auto_scale_max_throughput is not None:
             options = {"auto_scale_max_throughput": offer_throughput.auto_scale_max_throughput}
             if offer_throughput.auto_scale_increment_percent is not None:
@@ -70,8 +75,7 @@ def throughput_options(offer_throughput: Any) -> dict:
         if offer_throughput.offer_throughput is not None:
             return {"offer_throughput": offer_throughput.offer_throughput}
         return {}
-    raise TypeError("offer_throughput must be an int or a ThroughputProperties, got {}".format(
-        type(offer_throughput).__name__))
+    raise TypeError("offer_throughput must be int or an instance of ThroughputProperties")
 
 
 def take_arguments(method: str, args: Sequence[Any], kwargs: dict, names: Sequence[str], required: int = 0) -> dict:
@@ -155,14 +159,16 @@ def container_definition(container_id: str, arguments: Mapping[str, Any]) -> dic
     service's older name ``materializedViewDefinition`` (one dict, as 4.x sends it); its source
     ``_rid`` is filled in afterwards with :func:`set_gsi_source_rid`, because finding it takes a read.
 
-    :param str container_id: The container id.
+    :param str container_id: The container id (checked as 4.x checks it).
     :param arguments: 4.x argument names (``partition_key``, ``indexing_policy``, ...) to values;
         ``None`` values are left out.
     :returns: The container definition.
     :rtype: dict
     :raises TypeError: ``global_secondary_index`` is neither a definition nor a mapping (as 4.x's ``dict()``).
-    :raises ValueError: ``global_secondary_index`` is a sequence that is not of pairs (likewise).
+    :raises ValueError: ``global_secondary_index`` is a sequence that is not of pairs (likewise), or the
+        id has characters 4.x refuses.
     """
+    check_resource_id(container_id)
     definition: dict = {"id": container_id}
     for argument, name in _CONTAINER_PROPERTIES:
         value = arguments.get(argument)
@@ -208,16 +214,7 @@ def set_gsi_source_rid(definition: dict, rid: str) -> None:
         definition[name]["sourceCollectionRid"] = rid
 
 
-def _check_id(value: Any) -> None:
-    """4.x's client-side id validation (only for a non-empty id)."""
-    if not value:
-        return
-    if not isinstance(value, str):
-        raise TypeError("Id type must be a string.")
-    if _VALID_ID.match(value) is None:
-        raise ValueError("Id contains illegal chars.")
-    if value[-1] in (" ", "\n"):
-        raise ValueError("Id ends with a space or newline.")
+_check_id = check_resource_id  # the users and scripts modules import it under this name
 
 
 def item_body(body: Any, *, generate_id: bool, compact_utf8: bool) -> tuple:
@@ -254,6 +251,7 @@ def query_spec(query: Any, parameters: Any) -> tuple:
     :returns: ``(text or None, parameters)``.
     :rtype: tuple
     """
+    check_query_body(query)
     if isinstance(query, Mapping):
         return query.get("query"), query.get("parameters", parameters)
     return query, parameters
@@ -323,7 +321,7 @@ class QueryRequest:
         partition_key = kwargs.pop("partition_key", None)
         feed_range = kwargs.pop("feed_range", None)
         if feed_range is not None and partition_key is not None:
-            raise ValueError("feed_range and partition_key are exclusive parameters, please only set one of them.")
+            raise ValueError("'feed_range' and 'partition_key' are exclusive parameters, please only set one of them.")
         bounds = None if feed_range is None else to_bounds(feed_range)
         scope = kwargs.pop("full_text_score_scope", None)
         if scope is not None and scope not in ("Local", "Global"):

@@ -108,6 +108,9 @@ def change_feed_arguments(kwargs: dict) -> dict:
     mode = kwargs.pop("mode", None)
     if mode is not None and mode not in _MODES:
         raise ValueError(f"Invalid mode was used: '{mode}'. Supported modes are {list(_MODES)}.")
+    if mode == _FULL_FIDELITY and kwargs.get("is_start_from_beginning") not in (None, False):
+        raise ValueError("'AllVersionsAndDeletes' mode is only supported if 'is_start_from_beginning' is 'False'. "
+                         "Please use 'is_start_from_beginning=False' or 'continuation' instead.")
     continuation = kwargs.pop("continuation", None)
     from_beginning = kwargs.pop("is_start_from_beginning", None)
     start_time = kwargs.pop("start_time", None)
@@ -124,7 +127,8 @@ def change_feed_arguments(kwargs: dict) -> dict:
     partition_key = kwargs.pop("partition_key", None)
     feed_range = kwargs.pop("feed_range", None)
     if partition_key is not None and feed_range is not None:
-        raise ValueError("partition_key and feed_range are exclusive parameters, please only set one of them.")
+        raise ValueError("partition_key_range_id, partition_key, feed_range are exclusive parameters, "
+                         "please only set one of them")
     if kwargs.pop("partition_key_range_id", None) is not None:
         raise NotImplementedError("partition_key_range_id is not supported by azure-cosmos 5: pass feed_range "
                                   "instead (read_feed_ranges() gives one per physical partition)")

@@ -25,6 +25,7 @@ from azure.core import MatchConditions
 
 from ._observed_engine import CURRENT_CALL, ObservedOptions, take_call_observers
 from ._request_availability import hedging_threshold
+from ._request_validation import check_cache_staleness, excluded_locations_check
 from .http_constants import HttpHeaders
 
 # Accepted by every method, documented or not, because 4.x accepts them everywhere: the
@@ -80,11 +81,13 @@ def accepts_documented_keywords(func: Callable[..., Any]) -> Callable[..., Any]:
     """
     known = documented_names(func)
     qualname = func.__qualname__
+    check_excluded = excluded_locations_check(func)
     if inspect.iscoroutinefunction(func):
 
         @functools.wraps(func)
         async def checked_async(*args: Any, **kwargs: Any) -> Any:
             reject_unknown(qualname, known, kwargs)
+            check_excluded(kwargs)
             outer = CURRENT_CALL.get()
             try:
                 return await func(*args, **kwargs)
@@ -97,6 +100,7 @@ def accepts_documented_keywords(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def checked(*args: Any, **kwargs: Any) -> Any:
         reject_unknown(qualname, known, kwargs)
+        check_excluded(kwargs)
         # The call's observers (logging keywords, raw hooks; see ``build``) end with the call.
         outer = CURRENT_CALL.get()
         try:
@@ -240,6 +244,7 @@ def build(
     observers = take_call_observers(values)
     if "request_options" in values or "feed_options" in values:
         _apply_request_options(values)
+    check_cache_staleness(values.get("max_integrated_cache_staleness_in_ms"))
     options: dict = {}
     for name in _SAME_NAME:
         if name in values:

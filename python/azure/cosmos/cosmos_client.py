@@ -15,6 +15,7 @@ from ._request_builders import (
     database_account, drop_ignored, query_spec, resource_id, take_arguments, throughput_options,
     with_continuation,
 )
+from ._request_validation import check_resource_id
 from ._request_options import accepts_documented_keywords
 from ._serialization import dump_parameters, load_json
 from .database import DatabaseProxy
@@ -248,6 +249,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         bound = _positional(args, kwargs)
         return_properties = kwargs.pop("return_properties", False)
         options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        check_resource_id(bound["id"])
         options.update(throughput_options(bound["offer_throughput"]))
         response = self._engine.create_database(bound["id"], options)
         properties = self.client_connection.result(response, hook)
@@ -467,6 +469,8 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
 
 def _positional(args: tuple, kwargs: dict) -> dict:
     """``create_database(id, populate_query_metrics, offer_throughput)`` as 4.x binds it."""
+    if len(args) > 3:
+        raise TypeError(f"Unexpected positional arguments: {args[3:]}")
     bound = take_arguments("create_database", args, kwargs, ("id", "populate_query_metrics", "offer_throughput"),
                            required=1)
     if bound["populate_query_metrics"] is not None:

@@ -15,6 +15,7 @@ from .._request_builders import (
     database_account, drop_ignored, query_spec, resource_id, take_arguments, throughput_options,
     with_continuation,
 )
+from .._request_validation import check_resource_id
 from .._request_options import accepts_documented_keywords
 from .._serialization import dump_parameters, load_json
 from ..documents import DatabaseAccount
@@ -271,6 +272,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         offer_throughput = kwargs.pop("offer_throughput", None)
         return_properties = kwargs.pop("return_properties", False)
         options, hook = _request_options.build(kwargs, self.client_connection.defaults)
+        check_resource_id(database_id)
         options.update(throughput_options(offer_throughput))
         engine = await self._engine(options)
         response = await engine.create_database_async(database_id, options)
