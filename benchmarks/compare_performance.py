@@ -11,7 +11,12 @@ script starts (our emulator by default) unless ``--endpoint`` is given. Workload
 - ``read``: sequential ``read_item`` over 100 small documents;
 - ``upsert``: sequential ``upsert_item`` over 100 ids;
 - ``query 1k``: a 1,000-item single-partition query drained page by page (100 per page);
-- ``async read x64`` / ``async upsert x64``: the aio client with 64 requests in flight.
+- ``async read x64`` / ``async upsert x64``: the aio client with 64 requests in flight;
+- ``xp COUNT`` / ``xp ORDER BY`` / ``xp GROUP BY``: cross-partition queries over 10,000 documents in
+  every physical partition (``SELECT VALUE COUNT(1)``, ``ORDER BY c.n`` drained in pages of 1,000,
+  ``GROUP BY c.g`` with a COUNT); one op is one whole query. 4.17.1 cannot run the GROUP BY across
+  partitions (shown as n/a). ``xp GROUP BY seq`` is v5 with ``max_concurrency=1``: the partitions one
+  after another, against which the default fan-out's speedup is read.
 
 Every workload stops after ``--ops`` operations or ``--seconds`` seconds, whichever comes first,
 after a short warm-up. It reports operations per second (wall clock) and client CPU
@@ -42,7 +47,11 @@ QUERY_DOCS = 1000
 QUERY_PAGE_SIZE = 100
 IN_FLIGHT = 64
 WARMUP_OPS = 20
-WORKLOADS = ("read", "upsert", "query 1k", "async read x64", "async upsert x64")
+XP_DOCS = 10_000
+XP_PARTITION_KEYS = 100
+XP_GROUPS = 10
+WORKLOADS = ("read", "upsert", "query 1k", "async read x64", "async upsert x64",
+             "xp COUNT", "xp ORDER BY", "xp GROUP BY", "xp GROUP BY seq")
 
 
 # ----------------------------------------------------------------------------- worker side
@@ -66,6 +75,14 @@ def _worker_setup(config: Dict[str, Any]) -> None:
             container.create_item(_point_doc(i))
         for i in range(QUERY_DOCS):
             container.create_item({"id": f"q{i}", "pk": "query", "n": i, "body": "x" * 64})
+        spread = database.create_container("xp", partition_key=PartitionKey(path="/pk"))
+        per_key = XP_DOCS // XP_PARTITION_KEYS
+        for k in range(XP_PARTITION_KEYS):
+            items = [{"id": f"x{k}-{j}", "pk": f"k{k}", "n": k * per_key + j, "g": f"g{(k * per_key + j) % XP_GROUPS}"}
+                     for j in range(per_key)]
+            for start in range(0, per_key, 100):
+                spread.execute_item_batch([("upsert", (item,)) for item in items[start:start + 100]],
+                                          partition_key=f"k{k}")
 
 
 def _worker_teardown(config: Dict[str, Any]) -> None:
@@ -141,6 +158,43 @@ def _worker_run(config: Dict[str, Any]) -> Dict[str, Any]:
             count = sum(len(list(page)) for page in pages.by_page())
             if count != QUERY_DOCS:
                 raise RuntimeError(f"the query returned {count} items, expected {QUERY_DOCS}")
+
+        spread = client.get_database_client(config["database"]).get_container_client("xp")
+
+        def xp_count(_: int) -> None:
+            counted = list(spread.query_items("SELECT VALUE COUNT(1) FROM c", enable_cross_partition_query=True))
+            if counted != [XP_DOCS]:
+                raise RuntimeError(f"COUNT answered {counted}")
+
+        def xp_order_by(_: int) -> None:
+            rows = spread.query_items("SELECT c.id, c.n FROM c ORDER BY c.n", enable_cross_partition_query=True,
+                                      max_item_count=1000)
+            count = sum(len(list(page)) for page in rows.by_page())
+            if count != XP_DOCS:
+                raise RuntimeError(f"ORDER BY returned {count} rows")
+
+        def xp_group_by(extra: Dict[str, Any]) -> Callable[[int], None]:
+            def run(_: int) -> None:
+                rows = list(spread.query_items("SELECT c.g, COUNT(1) AS n FROM c GROUP BY c.g",
+                                               enable_cross_partition_query=True, **extra))
+                if sorted(row["n"] for row in rows) != [XP_DOCS // XP_GROUPS] * XP_GROUPS:
+                    raise RuntimeError(f"GROUP BY answered {rows}")
+            return run
+
+        def cross_partition(operation: Callable[[int], None]) -> Dict[str, Any]:
+            try:
+                operation(0)
+            except Exception as error:  # noqa: BLE001 - a shape the package cannot run is reported, not fatal
+                return {"unsupported": f"{type(error).__name__}: {str(error)[:120]}"}
+            return _measure_sync(operation, max(3, max_ops // 400), seconds)
+
+        results["workloads"]["xp COUNT"] = cross_partition(xp_count)
+        results["workloads"]["xp ORDER BY"] = cross_partition(xp_order_by)
+        results["workloads"]["xp GROUP BY"] = cross_partition(xp_group_by({}))
+        if azure.cosmos.__version__.startswith("5."):
+            results["workloads"]["xp GROUP BY seq"] = cross_partition(xp_group_by({"max_concurrency": 1}))
+        else:
+            results["workloads"]["xp GROUP BY seq"] = {"unsupported": "no max_concurrency keyword in 4.x"}
 
         results["workloads"]["read"] = _measure_sync(read, max_ops, seconds)
         results["workloads"]["upsert"] = _measure_sync(upsert, max_ops, seconds)
@@ -228,12 +282,26 @@ def _print_table(labels: List[str], results: List[Dict[str, Any]]) -> None:
     print("-" * len(header))
     for name in WORKLOADS:
         a, b = ref["workloads"][name], v5["workloads"][name]
+        if "unsupported" in a or "unsupported" in b:
+            cell = lambda r, fmt: "n/a" if "unsupported" in r else format(r[fmt[0]], fmt[1])  # noqa: E731
+            print(f"{name:<18}{cell(a, ('ops_per_s', '.1f')):>16}{cell(b, ('ops_per_s', '.1f')):>16}{'':>8}"
+                  f"{cell(a, ('cpu_ms_per_op', '.3f')):>20}{cell(b, ('cpu_ms_per_op', '.3f')):>20}{'':>8}")
+            continue
         ops_ratio = b["ops_per_s"] / a["ops_per_s"] if a["ops_per_s"] else float("nan")
         cpu_ratio = b["cpu_ms_per_op"] / a["cpu_ms_per_op"] if a["cpu_ms_per_op"] else float("nan")
         print(f"{name:<18}{a['ops_per_s']:>16.1f}{b['ops_per_s']:>16.1f}{ops_ratio:>8.2f}"
               f"{a['cpu_ms_per_op']:>20.3f}{b['cpu_ms_per_op']:>20.3f}{cpu_ratio:>8.2f}")
+    sequential, parallel = v5["workloads"]["xp GROUP BY seq"], v5["workloads"]["xp GROUP BY"]
+    if "unsupported" not in sequential and "unsupported" not in parallel and sequential["ops_per_s"]:
+        print(f"v5 GROUP BY fan-out speedup over partitions one after another: "
+              f"{parallel['ops_per_s'] / sequential['ops_per_s']:.2f}x")
+    for label, result in zip(labels, results):
+        for name, workload in result["workloads"].items():
+            if "unsupported" in workload:
+                print(f"{label} {name}: {workload['unsupported']}")
     print("ratio = v5 / 4.x (ops/s: higher is better for v5; CPU ms/op: lower is better for v5).")
-    print("query 1k: one op = one 1,000-item query drained in pages of 100.")
+    print("query 1k: one op = one 1,000-item query drained in pages of 100; xp: one op = one query over "
+          f"{XP_DOCS:,} documents in every partition.")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
