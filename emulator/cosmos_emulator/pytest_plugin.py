@@ -63,6 +63,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                                  "ini file (empty: in memory)", default="")
 
 
+_SETTINGS = pytest.StashKey[Dict[str, Any]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Checked here, so a bad value is a usage error of the whole run, not an error of every test using it.
+    config.stash[_SETTINGS] = emulator_settings(config)
+
+
 def emulator_settings(config: pytest.Config) -> Dict[str, Any]:
     """The ``EmulatorServer`` keyword arguments the options and ini keys ask for (command line first)."""
     partitions = config.getoption("--cosmos-emulator-partitions")
@@ -132,7 +140,7 @@ def cosmos_emulator(pytestconfig: pytest.Config) -> Iterator[RunningEmulator]:
     """A local Cosmos DB emulator for the whole test session, on a free loopback port."""
     from cosmos_emulator import EmulatorServer  # not at plugin import: aiohttp, V8 ...
 
-    settings = emulator_settings(pytestconfig)
+    settings = pytestconfig.stash.get(_SETTINGS, None) or emulator_settings(pytestconfig)
     server = EmulatorServer("127.0.0.1", 0, **settings)
     server.start()
     try:
