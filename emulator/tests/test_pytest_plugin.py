@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -168,6 +169,23 @@ def test_no_emulator_thread():
     assert "aiohttp" not in sys.modules and "azure.cosmos" not in sys.modules
 ''')
     _run(pytester).assert_outcomes(passed=1)
+
+
+README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+
+
+@needs_sdk
+@needs_asyncio
+def test_readme_example_runs_as_documented(pytester: pytest.Pytester):
+    with open(README, encoding="utf-8") as file:
+        text = file.read()
+    section = text[text.index("A worked example, `pytest.ini`:"):]
+    ini = re.search(r"```ini\n(.*?)```", section, re.S).group(1)
+    example = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    pytester.makefile(".ini", pytest=ini)
+    pytester.makepyfile(test_orders=example)
+    _run(pytester).assert_outcomes(passed=5)
+    _run(pytester, "--cosmos-emulator-tls").assert_outcomes(passed=5)
 
 
 # ----------------------------------------------------------------------------------------------------------------
