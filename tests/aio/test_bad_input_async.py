@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from azure.cosmos import PartitionKey, exceptions
+from azure.cosmos import PartitionKey, ThroughputProperties, exceptions
 from azure.cosmos.aio import CosmosClient
 
 
@@ -125,3 +125,146 @@ async def test_parameters_that_are_not_a_list_of_dicts_are_a_type_error_naming_t
         offline_container.query_items("SELECT * FROM c WHERE c.v = @v", parameters={"name": "@v", "value": 1})
     with pytest.raises(TypeError, match="string 'name'"):
         offline_container.query_items("SELECT * FROM c WHERE c.v = @v", parameters=[("@v", 1)])
+
+
+# The async twin of CLIENT_SIDE_CHECKS in tests/test_bad_input.py: (call, exception class, 4.x's exact message),
+# each raised before any request.
+_ILLEGAL = "Id contains illegal chars."
+_TRAILING = "Id ends with a space or newline."
+_STALENESS = ("Parameter 'max_integrated_cache_staleness_in_ms' can only be an integer greater than or equal "
+              "to zero")
+_EXCLUDED_NONE = ("Excluded locations cannot be None. If you want to remove all excluded locations, try passing "
+                  "an empty list.")
+_INCREMENT = "auto_scale_max_throughput must be supplied in conjunction with auto_scale_increment_percent"
+_OFFER_TYPE = "offer_throughput must be int or an instance of ThroughputProperties"
+_QUERY_TYPE = "query body must be a dict or string."
+_QUERY_TEXT = 'query body must have valid query text with key "query".'
+_FEED = {"Range": {"min": "", "max": "FF"}}
+
+
+async def _first(pager):
+    async for _ in pager:
+        break
+
+
+CLIENT_SIDE_CHECKS = {
+    "database id with /": (lambda cl, db, c: cl.create_database("d/b"), ValueError, _ILLEGAL),
+    "database id with #": (lambda cl, db, c: cl.create_database("d#b"), ValueError, _ILLEGAL),
+    "database id with trailing space": (lambda cl, db, c: cl.create_database("db "), ValueError, _TRAILING),
+    "database id not a string": (lambda cl, db, c: cl.create_database(5), TypeError, "Id type must be a string."),
+    "container id with backslash": (lambda cl, db, c: db.create_container("c\\b", PartitionKey("/pk")),
+                                    ValueError, _ILLEGAL),
+    "container id with ?": (lambda cl, db, c: db.create_container("c?b", PartitionKey("/pk")), ValueError, _ILLEGAL),
+    "container id with tab": (lambda cl, db, c: db.create_container("c\tb", PartitionKey("/pk")),
+                              ValueError, _ILLEGAL),
+    "container id with trailing space": (lambda cl, db, c: db.create_container("cb ", PartitionKey("/pk")),
+                                         ValueError, _TRAILING),
+    "container id not a string": (lambda cl, db, c: db.create_container(5, PartitionKey("/pk")),
+                                  TypeError, "Id type must be a string."),
+    "replaced container id with /": (lambda cl, db, c: db.replace_container("c/b", PartitionKey("/pk")),
+                                     ValueError, _ILLEGAL),
+    "item id with \\r": (lambda cl, db, c: c.create_item({"id": "a\rb", "pk": "p"}), ValueError, _ILLEGAL),
+    "upserted item id with ?": (lambda cl, db, c: c.upsert_item({"id": "a?b", "pk": "p"}), ValueError, _ILLEGAL),
+    "replacement item id with trailing newline":
+        (lambda cl, db, c: c.replace_item("a", {"id": "ab\n", "pk": "p"}), ValueError, _TRAILING),
+    "user id with /": (lambda cl, db, c: db.create_user({"id": "u/b"}), ValueError, _ILLEGAL),
+    "upserted user id with trailing space": (lambda cl, db, c: db.upsert_user({"id": "ub "}), ValueError, _TRAILING),
+    "stored procedure id with #": (lambda cl, db, c: c.scripts.create_stored_procedure(
+        {"id": "s#b", "body": "function () {}"}), ValueError, _ILLEGAL),
+    "trigger id with trailing space": (lambda cl, db, c: c.scripts.create_trigger(
+        {"id": "tb ", "body": "function () {}", "triggerType": "Pre", "triggerOperation": "All"}),
+        ValueError, _TRAILING),
+    "user-defined function id not a string": (lambda cl, db, c: c.scripts.create_user_defined_function(
+        {"id": 5, "body": "function () {}"}), TypeError, "Id type must be a string."),
+    "negative cache staleness on read_item":
+        (lambda cl, db, c: c.read_item("a", "p", max_integrated_cache_staleness_in_ms=-1), ValueError, _STALENESS),
+    "negative cache staleness on read_all_items":
+        (lambda cl, db, c: _first(c.read_all_items(max_integrated_cache_staleness_in_ms=-0.5)), ValueError, _STALENESS),
+    "negative cache staleness on query_items":
+        (lambda cl, db, c: _first(c.query_items("SELECT * FROM c", partition_key="p",
+                                                max_integrated_cache_staleness_in_ms=-1)), ValueError, _STALENESS),
+    "cache staleness text that is not a number":
+        (lambda cl, db, c: c.read_item("a", "p", max_integrated_cache_staleness_in_ms="abc"),
+         ValueError, "invalid literal for int() with base 10: 'abc'"),
+    "cache staleness text that is a number":
+        (lambda cl, db, c: c.read_item("a", "p", max_integrated_cache_staleness_in_ms="5"),
+         TypeError, "'<' not supported between instances of 'str' and 'int'"),
+    "excluded_locations=None on create_item":
+        (lambda cl, db, c: c.create_item({"id": "a", "pk": "p"}, excluded_locations=None), ValueError, _EXCLUDED_NONE),
+    "excluded_locations=None on read_item":
+        (lambda cl, db, c: c.read_item("a", "p", excluded_locations=None), ValueError, _EXCLUDED_NONE),
+    "excluded_locations=None on query_items":
+        (lambda cl, db, c: _first(c.query_items("SELECT * FROM c", partition_key="p", excluded_locations=None)),
+         ValueError, _EXCLUDED_NONE),
+    "excluded_locations=None on create_database":
+        (lambda cl, db, c: cl.create_database("fresh", excluded_locations=None), ValueError, _EXCLUDED_NONE),
+    "excluded_locations=None on create_user":
+        (lambda cl, db, c: db.create_user({"id": "fresh"}, excluded_locations=None), ValueError, _EXCLUDED_NONE),
+    "excluded_locations=None on execute_stored_procedure (4.x's async one checks it)":
+        (lambda cl, db, c: c.scripts.execute_stored_procedure("missing", partition_key="p", excluded_locations=None),
+         ValueError, _EXCLUDED_NONE),
+    "autoscale increment without maximum on create_database":
+        (lambda cl, db, c: cl.create_database("fresh", offer_throughput=ThroughputProperties(
+            auto_scale_increment_percent=5)), ValueError, _INCREMENT),
+    "offer_throughput as text": (lambda cl, db, c: db.create_container("fresh", PartitionKey("/pk"),
+                                                                       offer_throughput="400"),
+                                 TypeError, _OFFER_TYPE),
+    "query of an int": (lambda cl, db, c: _first(c.query_items(5, partition_key="p")), TypeError, _QUERY_TYPE),
+    "query dict without text": (lambda cl, db, c: _first(c.query_items({"parameters": []}, partition_key="p")),
+                                ValueError, _QUERY_TEXT),
+    "databases query dict without text": (lambda cl, db, c: _first(cl.query_databases({"parameters": []})),
+                                          ValueError, _QUERY_TEXT),
+    "feed_range with partition_key in a query":
+        (lambda cl, db, c: _first(c.query_items("SELECT * FROM c", partition_key="p", feed_range=_FEED)), ValueError,
+         "'feed_range' and 'partition_key' are exclusive parameters, please only set one of them."),
+    "feed_range with partition_key in the change feed":
+        (lambda cl, db, c: _first(c.query_items_change_feed(partition_key="p", feed_range=_FEED)), ValueError,
+         "partition_key_range_id, partition_key, feed_range are exclusive parameters, please only set one of them"),
+    "AllVersionsAndDeletes from the beginning":
+        (lambda cl, db, c: _first(c.query_items_change_feed(mode="AllVersionsAndDeletes",
+                                                            is_start_from_beginning=True)),
+         ValueError, "'AllVersionsAndDeletes' mode is only supported if 'is_start_from_beginning' is 'False'. "
+                     "Please use 'is_start_from_beginning=False' or 'continuation' instead."),
+}
+
+
+async def _written(client, database, container):
+    return ([d["id"] async for d in client.list_databases()], [c["id"] async for c in database.list_containers()],
+            await _stored_ids(container, "p"))
+
+
+@pytest.mark.parametrize("case", list(CLIENT_SIDE_CHECKS))
+async def test_client_side_check_as_4x_before_sending_async(client, container, case):
+    call, error, message = CLIENT_SIDE_CHECKS[case]
+    database = client.get_database_client(container.container_link.split("/")[1])
+    before = await _written(client, database, container)
+    last = container.client_connection.last_response_headers["x-ms-activity-id"]
+    with pytest.raises(error) as caught:
+        await call(client, database, container)
+    assert str(caught.value) == message
+    assert container.client_connection.last_response_headers["x-ms-activity-id"] == last  # nothing was sent
+    assert await _written(client, database, container) == before
+
+
+async def test_what_4x_accepts_is_accepted_async(client, container):
+    await container.create_item({"id": "a", "pk": "p"}, excluded_locations=[])
+    assert [i["id"] async for i in container.query_items("SELECT * FROM c WHERE c.pk = 'p'", partition_key="p",
+                                                         max_item_count=-1,
+                                                         max_integrated_cache_staleness_in_ms=0)] == ["a"]
+    assert (await container.read_item("a", "p", max_integrated_cache_staleness_in_ms=5.5))["id"] == "a"
+    assert [i["id"] async for i in container.read_all_items(max_item_count=-1)] == ["a"]
+    assert [i["id"] for i in await container.read_items([("a", "p")], excluded_locations=None)] == ["a"]
+
+
+async def test_proxy_of_none_is_a_type_error_async(client, container):
+    for get in (client.get_database_client, client.get_database_client("db").get_container_client,
+                client.get_database_client("db").get_user_client):
+        with pytest.raises(TypeError, match="expected an id"):
+            get(None)
+
+
+@pytest.mark.requires("sprocs")
+async def test_execute_stored_procedure_excluded_locations_none_as_4x_async(container):
+    # 4.x's async execute_stored_procedure refuses None (its sync one sends the request).
+    with pytest.raises(ValueError, match="Excluded locations cannot be None"):
+        await container.scripts.execute_stored_procedure("missing", partition_key="p", excluded_locations=None)

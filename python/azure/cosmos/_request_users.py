@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ._request_builders import _check_id
+from ._request_builders import _check_id, resource_id
 from ._serialization import dump_json
 from .permission import Permission
 
@@ -28,7 +28,7 @@ def user_id(user: Any) -> str:
         return user
     if isinstance(user, Mapping):
         return user["id"]
-    return user.id
+    return resource_id(user)
 
 
 def permission_id(permission: Any) -> str:
