@@ -21,6 +21,9 @@ use crate::rest::RestClient;
 use crate::retry::RetryPolicy;
 use crate::runtime::{block_on, into_awaitable, with_timeout};
 
+const MAX_IDLE_CONNECTIONS: usize = 100;
+const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// The driver transport's upper bounds for one connection attempt and one request attempt.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(6);
 const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(65);
@@ -66,7 +69,14 @@ async fn driver_runtime(options: &ClientOptions) -> PyResult<Arc<CosmosDriverRun
     }
     // Proxies from the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), as
     // 4.x's requests/aiohttp transports use them; the driver would ignore them.
-    let mut pool = ConnectionPoolOptions::builder().with_proxy_allowed(true);
+    let mut pool = ConnectionPoolOptions::builder()
+        .with_proxy_allowed(true)
+        // After a burst, at most this many idle connections stay open per endpoint
+        // (4.x's aiohttp transport keeps up to 100), and an idle one is closed after
+        // five minutes (the driver's shortest); the driver would keep up to 10,000
+        // HTTP/1.1 connections forever.
+        .with_max_idle_connections_per_endpoint(MAX_IDLE_CONNECTIONS)
+        .with_idle_connection_timeout(IDLE_CONNECTION_TIMEOUT);
     if !verify {
         // The driver's own rule: skip certificate checks (and allow http://) only
         // for loopback / emulator hosts. There is deliberately no wider switch.
