@@ -141,7 +141,7 @@ fn transport_phase(err: &CosmosError) -> Option<FailureKind> {
     let diagnostics = err.diagnostics()?;
     let requests = diagnostics.requests();
     let last = requests.last()?;
-    if requests.iter().any(|request| request.timed_out()) {
+    if requests.iter().any(|request| request.timed_out()) || transport_timed_out(err) {
         Some(FailureKind::ResponseTimeout)
     } else if body_broke_off(last) || cause_sub_status(err) == Some(20014) {
         Some(FailureKind::IncompleteRead)
@@ -150,6 +150,20 @@ fn transport_phase(err: &CosmosError) -> Option<FailureKind> {
     } else {
         Some(FailureKind::Request)
     }
+}
+
+/// Whether the HTTP transport itself gave up waiting (reqwest's read or request
+/// timeout), which the driver reports as a generic I/O failure (503/20011)
+/// without flagging the attempt as timed out.
+fn transport_timed_out(err: &CosmosError) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(http) = cause.downcast_ref::<reqwest::Error>() {
+            return http.is_timeout() && !http.is_connect();
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// The sub-status of the first driver error among the causes of `err`: a transport
