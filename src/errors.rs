@@ -181,11 +181,28 @@ fn cause_sub_status(err: &CosmosError) -> Option<u16> {
 
 /// Whether an attempt failed while reading the response body (20014): 4.x raises
 /// azure-core's `IncompleteReadError` (an `HttpResponseError`) for that.
+///
+/// Either its status says so, or its events do: the response headers arrived and
+/// the transport then failed before the body was complete (the driver reports
+/// that as a generic transport 503/20003 when a retry followed).
 fn body_broke_off(request: &azure_data_cosmos_driver::diagnostics::RequestDiagnostics) -> bool {
-    request
+    use azure_data_cosmos_driver::diagnostics::RequestEventType;
+    if request
         .status()
         .sub_status()
         .is_some_and(|sub| sub.value() == 20014)
+    {
+        return true;
+    }
+    let seen = |wanted: RequestEventType| {
+        request
+            .events()
+            .iter()
+            .any(|event| *event.event_type() == wanted)
+    };
+    seen(RequestEventType::ResponseHeadersReceived)
+        && seen(RequestEventType::TransportFailed)
+        && !seen(RequestEventType::TransportComplete)
 }
 
 /// The service status a terminal routing failure stands for, when its answer is not kept.

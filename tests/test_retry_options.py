@@ -166,12 +166,12 @@ def test_no_connection_retries_fail_at_once_during_an_outage(restartable, key, k
 
 
 def test_retry_write_per_call_overrides_the_client(cosmos_server, container_of):
-    from azure.core.exceptions import ServiceResponseError
+    from azure.core.exceptions import IncompleteReadError
 
     container = container_of()  # the client default: an ambiguous write is reported as such
     with cosmos_server.fault(operation="create", resourceType="docs", dropConnection=True, count=1):
         with pytest.raises(exceptions.CosmosResourceExistsError):
             container.create_item({"id": "per-call", "pk": "p"}, retry_write=1)
     with cosmos_server.fault(operation="create", resourceType="docs", dropConnection=True, count=1):
-        with pytest.raises(ServiceResponseError, match="may or may not have been applied"):
+        with pytest.raises(IncompleteReadError, match="may or may not have been applied"):
             container.create_item({"id": "per-call-default", "pk": "p"})

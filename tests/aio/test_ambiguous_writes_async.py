@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from azure.core.exceptions import ServiceResponseError
+from azure.core.exceptions import IncompleteReadError, ServiceResponseError
 
 from azure.cosmos import PartitionKey, exceptions
 from azure.cosmos.aio import CosmosClient
@@ -27,7 +27,7 @@ async def _stored(container, item_id):
 
 async def test_create_whose_answer_is_lost_is_not_a_conflict_async(cosmos_server, container):
     with cosmos_server.fault(operation="create", resourceType="docs", dropConnection=True, count=1) as hits:
-        with pytest.raises(ServiceResponseError, match="may or may not have been applied"):
+        with pytest.raises(IncompleteReadError, match="may or may not have been applied"):
             await container.create_item({"id": "lost", "pk": "p"})
         assert hits() == 1
     assert len(await _stored(container, "lost")) == 1

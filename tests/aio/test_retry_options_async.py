@@ -110,7 +110,7 @@ async def test_no_connection_retries_fail_at_once_during_an_outage_async(restart
 
 
 async def test_retry_write_per_call_overrides_the_client_async(cosmos_server, address):
-    from azure.core.exceptions import ServiceResponseError
+    from azure.core.exceptions import IncompleteReadError
 
     async with client_of(cosmos_server) as client:
         container = client.get_database_client(address[0]).get_container_client(address[1])
@@ -118,5 +118,5 @@ async def test_retry_write_per_call_overrides_the_client_async(cosmos_server, ad
             with pytest.raises(exceptions.CosmosResourceExistsError):
                 await container.create_item({"id": "per-call", "pk": "p"}, retry_write=1)
         with cosmos_server.fault(operation="create", resourceType="docs", dropConnection=True, count=1):
-            with pytest.raises(ServiceResponseError, match="may or may not have been applied"):
+            with pytest.raises(IncompleteReadError, match="may or may not have been applied"):
                 await container.create_item({"id": "per-call-default", "pk": "p"})

@@ -225,7 +225,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             :class:`~azure.cosmos.CosmosDict` with the response headers. Defaults to the client's
             ``no_response_on_write``.
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
@@ -285,7 +286,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             exhausted.
         :keyword bool no_response: Ask the service not to return the item (empty result with headers).
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
@@ -345,7 +347,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             exhausted.
         :keyword bool no_response: Ask the service not to return the item (empty result with headers).
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
@@ -460,7 +463,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword Literal["High", "Low"] priority: Priority of the request once the account's throughput is
             exhausted.
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with

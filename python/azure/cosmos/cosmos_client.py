@@ -86,7 +86,8 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     :keyword str retry_mode: ``"fixed"`` (default) or ``"exponential"`` backoff of connection retries.
     :keyword bool retry_write: Let a write whose response failed be reported as the service answered the
         engine's retry of it (possibly 409/412 caused by the first attempt); by default that outcome raises
-        :class:`~azure.core.exceptions.ServiceResponseError`, since the write may or may not have been applied.
+        :class:`~azure.core.exceptions.IncompleteReadError` (the answer broke off) or
+        :class:`~azure.core.exceptions.ServiceResponseError` (no answer), as the write may or may not have been applied.
     :keyword connection_retry_policy: Deprecated (as in 4.x): a ``ConnectionRetryPolicy`` (or azure-core
         ``RetryPolicy``), an ``int`` or a urllib3 ``Retry`` whose total, connect, read and backoff settings
         set the connection retries.

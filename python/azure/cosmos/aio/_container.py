@@ -221,7 +221,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword bool no_response: Ask the service not to return the item; the result is then an empty
             :class:`~azure.cosmos.CosmosDict` with the response headers.
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
@@ -276,7 +277,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             exhausted.
         :keyword bool no_response: Ask the service not to return the item (empty result with headers).
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
@@ -332,7 +334,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             exhausted.
         :keyword bool no_response: Ask the service not to return the item (empty result with headers).
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
@@ -441,7 +444,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :keyword Literal["High", "Low"] priority: Priority of the request once the account's throughput is
             exhausted.
         :keyword int retry_write: Report a write whose response was lost as the service answered its retry
-            (as 4.x); by default that raises ``ServiceResponseError``. Overrides the client's ``retry_write``.
+            (as 4.x); by default that raises ``IncompleteReadError`` / ``ServiceResponseError``. Overrides the
+            client's ``retry_write``.
         :keyword int throughput_bucket: The throughput bucket for this request.
         :keyword Sequence[str] excluded_locations: Region names not to send this request to.
         :keyword availability_strategy: Cross-region hedging for this call (``True``, ``False`` or a dict with
