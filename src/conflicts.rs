@@ -8,7 +8,7 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 use crate::container_operations::{container_link, key_header, send_to_partition};
 use crate::engine::{EngineCore, PyEngine};
 use crate::options::RequestOptions;
-use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
+use crate::query::{rest_feed, PyPager};
 use crate::response::PyResponse;
 use crate::rest::RestTarget;
 use crate::runtime::{block_on, into_awaitable};
@@ -51,52 +51,28 @@ impl PyEngine {
     ) -> PyResult<PyPager> {
         let (core, options) = self.prepare(options)?;
         let link = container_link(&database, &container);
-        let mut headers = Vec::new();
-        let (method, body) = match &query {
-            None => (Method::Get, None),
-            Some(text) => {
-                let parameters = parameters
-                    .map(|p| p.as_bytes().to_vec())
-                    .unwrap_or_default();
-                headers.push(("x-ms-documentdb-isquery".to_owned(), "True".to_owned()));
-                headers.push((
-                    "content-type".to_owned(),
-                    "application/query+json".to_owned(),
-                ));
-                (Method::Post, Some(query_body(text, &parameters)?))
-            }
-        };
-        match partition_key {
-            Some(pk) => headers.push(("x-ms-documentdb-partitionkey".to_owned(), key_header(pk)?)),
-            None if query.is_some() => headers.push((
+        let headers = match partition_key {
+            Some(pk) => vec![("x-ms-documentdb-partitionkey".to_owned(), key_header(pk)?)],
+            None if query.is_some() => vec![(
                 "x-ms-documentdb-query-enablecrosspartition".to_owned(),
                 "True".to_owned(),
-            )),
-            None => {}
-        }
-        let target = RestTarget {
+            )],
+            None => Vec::new(),
+        };
+        let feed = |method| RestTarget {
             method,
             resource_type: "conflicts",
             path: format!("{link}/conflicts"),
-            resource_link: link,
+            resource_link: link.clone(),
         };
-        let client = core.rest.clone();
-        Ok(PyPager::new(FeedRequest {
-            kind: FeedKind::Query,
-            wrap_token: None,
+        rest_feed(
             core,
-            build: Box::pin(async move {
-                Ok(FeedTarget::Rest {
-                    client,
-                    target,
-                    headers,
-                    body,
-                })
-            }),
             options,
-            plan_options: Default::default(),
-            merged: None,
-        }))
+            feed,
+            query.as_deref(),
+            parameters.map(|p| p.as_bytes()),
+            headers,
+        )
     }
 }
 

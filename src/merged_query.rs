@@ -32,7 +32,7 @@ use crate::query_merge::{
     AggregateKind, GroupedMerge, Row,
 };
 use crate::response::HeaderPairs;
-use crate::rest::RestTarget;
+use crate::rest::{rest_query_headers, RestTarget};
 
 const TOKEN_PREFIX: &str = "cpq1.";
 /// What this pipeline merges, declared to the query plan.
@@ -227,15 +227,13 @@ fn plan_of(document: &Value) -> PyResult<Plan> {
 }
 
 fn query_headers() -> Vec<(String, String)> {
-    vec![
-        ("x-ms-documentdb-isquery".into(), "True".into()),
-        ("content-type".into(), "application/query+json".into()),
-        (
-            "x-ms-documentdb-query-enablecrosspartition".into(),
-            "True".into(),
-        ),
-        ("x-ms-cosmos-query-version".into(), "1.0".into()),
-    ]
+    let mut headers = rest_query_headers();
+    headers.push((
+        "x-ms-documentdb-query-enablecrosspartition".into(),
+        "True".into(),
+    ));
+    headers.push(("x-ms-cosmos-query-version".into(), "1.0".into()));
+    headers
 }
 
 fn docs_target(link: &str) -> RestTarget {
@@ -337,7 +335,7 @@ impl MergedFeed {
                 options,
             )
             .await?;
-        let mut spent = charge(&planned.status_and_headers().1.clone());
+        let mut spent = charge(planned.status_and_headers().1);
         let (_, _, plan_body) = planned.into_parts();
         let plan_document: Value =
             serde_json::from_slice(&plan_body).map_err(|e| response_error(&e.to_string()))?;

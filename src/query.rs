@@ -24,7 +24,7 @@ use crate::merged_query::{self, MergedFeed, MergedQuery};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
 use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};
-use crate::rest::{RestClient, RestTarget};
+use crate::rest::{rest_query_headers, RestClient, RestTarget};
 use crate::retry::{classify, retrying, Attempts, RetryPolicy};
 use crate::runtime::{block_on, into_awaitable, ProcessGuard};
 
@@ -60,6 +60,44 @@ pub fn query_body(text: &str, parameters: &[u8]) -> PyResult<Vec<u8>> {
     body.extend_from_slice(parameters);
     body.push(b'}');
     Ok(body)
+}
+
+/// A feed of the REST path: its read feed (`query=None`, a GET) or the resources
+/// a query selects (a POST), paged by the service's continuation. `feed` gives
+/// the feed's target for a method; `headers` are sent with every page.
+pub fn rest_feed(
+    core: EngineCore,
+    options: RequestOptions,
+    feed: impl Fn(azure_core::http::Method) -> RestTarget,
+    query: Option<&str>,
+    parameters: Option<&[u8]>,
+    mut headers: Vec<(String, String)>,
+) -> PyResult<PyPager> {
+    let (target, body) = match query {
+        None => (feed(azure_core::http::Method::Get), None),
+        Some(text) => {
+            headers.extend(rest_query_headers());
+            let body = query_body(text, parameters.unwrap_or_default())?;
+            (feed(azure_core::http::Method::Post), Some(body))
+        }
+    };
+    let client = core.rest.clone();
+    Ok(PyPager::new(FeedRequest {
+        kind: FeedKind::Query,
+        wrap_token: None,
+        core,
+        build: Box::pin(async move {
+            Ok(FeedTarget::Rest {
+                client,
+                target,
+                headers,
+                body,
+            })
+        }),
+        options,
+        plan_options: PlanOptions::default(),
+        merged: None,
+    }))
 }
 
 /// Whether a driver continuation token only says "nothing left".

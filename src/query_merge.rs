@@ -428,29 +428,24 @@ impl GroupedMerge {
 /// order (the same rows in the same order whatever the partition layout, so
 /// that a resumed query skips exactly what it handed out).
 pub fn distinct_unordered(documents: Vec<Box<RawValue>>) -> PyResult<Vec<Row>> {
-    let mut seen = HashSet::new();
-    let mut rows: Vec<(Value, Row)> = Vec::new();
-    for document in documents {
-        let value: Value = serde_json::from_str(document.get()).map_err(invalid)?;
-        if seen.insert(canonical(&value)) {
-            rows.push((value, document.get().to_owned()));
-        }
-    }
+    let parsed = documents
+        .into_iter()
+        .map(|document| {
+            let value: Value = serde_json::from_str(document.get()).map_err(invalid)?;
+            Ok((value, document.get().to_owned()))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let mut rows = first_of_equal(parsed);
     rows.sort_by(|(a, _), (b, _)| compare(Some(a), Some(b)));
     Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 
-/// Equal values kept once, in the order given (rows already sorted).
-fn first_of_equal(documents: Vec<Box<RawValue>>) -> PyResult<Vec<Row>> {
+/// Equal values kept once (the first), in the order given.
+fn first_of_equal(rows: Vec<(Value, Row)>) -> Vec<(Value, Row)> {
     let mut seen = HashSet::new();
-    let mut rows = Vec::new();
-    for document in documents {
-        let value: Value = serde_json::from_str(document.get()).map_err(invalid)?;
-        if seen.insert(canonical(&value)) {
-            rows.push(document.get().to_owned());
-        }
-    }
-    Ok(rows)
+    rows.into_iter()
+        .filter(|(value, _)| seen.insert(canonical(value)))
+        .collect()
 }
 
 /// Rows merged as texts (GROUP BY results), equal ones kept once.
@@ -496,7 +491,7 @@ pub fn distinct_ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> P
         .into_iter()
         .filter_map(|(keys, payload)| payload.map(|p| (keys, p)))
         .map(|(keys, payload)| {
-            let value = serde_json::from_str(payload.get()).unwrap_or(Value::Null);
+            let value = serde_json::from_str(payload.get()).expect("a RawValue holds valid JSON");
             (keys, value, payload)
         })
         .collect();
@@ -514,7 +509,12 @@ pub fn distinct_ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> P
         }
         compare(Some(pa), Some(pb))
     });
-    first_of_equal(rows.into_iter().map(|(_, _, payload)| payload).collect())
+    let rows = first_of_equal(
+        rows.into_iter()
+            .map(|(_, value, payload)| (value, payload.get().to_owned()))
+            .collect(),
+    );
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 
 fn invalid(error: serde_json::Error) -> PyErr {

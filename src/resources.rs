@@ -13,7 +13,7 @@ use crate::container_operations::key_header;
 use crate::engine::{EngineCore, PyEngine};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
-use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
+use crate::query::{rest_feed, PyPager};
 use crate::response::PyResponse;
 use crate::rest::RestTarget;
 use crate::runtime::{block_on, into_awaitable};
@@ -261,43 +261,14 @@ impl PyEngine {
     ) -> PyResult<PyPager> {
         let scope = Scope::new(kind, database, parent)?;
         let (core, options) = self.prepare(options)?;
-        let (target, headers, body) = match &query {
-            None => (scope.feed(Method::Get), Vec::new(), None),
-            Some(text) => {
-                let parameters = parameters
-                    .map(|p| p.as_bytes().to_vec())
-                    .unwrap_or_default();
-                let headers = vec![
-                    ("x-ms-documentdb-isquery".to_owned(), "True".to_owned()),
-                    (
-                        "content-type".to_owned(),
-                        "application/query+json".to_owned(),
-                    ),
-                ];
-                (
-                    scope.feed(Method::Post),
-                    headers,
-                    Some(query_body(text, &parameters)?),
-                )
-            }
-        };
-        let client = core.rest.clone();
-        Ok(PyPager::new(FeedRequest {
-            kind: FeedKind::Query,
-            wrap_token: None,
+        rest_feed(
             core,
-            build: Box::pin(async move {
-                Ok(FeedTarget::Rest {
-                    client,
-                    target,
-                    headers,
-                    body,
-                })
-            }),
             options,
-            plan_options: Default::default(),
-            merged: None,
-        }))
+            |method| scope.feed(method),
+            query.as_deref(),
+            parameters.map(|p| p.as_bytes()),
+            Vec::new(),
+        )
     }
 }
 

@@ -42,6 +42,17 @@ pub struct RestTarget {
     pub path: String,
 }
 
+/// The headers that make a POST to a feed a query.
+pub fn rest_query_headers() -> Vec<(String, String)> {
+    vec![
+        ("x-ms-documentdb-isquery".to_owned(), "True".to_owned()),
+        (
+            "content-type".to_owned(),
+            "application/query+json".to_owned(),
+        ),
+    ]
+}
+
 pub struct RestClient {
     pipeline: Pipeline,
     endpoint: Url,
@@ -148,20 +159,20 @@ impl RestClient {
                 .iter()
                 .any(|(name, _)| name.eq_ignore_ascii_case("x-ms-documentdb-isquery"));
         let mut attempts = Attempts::new(&self.retry, read_only);
-        let url = self
-            .endpoint
-            .join(&target.path)
-            .map(|url| url.to_string())
-            .unwrap_or_default();
+        let url = self.endpoint.join(&target.path).map_err(|e| RestFailure {
+            status: None,
+            sub_status: None,
+            error: crate::errors::client_error(format!("invalid resource path: {e}")),
+        })?;
         let mut log = Vec::new();
         loop {
             let started = std::time::Instant::now();
             let outcome = self
-                .attempt(&target, &headers, body.as_ref(), options)
+                .attempt(&url, &target, &headers, body.as_ref(), options)
                 .await;
             let mut record = RestAttempt {
                 method: target.method.as_ref().to_owned(),
-                url: url.clone(),
+                url: url.to_string(),
                 status_code: None,
                 sub_status_code: None,
                 duration_ms: duration_ms(started.elapsed()),
@@ -200,17 +211,13 @@ impl RestClient {
 
     async fn attempt(
         &self,
+        url: &Url,
         target: &RestTarget,
         headers: &[(String, String)],
         body: Option<&Vec<u8>>,
         options: &RequestOptions,
     ) -> Result<PyResponse, FailedAttempt> {
-        let url = self.endpoint.join(&target.path).map_err(|e| {
-            FailedAttempt::last(crate::errors::client_error(format!(
-                "invalid resource path: {e}"
-            )))
-        })?;
-        let mut request = Request::new(url, target.method);
+        let mut request = Request::new(url.clone(), target.method);
         let date = azure_core::time::to_rfc7231(&time::OffsetDateTime::now_utc());
         let auth = match &self.auth {
             Auth::Key(key) => authorization(key, &target.method, target, &date).map_err(|e| {
