@@ -1,10 +1,13 @@
-"""A minimal HTTP forward proxy for tests (absolute-form requests over plain HTTP, no CONNECT): it
-forwards each request to its target and counts what it forwarded, so a test can tell that a client
-went through it."""
+"""A minimal HTTP forward proxy for tests: absolute-form requests over plain HTTP are forwarded and
+recorded one by one; a CONNECT (HTTPS through the proxy) becomes a byte tunnel, recorded once as
+``("CONNECT", "host:port")`` (the TLS inside is not the proxy's to read). A test can so tell that a
+client went through it."""
 from __future__ import annotations
 
 import http.client
 import http.server
+import select
+import socket
 import threading
 from urllib.parse import urlsplit
 
@@ -48,6 +51,28 @@ class ForwardProxy:
                 upstream.close()
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _forward
+
+            def do_CONNECT(self) -> None:
+                host, _, port = self.path.rpartition(":")
+                with proxy._lock:
+                    proxy.requests.append(("CONNECT", self.path))
+                upstream = socket.create_connection((host, int(port)), timeout=30)
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                sockets = [self.connection, upstream]
+                try:
+                    while True:
+                        readable, _, _ = select.select(sockets, [], [], 30)
+                        if not readable:
+                            break
+                        for source in readable:
+                            data = source.recv(65536)
+                            if not data:
+                                return
+                            (upstream if source is self.connection else self.connection).sendall(data)
+                finally:
+                    upstream.close()
+                    self.close_connection = True
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

@@ -24,4 +24,4 @@ print("done")
 
 def test_async_requests_go_through_the_environments_proxy(cosmos_server, unique_id):
     database = unique_id("db-proxy")
-    expect_every_kind_of_request(run_through_proxy(cosmos_server, ASYNC_PROGRAM, database), database)
+    expect_every_kind_of_request(cosmos_server, run_through_proxy(cosmos_server, ASYNC_PROGRAM, database), database)
