@@ -10,6 +10,7 @@ from ._cosmos_responses import CosmosDict, CosmosList
 from ._global_secondary_index import GlobalSecondaryIndexDefinition
 from ._retry_utility import ConnectionRetryPolicy
 from ._version import VERSION
+from .change_feed_processor import ChangeFeedEstimator, ChangeFeedProcessor
 from .container import ContainerProxy
 from .cosmos_client import CosmosClient
 from .database import DatabaseProxy

@@ -2,6 +2,7 @@
 """Asyncio client of Azure Cosmos DB: the same API as :mod:`azure.cosmos` with ``async``
 operations and ``async for`` over query results."""
 
+from ._change_feed_processor import ChangeFeedEstimator, ChangeFeedProcessor
 from ._container import ContainerProxy
 from ._cosmos_client import CosmosClient
 from ._database import DatabaseProxy
