@@ -1,235 +1,71 @@
 """Compare azure-cosmos 5 with azure-cosmos 4.17.1 on the same workloads against the same local server.
 
-    python benchmarks/compare_performance.py [--server emulator|vercel|...] [--endpoint URL --key KEY]
-                                             [--ops 2000] [--seconds 15] [--allow-debug-build]
+    python benchmarks/compare_performance.py [--server canned|emulator|vercel|...] [--endpoint URL --key KEY]
+        [--ops N] [--seconds 10] [--big-ops 100] [--in-flight 1,16,64,256] [--long-seconds 60]
+        [--first-call-runs 5] [--json out.json] [--plot dir/] [--driver-floor PATH] [--allow-debug-build]
 
-v5 must be a release build of the native module (``bash tools/dev.sh release``); a debug build is
-refused unless ``--allow-debug-build``. Each package runs in its own process (v5 from ``.venv``, 4.17.1 from ``.venv-ref``, created by
-``tools/dev.sh ref-venv`` when missing), one after the other, against one server that this
-script starts (our emulator by default) unless ``--endpoint`` is given. Workloads:
+v5 must be a release build of the native module (``bash tools/dev.sh release``); a debug build is refused
+unless ``--allow-debug-build`` (and is then labelled in the output). Each package runs in its own
+processes (v5 from ``.venv``, 4.17.1 from ``.venv-ref``, created by ``tools/dev.sh ref-venv`` when
+missing), one after the other, against one server.
 
-- ``read``: sequential ``read_item`` over 100 small documents;
-- ``upsert``: sequential ``upsert_item`` over 100 ids;
-- ``query 1k``: a 1,000-item single-partition query drained page by page (100 per page);
-- ``async read x64`` / ``async upsert x64``: the aio client with 64 requests in flight;
-- ``xp COUNT`` / ``xp ORDER BY`` / ``xp GROUP BY``: cross-partition queries over 10,000 documents in
-  every physical partition (``SELECT VALUE COUNT(1)``, ``ORDER BY c.n`` drained in pages of 1,000,
-  ``GROUP BY c.g`` with a COUNT); one op is one whole query. 4.17.1 cannot run the GROUP BY across
-  partitions (shown as n/a). ``xp GROUP BY seq`` is v5 with ``max_concurrency=1``: the partitions one
-  after another, against which the default fan-out's speedup is read.
+Servers:
 
-Every workload stops after ``--ops`` operations or ``--seconds`` seconds, whichever comes first,
-after a short warm-up. It reports operations per second (wall clock) and client CPU
-milliseconds per operation: ``time.process_time()`` of the client process only, which counts
-every thread of it (the Rust engine's runtime threads too) and none of the server's.
+- ``canned`` (default): ``benchmarks/canned_server``, a native server answering recorded responses at a
+  negligible cost per request, so the ceiling measured is the client's. The script builds it
+  (``cargo build --release --locked``, see ``canned.py``), records its fixture from the emulator when
+  missing (``record_canned.py``; ``--rerecord`` to redo it after a client changed what it sends) and starts
+  it on a free port. The cross-partition (``xp``) workloads are not recorded for it.
+- ``emulator`` and the others of ``tools/local_servers.py``: a real server, filled by a ``setup`` phase and
+  emptied afterwards; or ``--endpoint`` for one already running.
 
-This is a measurement, not a test: on a shared 2-core machine the server competes with the
-client for CPU, so numbers vary by tens of percent between runs.
+Workloads (``perf_workloads.py``), each stopped after ``--ops`` operations or ``--seconds`` seconds after
+a short warm-up: sequential ``read`` / ``upsert`` of small documents; ``query 1k`` (a 1,000-item
+single-partition query drained in pages of 100; one op is the whole drain); ``read-many 100``
+(``read_items`` of 100 ids); ``async read|upsert xN`` with N requests in flight; ``create|read 1MB|2MB``
+(p50/p99 latency too, at most ``--big-ops``); ``xp COUNT|ORDER BY|GROUP BY`` over 10,000 documents in every
+partition (emulator only; ``xp GROUP BY seq`` is v5 with ``max_concurrency=1``). Apart from these: the
+first call of a new client in a new process (``--first-call-runs`` processes, median) and a long run of
+async point reads (``--long-seconds``; 0 skips it) for peak RSS and RSS growth.
+
+Client CPU is ``time.process_time()`` of the client process: every thread of it, none of the server's.
+With the canned server the server's own CPU per request is measured and printed as well.
+
+``--driver-floor PATH`` adds a third column, the bare Rust driver: PATH is run as
+``PATH --endpoint URL --key KEY --database DB --container C --ops N --seconds S --big-ops N
+--in-flight 1,16,64,256`` and must print, as its last stdout line, JSON of the same shape as the
+``run`` phase: ``{"version": "...", "workloads": {"read": {"ops_per_s": .., "cpu_ms_per_op": ..,
+"p50_ms": .., "p99_ms": ..}, ...}}`` with the workload names above (missing ones are shown as n/a).
+
+This is a measurement, not a test: on a shared 2-core machine numbers vary by tens of percent between runs.
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
-import time
 import uuid
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 from urllib.parse import urlparse
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(BENCH_DIR)
+sys.path.insert(0, BENCH_DIR)
+
+import canned  # noqa: E402 - after the path above: the benchmark's modules are scripts, not a package
+import perf_report  # noqa: E402
+import perf_workloads  # noqa: E402
+import record_canned  # noqa: E402
+
 REFERENCE_VERSION = "4.17.1"
 REFERENCE_PYTHON = os.path.join(REPO_ROOT, ".venv-ref", "bin", "python")
-POINT_DOCS = 100
-QUERY_DOCS = 1000
-QUERY_PAGE_SIZE = 100
-IN_FLIGHT = 64
-WARMUP_OPS = 20
-XP_DOCS = 10_000
-XP_PARTITION_KEYS = 100
-XP_GROUPS = 10
-WORKLOADS = ("read", "upsert", "query 1k", "async read x64", "async upsert x64",
-             "xp COUNT", "xp ORDER BY", "xp GROUP BY", "xp GROUP BY seq")
+WORKLOADS_SCRIPT = os.path.join(BENCH_DIR, "perf_workloads.py")
+DEFAULT_OPS = {"canned": 50_000}
+FALLBACK_OPS = 2000
 
-
-# ----------------------------------------------------------------------------- worker side
-# Runs inside the measured interpreter; imports only azure.cosmos (whichever version it has).
-
-def _client_kwargs(config: Dict[str, Any]) -> Dict[str, Any]:
-    return dict(config["connection_kwargs"])
-
-
-def _point_doc(i: int) -> Dict[str, Any]:
-    return {"id": f"r{i}", "pk": f"p{i % 10}", "n": i, "name": f"item {i}", "tags": ["a", "b"], "price": i * 1.25}
-
-
-def _worker_setup(config: Dict[str, Any]) -> None:
-    from azure.cosmos import CosmosClient, PartitionKey
-
-    with CosmosClient(config["endpoint"], config["key"], **_client_kwargs(config)) as client:
-        database = client.create_database(config["database"])
-        container = database.create_container(config["container"], partition_key=PartitionKey(path="/pk"))
-        for i in range(POINT_DOCS):
-            container.create_item(_point_doc(i))
-        for i in range(QUERY_DOCS):
-            container.create_item({"id": f"q{i}", "pk": "query", "n": i, "body": "x" * 64})
-        spread = database.create_container("xp", partition_key=PartitionKey(path="/pk"))
-        per_key = XP_DOCS // XP_PARTITION_KEYS
-        for k in range(XP_PARTITION_KEYS):
-            items = [{"id": f"x{k}-{j}", "pk": f"k{k}", "n": k * per_key + j, "g": f"g{(k * per_key + j) % XP_GROUPS}"}
-                     for j in range(per_key)]
-            for start in range(0, per_key, 100):
-                spread.execute_item_batch([("upsert", (item,)) for item in items[start:start + 100]],
-                                          partition_key=f"k{k}")
-
-
-def _worker_teardown(config: Dict[str, Any]) -> None:
-    from azure.cosmos import CosmosClient
-
-    with CosmosClient(config["endpoint"], config["key"], **_client_kwargs(config)) as client:
-        client.delete_database(config["database"])
-
-
-def _measure_sync(operation: Callable[[int], None], max_ops: int, seconds: float) -> Dict[str, float]:
-    for i in range(WARMUP_OPS):
-        operation(i)
-    done = 0
-    wall_start, cpu_start = time.perf_counter(), time.process_time()
-    deadline = wall_start + seconds
-    while done < max_ops and time.perf_counter() < deadline:
-        operation(done)
-        done += 1
-    return _rates(done, time.perf_counter() - wall_start, time.process_time() - cpu_start)
-
-
-async def _measure_async(operation: Callable[[int], Any], max_ops: int, seconds: float) -> Dict[str, float]:
-    await asyncio.gather(*(operation(i) for i in range(WARMUP_OPS)))
-    started = 0
-    wall_start, cpu_start = time.perf_counter(), time.process_time()
-    deadline = wall_start + seconds
-
-    async def lane() -> int:
-        nonlocal started
-        mine = 0
-        while started < max_ops and time.perf_counter() < deadline:
-            index = started
-            started += 1
-            await operation(index)
-            mine += 1
-        return mine
-
-    done = sum(await asyncio.gather(*(lane() for _ in range(IN_FLIGHT))))
-    return _rates(done, time.perf_counter() - wall_start, time.process_time() - cpu_start)
-
-
-def _rates(done: int, wall: float, cpu: float) -> Dict[str, float]:
-    return {
-        "ops": done,
-        "seconds": wall,
-        "ops_per_s": done / wall if wall > 0 else 0.0,
-        "cpu_ms_per_op": 1000.0 * cpu / done if done else float("nan"),
-    }
-
-
-def _worker_run(config: Dict[str, Any]) -> Dict[str, Any]:
-    import azure.cosmos
-    from azure.cosmos import CosmosClient
-    from azure.cosmos.aio import CosmosClient as AsyncCosmosClient
-
-    max_ops, seconds = config["ops"], config["seconds"]
-    results: Dict[str, Any] = {"version": azure.cosmos.__version__, "workloads": {}}
-
-    with CosmosClient(config["endpoint"], config["key"], **_client_kwargs(config)) as client:
-        container = client.get_database_client(config["database"]).get_container_client(config["container"])
-
-        def read(i: int) -> None:
-            doc = _point_doc(i % POINT_DOCS)
-            container.read_item(doc["id"], partition_key=doc["pk"])
-
-        def upsert(i: int) -> None:
-            container.upsert_item({"id": f"u{i % POINT_DOCS}", "pk": "upsert", "n": i, "body": "y" * 64})
-
-        def query(_: int) -> None:
-            pages = container.query_items(
-                "SELECT * FROM c WHERE c.pk = @pk", parameters=[{"name": "@pk", "value": "query"}],
-                partition_key="query", max_item_count=QUERY_PAGE_SIZE)
-            count = sum(len(list(page)) for page in pages.by_page())
-            if count != QUERY_DOCS:
-                raise RuntimeError(f"the query returned {count} items, expected {QUERY_DOCS}")
-
-        spread = client.get_database_client(config["database"]).get_container_client("xp")
-
-        def xp_count(_: int) -> None:
-            counted = list(spread.query_items("SELECT VALUE COUNT(1) FROM c", enable_cross_partition_query=True))
-            if counted != [XP_DOCS]:
-                raise RuntimeError(f"COUNT answered {counted}")
-
-        def xp_order_by(_: int) -> None:
-            rows = spread.query_items("SELECT c.id, c.n FROM c ORDER BY c.n", enable_cross_partition_query=True,
-                                      max_item_count=1000)
-            count = sum(len(list(page)) for page in rows.by_page())
-            if count != XP_DOCS:
-                raise RuntimeError(f"ORDER BY returned {count} rows")
-
-        def xp_group_by(extra: Dict[str, Any]) -> Callable[[int], None]:
-            def run(_: int) -> None:
-                rows = list(spread.query_items("SELECT c.g, COUNT(1) AS n FROM c GROUP BY c.g",
-                                               enable_cross_partition_query=True, **extra))
-                if sorted(row["n"] for row in rows) != [XP_DOCS // XP_GROUPS] * XP_GROUPS:
-                    raise RuntimeError(f"GROUP BY answered {rows}")
-            return run
-
-        def cross_partition(operation: Callable[[int], None]) -> Dict[str, Any]:
-            try:
-                operation(0)
-            except Exception as error:  # noqa: BLE001 - a shape the package cannot run is reported, not fatal
-                return {"unsupported": f"{type(error).__name__}: {str(error)[:120]}"}
-            return _measure_sync(operation, max(3, max_ops // 400), seconds)
-
-        results["workloads"]["xp COUNT"] = cross_partition(xp_count)
-        results["workloads"]["xp ORDER BY"] = cross_partition(xp_order_by)
-        results["workloads"]["xp GROUP BY"] = cross_partition(xp_group_by({}))
-        if azure.cosmos.__version__.startswith("5."):
-            results["workloads"]["xp GROUP BY seq"] = cross_partition(xp_group_by({"max_concurrency": 1}))
-        else:
-            results["workloads"]["xp GROUP BY seq"] = {"unsupported": "no max_concurrency keyword in 4.x"}
-
-        results["workloads"]["read"] = _measure_sync(read, max_ops, seconds)
-        results["workloads"]["upsert"] = _measure_sync(upsert, max_ops, seconds)
-        results["workloads"]["query 1k"] = _measure_sync(query, max(1, max_ops // 100), seconds)
-
-    async def run_async() -> None:
-        async with AsyncCosmosClient(config["endpoint"], config["key"], **_client_kwargs(config)) as client:
-            container = client.get_database_client(config["database"]).get_container_client(config["container"])
-
-            async def read_async(i: int) -> None:
-                doc = _point_doc(i % POINT_DOCS)
-                await container.read_item(doc["id"], partition_key=doc["pk"])
-
-            async def upsert_async(i: int) -> None:
-                await container.upsert_item({"id": f"a{i % POINT_DOCS}", "pk": "upsert-async", "n": i, "body": "z" * 64})
-
-            results["workloads"]["async read x64"] = await _measure_async(read_async, max_ops, seconds)
-            results["workloads"]["async upsert x64"] = await _measure_async(upsert_async, max_ops, seconds)
-
-    asyncio.run(run_async())
-    return results
-
-
-def _worker_main(phase: str, config_json: str) -> int:
-    config = json.loads(config_json)
-    if phase == "setup":
-        _worker_setup(config)
-    elif phase == "teardown":
-        _worker_teardown(config)
-    else:
-        print(json.dumps(_worker_run(config)))
-    return 0
-
-
-# ----------------------------------------------------------------------------- driver side
 
 def _environment_for(python: str) -> Dict[str, str]:
     env = dict(os.environ, PYTHONWARNINGS="ignore")  # 4.x warns on every unverified https request
@@ -239,16 +75,17 @@ def _environment_for(python: str) -> Dict[str, str]:
     return env
 
 
-def _package_version(python: str) -> Optional[str]:
-    probe = subprocess.run([python, "-c", "import azure.cosmos; print(azure.cosmos.__version__)"],
-                           capture_output=True, text=True, env=_environment_for(python))
+def _probe(python: str, code: str) -> Optional[str]:
+    probe = subprocess.run([python, "-c", code], capture_output=True, text=True, env=_environment_for(python))
     return probe.stdout.strip() if probe.returncode == 0 else None
 
 
+def _package_version(python: str) -> Optional[str]:
+    return _probe(python, "import azure.cosmos; print(azure.cosmos.__version__)")
+
+
 def _build_profile(python: str) -> str:
-    probe = subprocess.run([python, "-c", "from azure.cosmos import _rust; print(_rust.BUILD_PROFILE)"],
-                           capture_output=True, text=True, env=_environment_for(python))
-    return probe.stdout.strip() if probe.returncode == 0 else "unknown"
+    return _probe(python, "from azure.cosmos import _rust; print(_rust.BUILD_PROFILE)") or "unknown"
 
 
 def _reference_python() -> str:
@@ -266,59 +103,92 @@ def _loopback_kwargs(endpoint: str) -> Dict[str, Any]:
     return {"connection_verify": False, "enable_endpoint_discovery": False}
 
 
-def _run_worker(python: str, phase: str, config: Dict[str, Any]) -> str:
-    result = subprocess.run([python, os.path.abspath(__file__), "--worker", phase, json.dumps(config)],
+def _run_phase(python: str, phase: str, config: Dict[str, Any]) -> Dict[str, Any]:
+    result = subprocess.run([python, WORKLOADS_SCRIPT, phase, json.dumps(config)],
                             capture_output=True, text=True, env=_environment_for(python))
     if result.returncode != 0:
         raise SystemExit(f"{phase} with {python} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
+    lines = result.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
 
 
-def _print_table(labels: List[str], results: List[Dict[str, Any]]) -> None:
-    ref, v5 = results
-    header = (f"{'workload':<18}" + "".join(f"{label + ' ops/s':>16}" for label in labels) + f"{'ratio':>8}"
-              + "".join(f"{label + ' CPU ms/op':>20}" for label in labels) + f"{'ratio':>8}")
-    print(header)
-    print("-" * len(header))
-    for name in WORKLOADS:
-        a, b = ref["workloads"][name], v5["workloads"][name]
-        if "unsupported" in a or "unsupported" in b:
-            cell = lambda r, fmt: "n/a" if "unsupported" in r else format(r[fmt[0]], fmt[1])  # noqa: E731
-            print(f"{name:<18}{cell(a, ('ops_per_s', '.1f')):>16}{cell(b, ('ops_per_s', '.1f')):>16}{'':>8}"
-                  f"{cell(a, ('cpu_ms_per_op', '.3f')):>20}{cell(b, ('cpu_ms_per_op', '.3f')):>20}{'':>8}")
-            continue
-        ops_ratio = b["ops_per_s"] / a["ops_per_s"] if a["ops_per_s"] else float("nan")
-        cpu_ratio = b["cpu_ms_per_op"] / a["cpu_ms_per_op"] if a["cpu_ms_per_op"] else float("nan")
-        print(f"{name:<18}{a['ops_per_s']:>16.1f}{b['ops_per_s']:>16.1f}{ops_ratio:>8.2f}"
-              f"{a['cpu_ms_per_op']:>20.3f}{b['cpu_ms_per_op']:>20.3f}{cpu_ratio:>8.2f}")
-    sequential, parallel = v5["workloads"]["xp GROUP BY seq"], v5["workloads"]["xp GROUP BY"]
-    if "unsupported" not in sequential and "unsupported" not in parallel and sequential["ops_per_s"]:
-        print(f"v5 GROUP BY fan-out speedup over partitions one after another: "
-              f"{parallel['ops_per_s'] / sequential['ops_per_s']:.2f}x")
-    for label, result in zip(labels, results):
-        for name, workload in result["workloads"].items():
-            if "unsupported" in workload:
-                print(f"{label} {name}: {workload['unsupported']}")
-    print("ratio = v5 / 4.x (ops/s: higher is better for v5; CPU ms/op: lower is better for v5).")
-    print("query 1k: one op = one 1,000-item query drained in pages of 100; xp: one op = one query over "
-          f"{XP_DOCS:,} documents in every partition.")
+def _run_driver_floor(path: str, config: Dict[str, Any]) -> Dict[str, Any]:
+    command = [path, "--endpoint", config["endpoint"], "--key", config["key"], "--database", config["database"],
+               "--container", config["container"], "--ops", str(config["ops"]), "--seconds", str(config["seconds"]),
+               "--big-ops", str(config["big_ops"]), "--in-flight", ",".join(map(str, config["in_flight"]))]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"the driver floor {path} failed:\n{result.stderr[-3000:]}")
+    output = json.loads(result.stdout.strip().splitlines()[-1])
+    output.setdefault("workloads", {})
+    return output
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def _first_call(python: str, config: Dict[str, Any], runs: int) -> Dict[str, Any]:
+    samples = [_run_phase(python, "first-call", config) for _ in range(runs)]
+    return {"runs": runs, "import_ms": statistics.median(s["import_ms"] for s in samples),
+            "first_call_ms": statistics.median(s["first_call_ms"] for s in samples), "samples": samples}
+
+
+def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default="emulator", help="local server to start (see tools/local_servers.py)")
+    parser.add_argument("--server", default="canned",
+                        help="canned (default) or a server of tools/local_servers.py (emulator, vercel, ...)")
     parser.add_argument("--endpoint", help="use this running server instead of starting one")
     parser.add_argument("--key", help="its key (default: the emulator key)")
-    parser.add_argument("--ops", type=int, default=2000, help="operations per point workload (query: ops/100)")
-    parser.add_argument("--seconds", type=float, default=15.0, help="time limit per workload and package")
+    parser.add_argument("--ops", type=int, help="operations per point workload (query and read-many: ops/100); "
+                                                f"default {DEFAULT_OPS['canned']} canned, {FALLBACK_OPS} otherwise")
+    parser.add_argument("--seconds", type=float, default=10.0, help="time limit per workload and package")
+    parser.add_argument("--big-ops", type=int, default=100, help="operations per 1 MB / 2 MB workload")
+    parser.add_argument("--in-flight", default="1,16,64,256", help="async concurrency levels, comma-separated")
+    parser.add_argument("--long-seconds", type=float, default=60.0, help="length of the RSS run (0: skip it)")
+    parser.add_argument("--first-call-runs", type=int, default=5, help="new processes timed for the first call")
+    parser.add_argument("--json", metavar="PATH", help="write the full report as JSON")
+    parser.add_argument("--plot", metavar="DIR", help="write PNG figures (needs matplotlib)")
+    parser.add_argument("--driver-floor", metavar="PATH", help="bare-driver benchmark binary (third column)")
+    parser.add_argument("--fixture", default=record_canned.DEFAULT_FIXTURE, help="canned server fixture file")
+    parser.add_argument("--rerecord", action="store_true", help="record the canned fixture again first")
+    parser.add_argument("--canned-threads", type=int, default=1, help="runtime threads of the canned server")
     parser.add_argument("--allow-debug-build", action="store_true",
                         help="measure a debug build of the native module anyway (labelled in the output)")
     parser.add_argument("--v5-python", default=os.path.join(REPO_ROOT, ".venv", "bin", "python"))
-    parser.add_argument("--worker", nargs=2, metavar=("PHASE", "CONFIG"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.worker:
-        return _worker_main(*args.worker)
+    return parser.parse_args(argv)
 
+
+def _measure(args: argparse.Namespace, config: Dict[str, Any], pythons: List[str], labels: List[str],
+             server: Optional[canned.CannedServer]) -> Dict[str, Any]:
+    report: Dict[str, Any] = {"clients": list(labels), "results": {}, "first_call": {}, "long_run": {},
+                              "in_flight": config["in_flight"], "notes": [], "server_cost": {}}
+    if server:
+        report["server_ceiling"] = canned.measure_ceiling(server)
+    for python, label in zip(pythons, labels):
+        cpu_before = server.cpu_seconds() if server else 0.0
+        requests_before = server.stats()["requests"] if server else 0
+        print(f"measuring {label} ...", file=sys.stderr, flush=True)
+        report["results"][label] = _run_phase(python, "run", config)
+        if server:
+            stats = server.stats()
+            requests = stats["requests"] - requests_before
+            cpu = server.cpu_seconds() - cpu_before
+            report["server_cost"][label] = {"requests": requests, "server_cpu_s": cpu,
+                                            "server_cpu_us_per_request": 1e6 * cpu / requests if requests else None}
+            if stats["misses"]:
+                raise SystemExit(f"the canned server had no answer for {stats['misses']} requests (re-record with "
+                                 f"--rerecord): {stats['recent_misses'][:3]}")
+        if args.first_call_runs > 0:
+            report["first_call"][label] = _first_call(python, config, args.first_call_runs)
+        if args.long_seconds > 0:
+            report["long_run"][label] = _run_phase(python, "long", config)
+    if args.driver_floor:
+        driver = _run_driver_floor(args.driver_floor, config)
+        label = f"driver {driver.get('version', '')}".strip()
+        report["clients"].append(label)
+        report["results"][label] = driver
+    return report
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parse_args(argv)
     sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
     import local_servers
 
@@ -330,35 +200,77 @@ def main(argv: Optional[List[str]] = None) -> int:
     if profile != "release" and not args.allow_debug_build:
         raise SystemExit(f"the native module in {args.v5_python} is a {profile} build, which would understate v5; "
                          "build it with `bash tools/dev.sh release` (or pass --allow-debug-build for a rough look)")
-    v5_version = f"{v5_version} ({profile})" if profile != "release" else v5_version
+    v5_label = f"{v5_version} ({profile})" if profile != "release" else v5_version
+    in_flight = [int(n) for n in args.in_flight.split(",") if n.strip()]
+    is_canned = args.server == "canned" and not args.endpoint
+    ops = args.ops or DEFAULT_OPS.get(args.server if not args.endpoint else "", FALLBACK_OPS)
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401 - fail before a long run, not after it
+        except ImportError:
+            raise SystemExit("--plot needs matplotlib (not a project dependency): pip install matplotlib")
 
-    server = None
+    server: Any = None
+    canned_server: Optional[canned.CannedServer] = None
+    names = {"database": f"bench-{uuid.uuid4().hex[:8]}", "container": "items"}
     if args.endpoint:
         endpoint, key, kwargs = args.endpoint, args.key or local_servers.EMULATOR_KEY, _loopback_kwargs(args.endpoint)
+    elif is_canned:
+        binary = canned.ensure_binary()
+        fixture = canned.ensure_fixture(args.fixture, ref_python, args.v5_python, rerecord=args.rerecord)
+        names = canned.fixture_names(fixture)
+        canned_server = server = canned.CannedServer(binary, fixture, threads=args.canned_threads).start()
+        endpoint, key = canned_server.endpoint, local_servers.EMULATOR_KEY
+        kwargs = local_servers.connection_kwargs_for("emulator")
     else:
         reason = local_servers.unavailable_reason(args.server)
         if reason:
             raise SystemExit(f"cannot start {args.server}: {reason}")
         server = local_servers.LocalServer(args.server).start()
         endpoint, key, kwargs = server.endpoint, server.key, server.connection_kwargs
+    config = {"endpoint": endpoint, "key": key, "connection_kwargs": kwargs, **names, "ops": ops,
+              "seconds": args.seconds, "big_ops": args.big_ops, "in_flight": in_flight,
+              "long_seconds": args.long_seconds, "xp": not is_canned}
     try:
-        config = {"endpoint": endpoint, "key": key, "connection_kwargs": kwargs,
-                  "database": f"bench-{uuid.uuid4().hex[:8]}", "container": "items",
-                  "ops": args.ops, "seconds": args.seconds}
         print(f"server: {args.endpoint or args.server} at {endpoint}; "
-              f"clients: azure-cosmos {REFERENCE_VERSION} ({ref_python}) and {v5_version} ({args.v5_python})")
-        # The reference client prepares the data, so both packages measure the same documents.
-        _run_worker(ref_python, "setup", config)
+              f"clients: azure-cosmos {REFERENCE_VERSION} ({ref_python}) and {v5_label} ({args.v5_python})",
+              flush=True)
+        if not is_canned:
+            # The reference client prepares the data, so both packages measure the same documents.
+            _run_phase(ref_python, "setup", config)
         try:
-            results = []
-            for python in (ref_python, args.v5_python):
-                results.append(json.loads(_run_worker(python, "run", config).strip().splitlines()[-1]))
+            report = _measure(args, config, [ref_python, args.v5_python], [REFERENCE_VERSION, v5_label],
+                              canned_server)
         finally:
-            _run_worker(ref_python, "teardown", config)
+            if not is_canned:
+                _run_phase(ref_python, "teardown", config)
     finally:
         if server is not None:
             server.stop()
-    _print_table([results[0]["version"], results[1]["version"]], results)
+    report.update({"server": "canned" if is_canned else (args.endpoint or args.server), "endpoint": endpoint,
+                   "v5_build_profile": profile, "config": {k: v for k, v in config.items() if k != "key"},
+                   "workloads": perf_report.workload_order(in_flight)})
+    report["ratios"] = perf_report.compute_ratios(report)
+    ceiling = report.get("server_ceiling")
+    if ceiling:
+        report["notes"].append(
+            f"canned server alone (canned_load, {ceiling['connections']} connections, point read): "
+            f"{ceiling['requests_per_s']:,.0f} requests/s, {ceiling['server_cpu_us_per_request']:.1f} us CPU/request "
+            "(load generator on the same cores)")
+    for label, cost in report["server_cost"].items():
+        if cost["server_cpu_us_per_request"] is not None:
+            report["notes"].append(f"canned server CPU while {label} ran: {cost['server_cpu_us_per_request']:.1f} "
+                                   f"us/request over {cost['requests']:,} requests (1-2 MB bodies included)")
+    if profile != "release":
+        report["notes"].append(f"NOTE: {v5_label} is a {profile} build of the native module: its figures "
+                               "understate a release build.")
+    perf_report.print_table(report)
+    if args.json:
+        perf_report.write_json(report, args.json)
+        print(f"wrote {args.json}")
+    if args.plot:
+        for path in perf_report.plot(report, args.plot):
+            print(f"wrote {path}")
     return 0
 
 

@@ -1,0 +1,239 @@
+//! The recorded exchanges and how a request finds its answer.
+//!
+//! A request is matched on its method, its path (with query string), the values of the fixture's
+//! `match_headers` (continuation, partition key, query-plan flag, ...) and, for queries only, its exact body.
+//! Document writes (POST to a `/docs` feed that is not a query or a batch) are answered from an echo
+//! template instead: the recorded status and headers, and the request's own document with the recorded
+//! system properties appended, so that every upsert or create of any id and size gets a well-formed answer.
+//! Keep these rules in step with `benchmarks/record_canned.py`, which writes the fixture.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bytes::Bytes;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{HeaderMap, Method, StatusCode};
+use serde::Deserialize;
+
+const FORMAT: u32 = 1;
+const IS_QUERY: &str = "x-ms-documentdb-isquery";
+const IS_BATCH: &str = "x-ms-cosmos-is-batch-request";
+const IS_UPSERT: &str = "x-ms-documentdb-is-upsert";
+/// Per-connection and per-message headers that hyper writes itself (or that a replay must not repeat).
+const DROPPED_RESPONSE_HEADERS: &[&str] =
+    &["content-length", "transfer-encoding", "connection", "keep-alive", "date", "server", "x-ms-activity-id"];
+
+#[derive(Deserialize)]
+struct FixtureFile {
+    format: u32,
+    host_placeholder: String,
+    match_headers: Vec<String>,
+    exchanges: Vec<ExchangeRecord>,
+    echo: Vec<EchoRecord>,
+}
+
+#[derive(Deserialize)]
+struct ExchangeRecord {
+    method: String,
+    path: String,
+    #[serde(rename = "match")]
+    matched: BTreeMap<String, String>,
+    query_body: Option<String>,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct EchoRecord {
+    method: String,
+    path: String,
+    upsert: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    system_properties: String,
+}
+
+pub struct Exchange {
+    pub status: StatusCode,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub body: Bytes,
+}
+
+pub struct EchoTemplate {
+    pub status: StatusCode,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    system_properties: Vec<u8>,
+}
+
+pub enum Answer<'a> {
+    Recorded(&'a Exchange),
+    Echo(&'a EchoTemplate),
+}
+
+pub struct Fixture {
+    match_headers: Vec<HeaderName>,
+    exchanges: HashMap<Vec<u8>, Exchange>,
+    echoes: HashMap<Vec<u8>, EchoTemplate>,
+}
+
+impl EchoTemplate {
+    /// The request's document with the recorded system properties (`_rid`, `_etag`, `_ts`, ...) appended.
+    pub fn echo(&self, document: &Bytes) -> Bytes {
+        let trimmed = trim_end(document);
+        let Some(close) = trimmed.iter().rposition(|&b| b == b'}') else {
+            return document.clone();
+        };
+        let has_members = trimmed[..close].iter().any(|&b| !matches!(b, b'{' | b' ' | b'\n' | b'\r' | b'\t'));
+        let mut out = Vec::with_capacity(close + self.system_properties.len() + 2);
+        out.extend_from_slice(&trimmed[..close]);
+        if has_members {
+            out.push(b',');
+        }
+        out.extend_from_slice(&self.system_properties);
+        out.push(b'}');
+        Bytes::from(out)
+    }
+}
+
+fn trim_end(bytes: &[u8]) -> &[u8] {
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    &bytes[..end]
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> &'h [u8] {
+    headers.get(name).map_or(&[][..], |v| v.as_bytes())
+}
+
+fn is_query(headers: &HeaderMap) -> bool {
+    header_str(headers, IS_QUERY).eq_ignore_ascii_case(b"true")
+        || header_str(headers, "content-type").starts_with(b"application/query+json")
+}
+
+fn is_document_write(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+    method == Method::POST
+        && path.trim_end_matches('/').ends_with("/docs")
+        && !is_query(headers)
+        && !header_str(headers, IS_BATCH).eq_ignore_ascii_case(b"true")
+}
+
+fn push_field(key: &mut Vec<u8>, field: &[u8]) {
+    key.extend_from_slice(field);
+    key.push(0);
+}
+
+fn converted_headers(
+    recorded: Vec<(String, String)>,
+    placeholder: &str,
+    authority: &str,
+) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    let mut headers = Vec::with_capacity(recorded.len());
+    for (name, value) in recorded {
+        let lower = name.to_ascii_lowercase();
+        if DROPPED_RESPONSE_HEADERS.contains(&lower.as_str()) {
+            continue;
+        }
+        let name = HeaderName::from_bytes(lower.as_bytes()).map_err(|e| format!("header {lower}: {e}"))?;
+        let value = HeaderValue::from_str(&value.replace(placeholder, authority))
+            .map_err(|e| format!("header {name} value: {e}"))?;
+        headers.push((name, value));
+    }
+    Ok(headers)
+}
+
+impl Fixture {
+    /// Loads a fixture written by `record_canned.py`, naming `authority` (`host:port`) wherever the recording
+    /// named the recorded server, so that the account document sends clients back to this server.
+    pub fn load(path: &str, authority: &str) -> Result<Fixture, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("read {path}: {e}"))?;
+        let file: FixtureFile = serde_json::from_str(&text).map_err(|e| format!("parse {path}: {e}"))?;
+        if file.format != FORMAT {
+            return Err(format!("{path} has fixture format {}, this server reads {FORMAT}: re-record it", file.format));
+        }
+        let match_headers = file
+            .match_headers
+            .iter()
+            .map(|name| HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut fixture = Fixture { match_headers, exchanges: HashMap::new(), echoes: HashMap::new() };
+        let placeholder = file.host_placeholder.as_str();
+        for record in file.exchanges {
+            let method = Method::from_bytes(record.method.as_bytes()).map_err(|e| e.to_string())?;
+            let mut key = Vec::new();
+            push_field(&mut key, method.as_str().as_bytes());
+            push_field(&mut key, record.path.as_bytes());
+            for name in &fixture.match_headers {
+                push_field(&mut key, record.matched.get(name.as_str()).map_or(&b""[..], |v| v.as_bytes()));
+            }
+            if let Some(body) = &record.query_body {
+                key.extend_from_slice(body.as_bytes());
+            }
+            let exchange = Exchange {
+                status: StatusCode::from_u16(record.status).map_err(|e| e.to_string())?,
+                headers: converted_headers(record.headers, placeholder, authority)?,
+                body: Bytes::from(record.body.replace(placeholder, authority)),
+            };
+            fixture.exchanges.entry(key).or_insert(exchange);
+        }
+        for record in file.echo {
+            let method = Method::from_bytes(record.method.as_bytes()).map_err(|e| e.to_string())?;
+            let key = Self::echo_key(&method, &record.path, record.upsert.as_bytes());
+            let template = EchoTemplate {
+                status: StatusCode::from_u16(record.status).map_err(|e| e.to_string())?,
+                headers: converted_headers(record.headers, placeholder, authority)?,
+                system_properties: record.system_properties.into_bytes(),
+            };
+            fixture.echoes.entry(key).or_insert(template);
+        }
+        Ok(fixture)
+    }
+
+    pub fn len(&self) -> usize {
+        self.exchanges.len() + self.echoes.len()
+    }
+
+    fn echo_key(method: &Method, path: &str, upsert: &[u8]) -> Vec<u8> {
+        let mut key = Vec::with_capacity(path.len() + 16);
+        push_field(&mut key, method.as_str().as_bytes());
+        push_field(&mut key, path.as_bytes());
+        push_field(&mut key, upsert);
+        key
+    }
+
+    fn exchange_key(&self, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Vec<u8> {
+        let mut key = Vec::with_capacity(path.len() + 64 + body.len());
+        push_field(&mut key, method.as_str().as_bytes());
+        push_field(&mut key, path.as_bytes());
+        for name in &self.match_headers {
+            push_field(&mut key, headers.get(name).map_or(&b""[..], |v| v.as_bytes()));
+        }
+        if is_query(headers) {
+            key.extend_from_slice(body);
+        }
+        key
+    }
+
+    pub fn find(&self, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Option<Answer<'_>> {
+        if is_document_write(method, path, headers) {
+            let upsert = header_str(headers, IS_UPSERT);
+            return self.echoes.get(&Self::echo_key(method, path, upsert)).map(Answer::Echo);
+        }
+        self.exchanges.get(&self.exchange_key(method, path, headers, body)).map(Answer::Recorded)
+    }
+
+    /// What a request was matched on, for the log line and the 400 a miss gets.
+    pub fn describe(&self, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> String {
+        let mut text = format!("{method} {path}");
+        for name in &self.match_headers {
+            if let Some(value) = headers.get(name) {
+                text.push_str(&format!(" {name}={}", String::from_utf8_lossy(value.as_bytes())));
+            }
+        }
+        if is_document_write(method, path, headers) {
+            text.push_str(" (document write: no echo template recorded)");
+        } else if is_query(headers) {
+            let shown = &body[..body.len().min(300)];
+            text.push_str(&format!(" body={}", String::from_utf8_lossy(shown)));
+        }
+        text
+    }
+}
