@@ -16,7 +16,7 @@ import os
 import sys
 import uuid
 import warnings
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import urlparse
 
 from azure.cosmos import CosmosClient, PartitionKey, exceptions
@@ -26,7 +26,7 @@ DEFAULT_ENDPOINT = "http://127.0.0.1:8081/"
 # The well-known key of the Cosmos DB emulator (it is public; never use it for a real account).
 EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 
-PRODUCTS = [
+PRODUCTS: List[Dict[str, Any]] = [
     {"id": "p1", "category": "gear", "name": "Tent", "price": 199.0, "tags": ["camping"]},
     {"id": "p2", "category": "gear", "name": "Lantern", "price": 24.5, "tags": ["camping", "light"]},
     {"id": "p3", "category": "food", "name": "Coffee", "price": 9.0, "tags": []},
@@ -93,7 +93,7 @@ def run_sync(endpoint: str, key: str, database_name: str) -> float:
                 partition_key="food",
                 max_item_count=2,
             )
-            found = []
+            found: List[Dict[str, Any]] = []
             for page_number, page in enumerate(pages.by_page(), start=1):
                 rows = list(page)
                 found.extend(rows)
@@ -132,7 +132,7 @@ async def run_async(endpoint: str, key: str, database_name: str, count: int = 20
         database = await client.create_database(database_name)
         try:
             container = await database.create_container(id="events", partition_key=PartitionKey(path="/device"))
-            events = [{"id": f"e{i}", "device": f"d{i % 4}", "reading": i * 1.5} for i in range(count)]
+            events: List[Dict[str, Any]] = [{"id": f"e{i}", "device": f"d{i % 4}", "reading": i * 1.5} for i in range(count)]
 
             created = await asyncio.gather(*(container.create_item(body=event) for event in events))
             write_charge = sum(charge(doc.get_response_headers()) for doc in created)
@@ -159,8 +159,8 @@ async def run_async(endpoint: str, key: str, database_name: str, count: int = 20
     return total
 
 
-def main(argv: Optional[list] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--endpoint", default=os.environ.get("COSMOS_ENDPOINT", DEFAULT_ENDPOINT))
     parser.add_argument("--key", default=os.environ.get("COSMOS_KEY", EMULATOR_KEY))
     args = parser.parse_args(argv)

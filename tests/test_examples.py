@@ -61,6 +61,9 @@ def database_ids(server) -> Set[str]:
 def run_example(python: str, name: str, server) -> subprocess.CompletedProcess:
     environment = dict(os.environ, COSMOS_ENDPOINT=server.endpoint, COSMOS_KEY=server.key,
                        PYTHONDONTWRITEBYTECODE="1")
+    if python != sys.executable:
+        # Another interpreter brings its own azure-cosmos: a PYTHONPATH meant for this one must not shadow it.
+        environment.pop("PYTHONPATH", None)
     return subprocess.run([python, str(EXAMPLES_DIR / name)], cwd=REPO_ROOT, env=environment,
                           capture_output=True, text=True, timeout=EXAMPLE_TIMEOUT_SECONDS)
 

@@ -7,20 +7,25 @@ taken from one page iterator resumes exactly after the page it came from.
 """
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, cast
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList, AsyncPageIterator
 from azure.core.exceptions import AzureError
 from azure.core.paging import ItemPaged, PageIterator
 from azure.core.utils import CaseInsensitiveDict
+from typing_extensions import TypeVar
 
 from ._serialization import load_json
 
 # A page callback receives the page's headers and its parsed items.
-PageCallback = Callable[[Mapping[str, str], list], None]
+PageCallback = Callable[[Mapping[str, str], List[Dict[str, Any]]], None]
+
+# What a paged result yields: resources (dicts) unless a query's SELECT VALUE makes them any JSON value,
+# which is why the query methods return ``CosmosItemPaged[Any]``.
+ItemType = TypeVar("ItemType", default=Dict[str, Any])
 
 
-class CosmosDict(dict):
+class CosmosDict(Dict[str, Any]):
     """A ``dict`` result (an item or resource) that also carries its response headers."""
 
     def __init__(self, original_dict: Optional[Mapping[str, Any]], /, *, response_headers: CaseInsensitiveDict) -> None:
@@ -36,10 +41,10 @@ class CosmosDict(dict):
         return self._response_headers.copy()
 
 
-class CosmosList(list):
+class CosmosList(List[Dict[str, Any]]):
     """A ``list`` result that also carries its response headers."""
 
-    def __init__(self, original_list: Optional[Iterable[dict]], /, *, response_headers: CaseInsensitiveDict) -> None:
+    def __init__(self, original_list: Optional[Iterable[Dict[str, Any]]], /, *, response_headers: CaseInsensitiveDict) -> None:
         super().__init__(original_list if original_list is not None else [])
         self._response_headers = response_headers
 
@@ -76,7 +81,7 @@ def _accept_page(iterator: Any, page: Any) -> Optional[list]:
     return items
 
 
-class _EnginePageIterator(PageIterator):
+class _EnginePageIterator(PageIterator[ItemType]):
     """Pages of one engine pager, started at ``continuation_token``.
 
     :param start: Creates the engine pager for a continuation token (``None``: the start).
@@ -96,7 +101,7 @@ class _EnginePageIterator(PageIterator):
     def _unused(*_args: Any) -> Any:
         raise NotImplementedError  # paging is driven by __next__ below
 
-    def __next__(self) -> Iterator[dict]:
+    def __next__(self) -> Iterator[ItemType]:
         if self._finished:
             raise StopIteration("End of paging")
         try:
@@ -111,7 +116,7 @@ class _EnginePageIterator(PageIterator):
 
     next = __next__
 
-    def _accept(self, page: Any) -> list:
+    def _accept(self, page: Any) -> List[ItemType]:
         items = _accept_page(self, page)
         if items is None:
             raise StopIteration("End of paging")
@@ -119,7 +124,7 @@ class _EnginePageIterator(PageIterator):
         return items
 
 
-class _EngineAsyncPageIterator(AsyncPageIterator):
+class _EngineAsyncPageIterator(AsyncPageIterator[ItemType]):
     """Async twin of :class:`_EnginePageIterator`; ``start`` is a coroutine function
     (the async client may still have to connect)."""
 
@@ -135,7 +140,7 @@ class _EngineAsyncPageIterator(AsyncPageIterator):
     async def _unused(*_args: Any) -> Any:
         raise NotImplementedError  # paging is driven by __anext__ below
 
-    async def __anext__(self) -> AsyncIterator[dict]:
+    async def __anext__(self) -> AsyncIterator[ItemType]:
         if self._finished:
             raise StopAsyncIteration("End of paging")
         try:
@@ -153,7 +158,7 @@ class _EngineAsyncPageIterator(AsyncPageIterator):
         return self._current_page
 
 
-class CosmosItemPaged(ItemPaged):
+class CosmosItemPaged(ItemPaged[ItemType], Generic[ItemType]):
     """An iterable of query or feed results that also gives the latest page's response headers.
 
     Iterate it for items, or call ``by_page(continuation_token)`` for pages; the page
@@ -174,8 +179,20 @@ class CosmosItemPaged(ItemPaged):
         """
         return self._response_headers.copy()
 
+    def by_page(self, continuation_token: Optional[str] = None) -> PageIterator[ItemType]:
+        """Return the results page by page, starting at ``continuation_token``.
 
-class CosmosAsyncItemPaged(AsyncItemPaged):
+        :param continuation_token: Where to resume: a page iterator's ``continuation_token``;
+            ``None`` starts at the first page.
+        :type continuation_token: str or None
+        :return: An iterator of pages (each an iterator of items) whose ``continuation_token``
+            resumes right after the page it returned last.
+        :rtype: ~azure.core.paging.PageIterator
+        """
+        return cast("PageIterator[ItemType]", super().by_page(continuation_token))
+
+
+class CosmosAsyncItemPaged(AsyncItemPaged[ItemType], Generic[ItemType]):
     """Async twin of :class:`CosmosItemPaged`: ``async for`` over items, or ``by_page()``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -191,3 +208,15 @@ class CosmosAsyncItemPaged(AsyncItemPaged):
         :rtype: ~azure.core.utils.CaseInsensitiveDict
         """
         return self._response_headers.copy()
+
+    def by_page(self, continuation_token: Optional[str] = None) -> AsyncPageIterator[ItemType]:
+        """Return the results page by page, starting at ``continuation_token``.
+
+        :param continuation_token: Where to resume: a page iterator's ``continuation_token``;
+            ``None`` starts at the first page.
+        :type continuation_token: str or None
+        :return: An async iterator of pages (each an async iterator of items) whose
+            ``continuation_token`` resumes right after the page it returned last.
+        :rtype: ~azure.core.async_paging.AsyncPageIterator
+        """
+        return cast("AsyncPageIterator[ItemType]", super().by_page(continuation_token))

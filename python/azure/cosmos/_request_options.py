@@ -19,7 +19,7 @@ import inspect
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, TypeVar, cast
 
 from azure.core import MatchConditions
 
@@ -72,7 +72,11 @@ def reject_unknown(qualname: str, known: frozenset, kwargs: Mapping[str, Any]) -
             raise TypeError(f"{qualname}() got an unexpected keyword argument '{name}'")
 
 
-def accepts_documented_keywords(func: Callable[..., Any]) -> Callable[..., Any]:
+# The decorated method keeps its own signature for type checkers.
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def accepts_documented_keywords(func: _Method) -> _Method:
     """Make ``func`` raise ``TypeError`` for a keyword its docstring does not document.
 
     :param func: A public method (sync or ``async def``) taking ``**kwargs``.
@@ -95,7 +99,7 @@ def accepts_documented_keywords(func: Callable[..., Any]) -> Callable[..., Any]:
                 if CURRENT_CALL.get() is not outer:
                     CURRENT_CALL.set(outer)
 
-        return checked_async
+        return cast(_Method, checked_async)
 
     @functools.wraps(func)
     def checked(*args: Any, **kwargs: Any) -> Any:
@@ -109,7 +113,7 @@ def accepts_documented_keywords(func: Callable[..., Any]) -> Callable[..., Any]:
             if CURRENT_CALL.get() is not outer:
                 CURRENT_CALL.set(outer)
 
-    return checked
+    return cast(_Method, checked)
 
 
 @dataclass

@@ -550,7 +550,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
     def query_items(
         self,
         query: str,
-        parameters: Optional[list[dict[str, object]]] = None,
+        parameters: Optional[list[dict[str, Any]]] = None,
         partition_key: Optional[PartitionKeyType] = None,
         enable_cross_partition_query: Optional[bool] = None,
         max_item_count: Optional[int] = None,
@@ -569,7 +569,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         throughput_bucket: Optional[int] = None,
         availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged: ...
+    ) -> CosmosItemPaged[Any]: ...
 
     @overload
     def query_items(
@@ -583,7 +583,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         initial_headers: Optional[dict[str, str]] = None,
         max_integrated_cache_staleness_in_ms: Optional[int] = None,
         max_item_count: Optional[int] = None,
-        parameters: Optional[list[dict[str, object]]] = None,
+        parameters: Optional[list[dict[str, Any]]] = None,
         partition_key: Optional[PartitionKeyType] = None,
         populate_index_metrics: Optional[bool] = None,
         populate_query_metrics: Optional[bool] = None,
@@ -594,11 +594,11 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         throughput_bucket: Optional[int] = None,
         availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged: ...
+    ) -> CosmosItemPaged[Any]: ...
 
     @distributed_trace
     @accepts_documented_keywords
-    def query_items(self, *args: Any, **kwargs: Any) -> CosmosItemPaged:
+    def query_items(self, *args: Any, **kwargs: Any) -> CosmosItemPaged[Any]:
         """Run a SQL query over the container's items.
 
         Two call forms, as in 4.x: ``query_items(query, parameters, partition_key,
@@ -1121,14 +1121,14 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
     def query_conflicts(
         self,
         query: str,
-        parameters: Optional[list[dict[str, object]]] = None,
+        parameters: Optional[list[dict[str, Any]]] = None,
         enable_cross_partition_query: Optional[bool] = None,
         partition_key: Optional[PartitionKeyType] = None,
         max_item_count: Optional[int] = None,
         *,
         response_hook: ResponseHook = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the container's conflicts.
 
         :param str query: The query, e.g. ``SELECT * FROM c WHERE c.operationType = 'create'``.

@@ -387,7 +387,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         response_hook: Optional[Callable[[Mapping[str, Any]], None]] = None,
         throughput_bucket: Optional[int] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the account's databases, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
 
         :param str query: The query; ``None`` lists every database.

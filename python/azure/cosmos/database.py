@@ -473,7 +473,7 @@ class DatabaseProxy:
         initial_headers: Optional[dict[str, str]] = None,
         response_hook: Optional[Callable[[Mapping[str, Any], CosmosItemPaged], None]] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the database's containers, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
 
         :param str query: The query; ``None`` lists every container.
@@ -639,7 +639,7 @@ class DatabaseProxy:
         *,
         response_hook: Optional[Callable[[Mapping[str, Any], CosmosItemPaged], None]] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the database's users, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
 
         :param str query: The query.

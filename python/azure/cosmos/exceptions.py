@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import http
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from azure.core.exceptions import (
     AzureError,
@@ -47,23 +47,24 @@ class CosmosHttpResponseError(HttpResponseError):
     :vartype endpoint: str or None
     """
 
-    def __init__(self, status_code=None, message=None, response=None, **kwargs):
+    def __init__(self, status_code: Optional[int] = None, message: Optional[str] = None, response: Any = None,
+                 **kwargs: Any) -> None:
         """
         :param int status_code: HTTP response code.
         :param str message: Error message.
         """
-        self.headers = response.headers if response else {}
-        self.sub_status = kwargs.pop("sub_status", None)
-        self.endpoint = kwargs.pop("endpoint", None)
-        self.http_error_message = message
+        self.headers: Mapping[str, str] = response.headers if response else {}
+        self.sub_status: Optional[int] = kwargs.pop("sub_status", None)
+        self.endpoint: Optional[str] = kwargs.pop("endpoint", None)
+        self.http_error_message: Optional[str] = message
         status = status_code or (int(response.status_code) if response else 0)
         if _SUB_STATUS_HEADER in self.headers:
             self.sub_status = int(self.headers[_SUB_STATUS_HEADER])
         formatted = _format_message(status, self.sub_status, message)
         super().__init__(message=formatted, response=response, **kwargs)
-        self.status_code = status
+        self.status_code: int = status
 
-    def __str__(self):
+    def __str__(self) -> str:
         parts = [super().__str__()]
         if self.endpoint:
             parts.append(f"Endpoint: {self.endpoint}")
@@ -98,29 +99,31 @@ class CosmosBatchOperationError(HttpResponseError):
 
     def __init__(
         self,
-        error_index=None,
-        headers=None,
-        status_code=None,
-        message=None,
-        operation_responses=None,
-        **kwargs,
-    ):
-        self.error_index = error_index
-        self.headers = headers if headers is not None else {}
-        self.sub_status = None
-        self.http_error_message = message
-        self.operation_responses = operation_responses
+        error_index: Optional[int] = None,
+        headers: Optional[Mapping[str, Any]] = None,
+        status_code: Optional[int] = None,
+        message: Optional[str] = None,
+        operation_responses: Optional[List[Dict[str, Any]]] = None,
+        **kwargs: Any,
+    ) -> None:
+        self.error_index: Optional[int] = error_index
+        self.headers: Mapping[str, Any] = headers if headers is not None else {}
+        self.sub_status: Optional[int] = None
+        self.http_error_message: Optional[str] = message
+        # Never None, so a handler can iterate it (the SDK always passes the batch's responses).
+        self.operation_responses: List[Dict[str, Any]] = (
+            operation_responses if operation_responses is not None else [])
         if _SUB_STATUS_HEADER in self.headers:
             self.sub_status = int(self.headers[_SUB_STATUS_HEADER])
         formatted = _format_message(status_code or 0, self.sub_status, message)
         super().__init__(message=formatted, response=None, **kwargs)
-        self.status_code = status_code
+        self.status_code: Optional[int] = status_code
 
 
 class CosmosClientTimeoutError(AzureError):
     """An operation failed to complete within the specified timeout."""
 
-    def __init__(self, message=None, **kwargs):
+    def __init__(self, message: Optional[str] = None, **kwargs: Any) -> None:
         if message is None:
             message = "The request failed to complete within the given timeout."
         self.response = None

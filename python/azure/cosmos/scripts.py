@@ -139,7 +139,7 @@ class ScriptsProxy:
         parameters: Optional[list[dict[str, Any]]] = None,
         max_item_count: Optional[int] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the container's stored procedures.
 
         :param str query: The query, e.g. ``SELECT * FROM s WHERE s.id = @id``.
@@ -232,7 +232,7 @@ class ScriptsProxy:
         self,
         sproc: Union[str, Mapping[str, Any]],
         partition_key: Optional[PartitionKeyType] = None,
-        params: Optional[list[dict[str, Any]]] = None,
+        params: Optional[list[Any]] = None,
         enable_script_logging: Optional[bool] = None,
         **kwargs: Any,
     ) -> Any:
@@ -301,7 +301,7 @@ class ScriptsProxy:
         parameters: Optional[list[dict[str, Any]]] = None,
         max_item_count: Optional[int] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the container's triggers.
 
         :param str query: The query, e.g. ``SELECT * FROM t WHERE t.id = @id``.
@@ -417,7 +417,7 @@ class ScriptsProxy:
         parameters: Optional[list[dict[str, Any]]] = None,
         max_item_count: Optional[int] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the container's user-defined functions.
 
         :param str query: The query, e.g. ``SELECT * FROM t WHERE t.id = @id``.

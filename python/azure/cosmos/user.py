@@ -135,7 +135,7 @@ class UserProxy:
         *,
         response_hook: Optional[Callable[[Mapping[str, Any], Any], None]] = None,
         **kwargs: Any,
-    ) -> CosmosItemPaged:
+    ) -> CosmosItemPaged[Any]:
         """Query the user's permissions, e.g. ``SELECT * FROM root r WHERE r.permissionMode = @mode``.
 
         :param str query: The query.

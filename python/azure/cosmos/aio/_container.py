@@ -538,7 +538,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         initial_headers: Optional[dict[str, str]] = None,
         max_integrated_cache_staleness_in_ms: Optional[int] = None,
         max_item_count: Optional[int] = None,
-        parameters: Optional[list[dict[str, object]]] = None,
+        parameters: Optional[list[dict[str, Any]]] = None,
         partition_key: Optional[PartitionKeyType] = None,
         populate_index_metrics: Optional[bool] = None,
         populate_query_metrics: Optional[bool] = None,
@@ -549,7 +549,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         throughput_bucket: Optional[int] = None,
         availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged: ...
+    ) -> CosmosAsyncItemPaged[Any]: ...
 
     @overload
     def query_items(
@@ -563,7 +563,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         initial_headers: Optional[dict[str, str]] = None,
         max_integrated_cache_staleness_in_ms: Optional[int] = None,
         max_item_count: Optional[int] = None,
-        parameters: Optional[list[dict[str, object]]] = None,
+        parameters: Optional[list[dict[str, Any]]] = None,
         populate_index_metrics: Optional[bool] = None,
         populate_query_metrics: Optional[bool] = None,
         populate_query_advice: Optional[bool] = None,
@@ -573,11 +573,11 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         throughput_bucket: Optional[int] = None,
         availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged: ...
+    ) -> CosmosAsyncItemPaged[Any]: ...
 
     @distributed_trace
     @accepts_documented_keywords
-    def query_items(self, *args: Any, **kwargs: Any) -> CosmosAsyncItemPaged:
+    def query_items(self, *args: Any, **kwargs: Any) -> CosmosAsyncItemPaged[Any]:
         """Run a SQL query over the container's items: ``query_items(query, *, parameters=..., ...)``.
 
         :param Any args: The query (the only positional argument).
@@ -1097,12 +1097,12 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         self,
         query: str,
         *,
-        parameters: Optional[list[dict[str, object]]] = None,
+        parameters: Optional[list[dict[str, Any]]] = None,
         partition_key: Optional[PartitionKeyType] = None,
         max_item_count: Optional[int] = None,
         response_hook: ResponseHook = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged:
+    ) -> CosmosAsyncItemPaged[Any]:
         """Query the container's conflicts.
 
         :param str query: The query, e.g. ``SELECT * FROM c WHERE c.operationType = 'create'``.

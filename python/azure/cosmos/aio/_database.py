@@ -445,7 +445,7 @@ class DatabaseProxy:
         initial_headers: Optional[dict[str, str]] = None,
         response_hook: Optional[Callable[[Mapping[str, Any], CosmosAsyncItemPaged], None]] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged:
+    ) -> CosmosAsyncItemPaged[Any]:
         """Query the database's containers, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
 
         :param str query: The query.
@@ -617,7 +617,7 @@ class DatabaseProxy:
         max_item_count: Optional[int] = None,
         response_hook: Optional[Callable[[Mapping[str, Any], CosmosAsyncItemPaged], None]] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged:
+    ) -> CosmosAsyncItemPaged[Any]:
         """Query the database's users, e.g. ``SELECT * FROM root r WHERE r.id = @id``.
 
         :param str query: The query.

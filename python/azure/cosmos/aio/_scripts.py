@@ -133,7 +133,7 @@ class ScriptsProxy:
         parameters: Optional[list[dict[str, Any]]] = None,
         max_item_count: Optional[int] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged:
+    ) -> CosmosAsyncItemPaged[Any]:
         """Query the container's stored procedures.
 
         :param str query: The query, e.g. ``SELECT * FROM s WHERE s.id = @id``.
@@ -227,7 +227,7 @@ class ScriptsProxy:
         sproc: Union[str, Mapping[str, Any]],
         *,
         partition_key: Optional[PartitionKeyType] = None,
-        parameters: Optional[list[dict[str, Any]]] = None,
+        parameters: Optional[list[Any]] = None,
         enable_script_logging: Optional[bool] = None,
         **kwargs: Any,
     ) -> Any:
@@ -297,7 +297,7 @@ class ScriptsProxy:
         parameters: Optional[list[dict[str, Any]]] = None,
         max_item_count: Optional[int] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged:
+    ) -> CosmosAsyncItemPaged[Any]:
         """Query the container's triggers.
 
         :param str query: The query, e.g. ``SELECT * FROM t WHERE t.id = @id``.
@@ -415,7 +415,7 @@ class ScriptsProxy:
         parameters: Optional[list[dict[str, Any]]] = None,
         max_item_count: Optional[int] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged:
+    ) -> CosmosAsyncItemPaged[Any]:
         """Query the container's user-defined functions.
 
         :param str query: The query, e.g. ``SELECT * FROM t WHERE t.id = @id``.

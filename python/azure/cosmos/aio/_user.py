@@ -138,7 +138,7 @@ class UserProxy:
         max_item_count: Optional[int] = None,
         response_hook: Optional[Callable[[Mapping[str, Any], CosmosAsyncItemPaged], None]] = None,
         **kwargs: Any,
-    ) -> CosmosAsyncItemPaged:
+    ) -> CosmosAsyncItemPaged[Any]:
         """Query the user's permissions, e.g. ``SELECT * FROM root r WHERE r.permissionMode = @mode``.
 
         :param str query: The query.
