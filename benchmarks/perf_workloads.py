@@ -83,7 +83,7 @@ def _rss_mb() -> float:
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3  # kB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux; MB as _rss_mb
 
 
 # ----------------------------------------------------------------------------- data
@@ -152,7 +152,7 @@ def measure_sync(operation: Callable[[int], None], max_ops: int, seconds: float,
         started = clock()
         if started >= deadline:
             break
-        operation(done)
+        operation(warmup + done)  # after the warm-up's indices: a create never repeats an id
         latencies.append(clock() - started)
         done += 1
     return _rates(done, clock() - wall_start, time.process_time() - cpu_start, latencies)

@@ -509,6 +509,7 @@ impl MergedFeed {
                 serde_json::from_slice(&response_body).map_err(|e| crate::rest::RestFailure {
                     status: None,
                     sub_status: None,
+                    retry_after: None,
                     error: response_error(&e.to_string()),
                 })?;
             documents.extend(page.documents);

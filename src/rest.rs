@@ -154,14 +154,29 @@ impl RestClient {
         body: Option<Vec<u8>>,
         options: &RequestOptions,
     ) -> Result<PyResponse, RestFailure> {
+        self.send_with_policy(&self.retry, target, headers, body, options)
+            .await
+    }
+
+    /// [`send_checked`](Self::send_checked) under another retry policy, for callers
+    /// that handle some failures themselves (bulk paces its own throttled requests).
+    pub async fn send_with_policy(
+        &self,
+        policy: &RetryPolicy,
+        target: RestTarget,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+        options: &RequestOptions,
+    ) -> Result<PyResponse, RestFailure> {
         let read_only = target.method == Method::Get
             || headers
                 .iter()
                 .any(|(name, _)| name.eq_ignore_ascii_case("x-ms-documentdb-isquery"));
-        let mut attempts = Attempts::new(&self.retry, read_only);
+        let mut attempts = Attempts::new(policy, read_only);
         let url = self.endpoint.join(&target.path).map_err(|e| RestFailure {
             status: None,
             sub_status: None,
+            retry_after: None,
             error: crate::errors::client_error(format!("invalid resource path: {e}")),
         })?;
         let mut log = Vec::new();
@@ -200,6 +215,7 @@ impl RestClient {
                             return Err(RestFailure {
                                 status: failed.status,
                                 sub_status: failed.sub_status,
+                                retry_after: failed.retry_after,
                                 error: crate::diagnostics::attach(failed.error, Some(diagnostics)),
                             });
                         }
@@ -349,6 +365,8 @@ impl RestClient {
 pub struct RestFailure {
     pub status: Option<u16>,
     pub sub_status: Option<u32>,
+    /// The service's `x-ms-retry-after-ms`, when it answered.
+    pub retry_after: Option<Duration>,
     pub error: PyErr,
 }
 

@@ -207,26 +207,29 @@ pub async fn with_timeout<T>(
         None => fut.await,
         Some(budget) => match tokio::time::timeout(budget, fut).await {
             Ok(result) => result,
-            Err(_) => Err(Python::attach(|py| {
-                build_exception(
-                    py,
-                    FailureKind::Timeout,
-                    408,
-                    None,
-                    PyDict::new(py),
-                    b"",
-                    &format!(
-                        "operation did not complete within the timeout of {:.3}s",
-                        budget.as_secs_f64()
-                    ),
-                )
-            })),
+            Err(_) => Err(timeout_error(budget)),
         },
     }
 }
 
-/// Wraps `fut` as an asyncio awaitable. Cancelling the asyncio future drops the
-/// Rust future (pyo3-async-runtimes watches the Python future's done-callback).
+/// 4.x's error for an operation that ran out of its `timeout`.
+pub fn timeout_error(budget: Duration) -> PyErr {
+    Python::attach(|py| {
+        build_exception(
+            py,
+            FailureKind::Timeout,
+            408,
+            None,
+            PyDict::new(py),
+            b"",
+            &format!(
+                "operation did not complete within the timeout of {:.3}s",
+                budget.as_secs_f64()
+            ),
+        )
+    })
+}
+
 pub fn into_awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,

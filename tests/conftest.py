@@ -65,6 +65,9 @@ CAPABILITIES: Dict[str, str] = {
     "patch_validation": "the service's PATCH validation (400 for no operations or an add under a missing parent)",
     "change_feed": "the change feed",
     "batch": "transactional batch as the Python SDK sends it (no per-operation partitionKey)",
+    "bulk": ("bulk requests (non-atomic batches with x-ms-cosmos-batch-continue-on-error, each operation carrying "
+             "its partitionKey) routed by x-ms-documentdb-partitionkeyrangeid"),
+    "bulk_patch": "patch operations in bulk requests",
     "atomic_batch": "batch that rolls back on failure",
     "ttl": "default and per-item time to live",
     "unique_keys": "unique-key policies (409 on a duplicate)",
@@ -109,6 +112,7 @@ _VERCEL_MISSING: Dict[str, str] = {
     "change_feed": "@vercel/cosmosdb-server's change feed is a stub that always answers 304",
     "batch": "@vercel/cosmosdb-server crashes (500) on batch operations without a per-op partitionKey",
     "atomic_batch": "@vercel/cosmosdb-server's batch does not roll back",
+    "bulk_patch": "@vercel/cosmosdb-server's batch handler has no Patch operation (400 for the whole request)",
     "ttl": "@vercel/cosmosdb-server does not implement time to live",
     "replace_container_keeps_items": "@vercel/cosmosdb-server re-creates a replaced container empty",
     "database_replace": "@vercel/cosmosdb-server has no database replace",

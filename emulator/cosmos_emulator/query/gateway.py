@@ -7,9 +7,10 @@ Scoping, as the service does it:
   per-range queries of a query plan);
 * ``x-ms-start-epk``/``x-ms-end-epk`` narrow either of those (or the whole container) to an EPK window, as
   clients do for feed ranges smaller than a physical range;
-* otherwise, a filter that pins the full partition key (``WHERE c.pk = 'x'``) routes to that partition, and
-  any other query needs ``x-ms-documentdb-query-enablecrosspartition`` (even on a single-range container,
-  as measured on the service). Across the container only streamable queries (projection and filter) are
+* otherwise, a filter that pins the full partition key (``WHERE c.pk = 'x'``) routes to that partition (with
+  the cross-partition header only a streamable query: the others are refused as below and run through the plan's
+  point range), and any other query needs ``x-ms-documentdb-query-enablecrosspartition`` (even on a single-range
+  container, as measured on the service). Across the container only streamable queries (projection and filter) are
   served: ORDER BY, TOP, OFFSET/LIMIT, DISTINCT and VALUE aggregates answer 400 with sub-status 1004 (and
   the plan in ``additionalErrorInfo``) so that the client asks for a query plan and runs its rewritten query
   per range; GROUP BY and aggregates without VALUE answer a plain 400.
@@ -179,8 +180,13 @@ def _resolve_targets(prepared: PreparedQuery, headers: Mapping[str, str], source
             raise CosmosError(410, "Gone", f"The requested partition key range '{range_id}' is gone (it was "
                                            f"split or merged).", substatus=1002)
         return [_Target(range_id=range_id, epk_window=window, bounds=_bounds_of(ranges, range_id))], True
+    cross_partition = _is_true(headers.get(HEADER_CROSS_PARTITION))
     pinned = pinned_partition_key(prepared.syntax, definition, prepared.context.parameters)
-    if pinned is not None:
+    # With the cross-partition header a client declares it runs query plans, and the service then serves only
+    # streamable queries itself even when the filter pins one partition: 4.x's own aggregate suite expects
+    # `SELECT AVG(r.f) FROM r WHERE r.key = 'x'` to fail (the plan shows a non-VALUE aggregate, which 4.x refuses)
+    # and the VALUE form to be answered through the plan's point range.
+    if pinned is not None and (prepared.compiled.is_streamable or not cross_partition):
         return [_Target(epk=source.effective_partition_key(pinned))], True
     if window is not None:
         overlapping = [entry for entry in ranges
@@ -189,7 +195,7 @@ def _resolve_targets(prepared: PreparedQuery, headers: Mapping[str, str], source
             return [_Target(range_id=overlapping[0]["id"], epk_window=window,
                             bounds=_bounds_of(overlapping, overlapping[0]["id"]))], True
         ranges = overlapping
-    if not _is_true(headers.get(HEADER_CROSS_PARTITION)):
+    if not cross_partition:
         raise bad_request(CROSS_PARTITION_REQUIRED_MESSAGE)
     if not prepared.compiled.is_streamable:
         if needs_client_aggregation_of_non_values(prepared):

@@ -145,7 +145,9 @@ class _QueryInfoBuilder:
             "dCountInfo": None,
             "hasNonStreamingOrderBy": False,
         }
-        for item in query.order_by:
+        # Without GROUP BY an aggregate query has one row whatever the order, so its plan is the aggregate's and
+        # the ORDER BY is left out (GROUP BY with ORDER BY is refused when the query is compiled).
+        for item in ([] if compiled.grouped else query.order_by):
             descending = item.descending != order_by_similarity(item.expression)
             info["orderBy"].append("Descending" if descending else "Ascending")
             info["orderByExpressions"].append(format_expression(item.expression))
@@ -162,7 +164,7 @@ class _QueryInfoBuilder:
             return "None"
         if self.query.source is None and select.value is not None and _is_constant(select.value):
             return "None"
-        order_by = self.query.order_by
+        order_by = [] if self.compiled.grouped else self.query.order_by
         if select.value is not None and len(order_by) == 1 and root_alias(self.query) is not None \
                 and _is_path(select.value) and format_expression(select.value) == format_expression(
                     order_by[0].expression):
@@ -191,9 +193,6 @@ class _QueryInfoBuilder:
                               "container combined with ORDER BY, TOP, OFFSET/LIMIT, DISTINCT or aggregates "
                               "(for example a DCOUNT) is not supported. Run it with a partition key.")
         if self.compiled.grouped:
-            if query.order_by:
-                raise bad_request("The emulator cannot plan this cross-partition query: ORDER BY combined with "
-                                  "GROUP BY or aggregates is not supported. Run it with a partition key.")
             return self._aggregate_rewrite(info)
         if query.order_by:
             return self._order_by_rewrite(info)

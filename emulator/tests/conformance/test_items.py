@@ -98,6 +98,25 @@ def test_hierarchical_partition_keys(conformance):
     }
 
 
+def test_hierarchical_prefix_keys(conformance):
+    # Queries, feed ranges and the change feed accept a prefix of the key (a scan of every logical partition under
+    # it); point operations need every component (400).
+    assert conformance.run("items.hierarchical_prefix_keys", needs=["hierarchical_pk", "partition_scoped_query",
+                                                                    "change_feed"]) == {
+        "query with one component": ["a", "b", "d"],
+        "query with two components": ["a", "d"],
+        "ORDER BY with a prefix": ["d", "b", "a"],
+        "COUNT with a prefix": [3],
+        "query by the feed range of a prefix": ["a", "b", "d"],
+        "change feed of a prefix": ["a", "b", "d"],
+        "change feed of a whole key": ["d"],
+        "read with a prefix": 400,
+        "read_items of one item with a prefix": 400,
+        "delete with a prefix": 400,
+        "items": ["a", "b", "c", "d", "e"],
+    }
+
+
 def test_null_and_missing_partition_key_values(conformance):
     # null and "no value" (undefined) are two different logical partitions.
     assert conformance.run("items.null_and_missing_keys", needs=["null_pk"]) == {

@@ -118,6 +118,27 @@ def test_cross_partition_group_by_and_non_value_aggregates_are_refused_without_a
         assert "only supports 'VALUE <AggregateFunc>'" in error.value.message
 
 
+def test_cross_partition_header_refuses_non_streamable_queries_pinned_by_their_filter():
+    # 4.x's aggregate suite expects `SELECT AVG(r.f) FROM r WHERE r.key = 'x'` with cross-partition queries on to
+    # fail and the VALUE form to answer through the plan (whose range is the pinned key's point).
+    pinned = [{"name": "@pk", "value": "p4"}]
+    with pytest.raises(CosmosError) as error:
+        query(make_source(), "SELECT VALUE COUNT(1) FROM c WHERE c.pk = @pk", pinned,
+              x_ms_documentdb_query_enablecrosspartition="true")
+    assert (error.value.status, error.value.substatus) == (400, 1004)
+    ranges = json.loads(error.value.additional_error_info)["queryRanges"]
+    assert len(ranges) == 1 and ranges[0]["min"] == ranges[0]["max"]
+    with pytest.raises(CosmosError) as error:
+        query(make_source(), "SELECT COUNT(1) AS n FROM c WHERE c.pk = @pk", pinned,
+              x_ms_documentdb_query_enablecrosspartition="true")
+    assert error.value.status == 400 and "only supports 'VALUE <AggregateFunc>'" in error.value.message
+    streamed = query(make_source(), "SELECT VALUE c.n FROM c WHERE c.pk = @pk", pinned,
+                     x_ms_documentdb_query_enablecrosspartition="true")
+    assert streamed.items == [n for n in range(40) if n % 7 == 4]
+    unflagged = query(make_source(), "SELECT VALUE COUNT(1) FROM c WHERE c.pk = @pk", pinned)
+    assert unflagged.items == [len([n for n in range(40) if n % 7 == 4])]
+
+
 def test_cross_partition_without_header_is_rejected():
     with pytest.raises(CosmosError) as error:
         query(make_source(), "SELECT * FROM c")

@@ -112,6 +112,34 @@ def test_pinned_partition_key_gives_a_point_range():
     assert plan["queryRanges"] == [{"min": epk, "max": epk, "isMinInclusive": True, "isMaxInclusive": True}]
 
 
+def test_aggregate_with_order_by_is_planned_as_the_aggregate():
+    # One aggregated row has no order to merge: 4.x's aggregate suite runs these across partitions and expects
+    # the aggregate's value, which its aggregate pipeline computes from the aggregate rewrite.
+    info = plan_of("SELECT VALUE AVG(r.key) FROM r WHERE IS_NUMBER(r.key) ORDER BY r.key")["queryInfo"]
+    assert info["aggregates"] == ["Average"] and info["orderBy"] == [] and info["orderByExpressions"] == []
+    assert info["rewrittenQuery"] == (
+        'SELECT VALUE [{"item": {"sum": SUM(r.key), "count": COUNT(r.key)}}]\nFROM r\nWHERE IS_NUMBER(r.key)')
+    info = plan_of("SELECT COUNT(1) AS n FROM c ORDER BY c.x DESC")["queryInfo"]
+    assert info["groupByAliasToAggregateType"] == {"n": "Count"} and info["orderBy"] == []
+    assert info["rewrittenQuery"] == 'SELECT {"n": {"item": COUNT(1)}} AS payload\nFROM c'
+    # ... so a client declaring aggregates but not ORDER BY can run it.
+    assert plan_of("SELECT VALUE COUNT(1) FROM c ORDER BY c.x", features="Aggregate")["queryInfo"]["orderBy"] == []
+
+
+def test_group_by_with_order_by_is_refused_in_every_scope():
+    sql = "SELECT c.team, COUNT(1) AS n FROM c GROUP BY c.team ORDER BY c.team"
+    with pytest.raises(CosmosError) as planned:
+        plan_of(sql)
+    with pytest.raises(CosmosError) as scoped:
+        execute_gateway_query({"query": sql}, {"x-ms-documentdb-partitionkey": '["k1"]'},
+                              MemorySource(documents(), partition_key_path="/key"))
+    for error in (planned.value, scoped.value):
+        assert error.status == 400 and error.substatus is None
+        entry = json.loads(error.message[len("Message: "):])["errors"][0]
+        assert entry["message"] == "ORDER BY is not supported in a query with GROUP BY."
+        assert entry["location"]["start"] == sql.index("c.team ORDER") + len("c.team ORDER BY ")
+
+
 def test_undeclared_feature_is_refused_like_the_service():
     with pytest.raises(CosmosError) as error:
         plan_of("SELECT * FROM c ORDER BY c.a", features="Aggregate,Top")
@@ -216,6 +244,10 @@ def client_merge(sql, parameters, source):
     "SELECT VALUE MIN(c.n) FROM c",
     "SELECT VALUE MAX(c.id) FROM c",
     "SELECT DISTINCT VALUE c.team FROM c ORDER BY c.team",
+    "SELECT DISTINCT VALUE c.team FROM c ORDER BY c.team OFFSET 1 LIMIT 1",
+    "SELECT VALUE COUNT(c.n) FROM c ORDER BY c.n",
+    "SELECT VALUE AVG(c.n) FROM c WHERE IS_NUMBER(c.n) ORDER BY c.n DESC",
+    "SELECT VALUE MAX(c.id) FROM c ORDER BY c.id",
     "SELECT VALUE c.id FROM c JOIN t IN c.tags WHERE t = 'b' ORDER BY c.id",
 ])
 def test_rewritten_queries_merge_to_the_single_partition_answer(sql):

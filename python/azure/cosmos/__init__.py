@@ -10,6 +10,7 @@ from ._cosmos_responses import CosmosDict, CosmosList
 from ._global_secondary_index import GlobalSecondaryIndexDefinition
 from ._retry_utility import ConnectionRetryPolicy
 from ._version import VERSION
+from .bulk import BulkOperationResult
 from .change_feed_processor import ChangeFeedEstimator, ChangeFeedProcessor
 from .container import ContainerProxy
 from .cosmos_client import CosmosClient
@@ -56,6 +57,7 @@ __all__ = (
     "CosmosDict",
     "CosmosList",
     "GlobalSecondaryIndexDefinition",
+    "BulkOperationResult",
 )
 __version__ = VERSION
 

@@ -129,6 +129,26 @@ class Pager:
         """Fetch the next page, or ``None`` when drained."""
     def next_page_async(self) -> Awaitable[Optional[Page]]: ...
 
+# (index, status, sub_status, request_charge, etag, resource body, times throttled, error or None)
+BulkRow = tuple[int, int, Optional[int], float, Optional[str], Optional[bytes], int, Optional[BaseException]]
+
+class BulkExecutor:
+    """One bulk run: operations handed over in chunks, results taken as they complete."""
+
+    @property
+    def capacity(self) -> int:
+        """Unanswered operations the run holds before ``submit`` waits."""
+    def submit(self, operations: list[tuple[int, PartitionKeyValue, bytes]]) -> None:
+        """Hand over ``(index, partition key, operation body)`` rows; waits (GIL released) while full."""
+    def submit_async(self, operations: list[tuple[int, PartitionKeyValue, bytes]]) -> Awaitable[None]: ...
+    def close(self) -> None:
+        """No more operations: the run finishes what it holds."""
+    def cancel(self) -> None:
+        """Stop: requests in flight are dropped."""
+    def results(self, wait: bool = True) -> Optional[list[BulkRow]]:
+        """Results ready now (with ``wait``, at least one); ``None`` once the run is over."""
+    def results_async(self, wait: bool = True) -> Awaitable[Optional[list[BulkRow]]]: ...
+
 class Engine:
     """One connected account (azure_data_cosmos ``CosmosClient``); cheap to share."""
 
@@ -365,6 +385,13 @@ class Engine:
         self, database: str, container: str, partition_key: PartitionKeyValue, body: bytes,
         options: RequestOptions,
     ) -> Awaitable[Response]: ...
+
+    # ---- bulk -------------------------------------------------------------
+    def bulk_executor(
+        self, database: str, container: str, max_concurrency: Optional[int] = None,
+        capacity: Optional[int] = None, options: Optional[RequestOptions] = None,
+    ) -> BulkExecutor:
+        """Starts a bulk run on one container (non-atomic batches per physical partition)."""
 
     # ---- feed ranges ------------------------------------------------------
     def read_feed_ranges(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.paging import ItemPaged
 from azure.core.tracing.decorator import distributed_trace
@@ -14,6 +14,9 @@ from . import _request_options
 from ._client_connection import CosmosClientConnection
 from ._cosmos_responses import CosmosDict, CosmosItemPaged, CosmosList
 from ._global_secondary_index import normalize_properties as normalize_gsi_properties
+from ._request_bulk import BulkResults, BulkShaper
+from ._request_bulk import check_arguments as check_bulk_arguments
+from ._request_bulk import operation_count as bulk_operation_count
 from ._request_builders import (
     QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, semantic_rerank_unavailable,
     stale_partition_key_definition, with_continuation,
@@ -29,6 +32,7 @@ from ._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
 from ._serialization import dump_parameters, load_json
+from .bulk import BulkOperationResult
 from .exceptions import CosmosHttpResponseError
 from .offer import ThroughputProperties
 from .partition_key import NonePartitionKeyValue, PartitionKeyType, _engine_value, _none_value, _value_from_item
@@ -781,6 +785,93 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         if hook is not None:
             hook(results.get_response_headers(), results)
         return results
+
+    @distributed_trace
+    @accepts_documented_keywords
+    def execute_item_bulk(
+        self,
+        operations: Iterable[Union[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...], dict[str, Any]]]],
+        *,
+        ordered: bool = True,
+        max_concurrency: Optional[int] = None,
+        progress: Union[bool, Callable[[int, int], None], None] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        throughput_bucket: Optional[int] = None,
+        **kwargs: Any,
+    ) -> Iterator[BulkOperationResult]:
+        """Run any number of item operations as the service's bulk requests (new in 5; 4.x has no bulk).
+
+        The operations are grouped by the physical partition that owns them into requests of up to 100
+        operations (and 2 MB), the partitions are sent to in parallel, and throttled operations (429) are
+        sent again within the client's retry budget while that partition's pace is halved; the pace grows
+        again while the partition keeps up. Unlike :meth:`execute_item_batch` nothing is atomic: each
+        operation succeeds or fails on its own, and a failure is reported in its result, not raised.
+
+        The input is read as the returned iterator is consumed, at most a bounded number of operations
+        ahead of the results (so an input of millions stays in bounded memory); stopping the iteration
+        early stops sending (operations already sent may have been applied).
+
+        Example::
+
+            items = ({"id": str(n), "pk": str(n % 10)} for n in range(100_000))
+            for result in container.execute_item_bulk(("upsert", (item,)) for item in items):
+                if not result.ok:
+                    print(result.index, result.status_code, result.error)
+
+        :param operations: The operations, as for :meth:`execute_item_batch`: ``("create", (item,))``,
+            ``("upsert", (item,))``, ``("replace", (id, item))``, ``("read", (id,), {"partition_key": pk})``,
+            ``("delete", (id,), {"partition_key": pk})``, ``("patch", (id, patch_operations), {"partition_key": pk})``;
+            the options dict may also hold ``if_match_etag``, ``if_none_match_etag`` and (patch)
+            ``filter_predicate``. Writes of a whole item take its partition key from the item.
+        :type operations: Iterable[Union[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...], dict[str, Any]]]]
+        :keyword bool ordered: Yield results in input order (default), or as they complete (``False``, which
+            never waits behind a slow partition).
+        :keyword int max_concurrency: Bulk requests in flight at once over all partitions (default 16).
+        :keyword progress: ``True`` draws a tqdm progress bar (needs ``tqdm``); a callable is called with
+            ``(completed, submitted)`` as results arrive.
+        :paramtype progress: Union[bool, Callable[[int, int], None]]
+        :keyword Literal["High", "Low"] priority: Priority of the requests once the account's throughput is
+            exhausted.
+        :keyword int throughput_bucket: The throughput bucket for these requests.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword float timeout: Budget in seconds for each bulk request (an operation whose request ran out of
+            it reports :class:`~azure.cosmos.exceptions.CosmosClientTimeoutError` as its ``error``).
+        :returns: One result per operation.
+        :rtype: Iterator[~azure.cosmos.bulk.BulkOperationResult]
+        :raises TypeError: A keyword has the wrong type, or an operation's options are not a dict (raised
+            when the iteration reaches it; earlier operations may have been sent).
+        :raises ValueError: An operation needs a partition key it does not name (as above).
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The container does not exist.
+        """
+        check_bulk_arguments(ordered, max_concurrency, progress)
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults, priority=priority,
+                                            throughput_bucket=throughput_bucket)
+        return self._bulk(operations, options, ordered, max_concurrency, progress)
+
+    def _bulk(self, operations: Iterable[Any], options: dict, ordered: bool, max_concurrency: Optional[int],
+              progress: Any) -> Iterator[BulkOperationResult]:
+        shaper = BulkShaper(self._properties().get("partitionKey") or {})
+        results = BulkResults(ordered, progress, bulk_operation_count(operations))
+        executor = self._engine.bulk_executor(self._database_id, self.id, max_concurrency, None, options)
+        source = iter(operations)
+        exhausted = False
+        try:
+            while True:
+                if not exhausted and results.held < executor.capacity:
+                    rows = results.take(source, shaper)
+                    if rows:
+                        executor.submit(rows)
+                    else:
+                        executor.close()
+                        exhausted = True
+                # Wait for results only when there is nothing to hand over.
+                rows = executor.results(exhausted or results.held >= executor.capacity)
+                if rows is None:
+                    return
+                yield from results.accept(rows)
+        finally:
+            executor.cancel()
+            results.close()
 
     # ---- read-many, partition-key delete ---------------------------------------------
 

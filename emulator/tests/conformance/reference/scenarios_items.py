@@ -165,6 +165,35 @@ def hierarchical_keys(run: Run) -> None:
     run.observe("left", ids(container.read_all_items()))
 
 
+@scenario("items.hierarchical_prefix_keys")
+def hierarchical_prefix_keys(run: Run) -> None:
+    """An incomplete key of a three-level container: a prefix scan for queries, feed ranges and the change feed;
+    point operations need the whole key."""
+    container = run.database().create_container(
+        "prefixes", PartitionKey(path=["/tenant", "/user", "/session"], kind="MultiHash"))
+    for item_id, tenant, user, session in [("a", "t1", "u1", "s1"), ("b", "t1", "u2", "s1"), ("c", "t2", "u1", "s1"),
+                                           ("d", "t1", "u1", "s2"), ("e", "t3", "u1", "s1")]:
+        container.create_item({"id": item_id, "tenant": tenant, "user": user, "session": session, "n": ord(item_id)})
+    run.observe("query with one component", sorted(container.query_items("SELECT VALUE c.id FROM c",
+                                                                         partition_key=["t1"])))
+    run.observe("query with two components", sorted(container.query_items("SELECT VALUE c.id FROM c",
+                                                                          partition_key=["t1", "u1"])))
+    run.observe("ORDER BY with a prefix", list(container.query_items("SELECT VALUE c.id FROM c ORDER BY c.n DESC",
+                                                                     partition_key=["t1"])))
+    run.observe("COUNT with a prefix", list(container.query_items("SELECT VALUE COUNT(1) FROM c",
+                                                                  partition_key=["t1"])))
+    run.observe("query by the feed range of a prefix", sorted(item["id"] for item in container.query_items(
+        "SELECT c.id FROM c", feed_range=container.feed_range_from_partition_key(["t1"]))))
+    run.observe("change feed of a prefix", sorted(item["id"] for item in container.query_items_change_feed(
+        partition_key=["t1"], start_time="Beginning")))
+    run.observe("change feed of a whole key", [item["id"] for item in container.query_items_change_feed(
+        partition_key=["t1", "u1", "s2"], start_time="Beginning")])
+    run.observe("read with a prefix", run.status(lambda: container.read_item("a", ["t1"])))
+    run.observe("read_items of one item with a prefix", run.status(lambda: container.read_items([("a", ["t1"])])))
+    run.observe("delete with a prefix", run.status(lambda: container.delete_item("a", ["t1", "u1"])))
+    run.observe("items", sorted(item["id"] for item in container.read_all_items()))
+
+
 @scenario("items.null_and_missing_keys")
 def null_and_missing_keys(run: Run) -> None:
     container = run.database().create_container("items", PartitionKey("/pk"))

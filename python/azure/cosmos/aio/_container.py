@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterable, Callable, Literal, Mapping, Optional, Sequence, Union, overload
+from typing import Any, AsyncIterable, AsyncIterator, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList
 from azure.core.tracing.decorator import distributed_trace
@@ -14,6 +14,10 @@ from .. import _request_options
 from .._client_connection import CosmosClientConnection
 from .._cosmos_responses import CosmosAsyncItemPaged, CosmosDict, CosmosList
 from .._global_secondary_index import normalize_properties as normalize_gsi_properties
+from .._request_bulk import CHUNK as BULK_CHUNK
+from .._request_bulk import BulkResults, BulkShaper
+from .._request_bulk import check_arguments as check_bulk_arguments
+from .._request_bulk import operation_count as bulk_operation_count
 from .._request_builders import (
     QueryRequest, drop_ignored, is_partition_key_mismatch, item_body, item_id, semantic_rerank_unavailable,
     stale_partition_key_definition, with_continuation,
@@ -26,6 +30,7 @@ from .._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
 from .._serialization import dump_parameters, load_json
+from ..bulk import BulkOperationResult
 from ..exceptions import CosmosHttpResponseError
 from ..offer import ThroughputProperties
 from ..partition_key import NonePartitionKeyValue, PartitionKeyType, _engine_value, _none_value, _value_from_item
@@ -760,6 +765,90 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             hook(results.get_response_headers(), results)
         return results
 
+    @distributed_trace
+    @accepts_documented_keywords
+    def execute_item_bulk(
+        self,
+        operations: Union[Iterable[Any], AsyncIterable[Any]],
+        *,
+        ordered: bool = True,
+        max_concurrency: Optional[int] = None,
+        progress: Union[bool, Callable[[int, int], None], None] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        throughput_bucket: Optional[int] = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[BulkOperationResult]:
+        """Run any number of item operations as the service's bulk requests (new in 5; 4.x has no bulk).
+
+        The asynchronous twin of :meth:`azure.cosmos.ContainerProxy.execute_item_bulk`, used with
+        ``async for``; the input may be an iterable or an async iterable. See there for how operations are
+        grouped, paced and retried.
+
+        Example::
+
+            async for result in container.execute_item_bulk(("upsert", (item,)) for item in items):
+                if not result.ok:
+                    print(result.index, result.status_code, result.error)
+
+        :param operations: The operations, as for :meth:`execute_item_batch`: ``("create", (item,))``,
+            ``("upsert", (item,))``, ``("replace", (id, item))``, ``("read", (id,), {"partition_key": pk})``,
+            ``("delete", (id,), {"partition_key": pk})``, ``("patch", (id, patch_operations), {"partition_key": pk})``;
+            the options dict may also hold ``if_match_etag``, ``if_none_match_etag`` and (patch)
+            ``filter_predicate``. Writes of a whole item take its partition key from the item.
+        :type operations: Union[Iterable[Any], AsyncIterable[Any]]
+        :keyword bool ordered: Yield results in input order (default), or as they complete (``False``).
+        :keyword int max_concurrency: Bulk requests in flight at once over all partitions (default 16).
+        :keyword progress: ``True`` draws a tqdm progress bar (needs ``tqdm``); a callable is called with
+            ``(completed, submitted)`` as results arrive.
+        :paramtype progress: Union[bool, Callable[[int, int], None]]
+        :keyword Literal["High", "Low"] priority: Priority of the requests once the account's throughput is
+            exhausted.
+        :keyword int throughput_bucket: The throughput bucket for these requests.
+        :keyword dict[str, str] initial_headers: Extra headers to send with each request.
+        :keyword float timeout: Budget in seconds for each bulk request.
+        :returns: One result per operation.
+        :rtype: AsyncIterator[~azure.cosmos.bulk.BulkOperationResult]
+        :raises TypeError: A keyword has the wrong type, or an operation's options are not a dict.
+        :raises ValueError: An operation needs a partition key it does not name.
+        :raises ~azure.cosmos.exceptions.CosmosResourceNotFoundError: The container does not exist.
+        """
+        check_bulk_arguments(ordered, max_concurrency, progress)
+        options, _ = _request_options.build(kwargs, self.client_connection.defaults, priority=priority,
+                                            throughput_bucket=throughput_bucket)
+        return self._bulk(operations, options, ordered, max_concurrency, progress)
+
+    async def _bulk(self, operations: Union[Iterable[Any], AsyncIterable[Any]], options: dict, ordered: bool,
+                    max_concurrency: Optional[int], progress: Any) -> AsyncIterator[BulkOperationResult]:
+        shaper = BulkShaper((await self._properties()).get("partitionKey") or {})
+        results = BulkResults(ordered, progress, bulk_operation_count(operations))
+        engine = await self._engine(options)
+        executor = engine.bulk_executor(self._database_id, self.id, max_concurrency, None, options)
+        asynchronous = hasattr(operations, "__aiter__")
+        source: Any = operations.__aiter__() if asynchronous else iter(operations)  # type: ignore[union-attr]
+        exhausted = False
+        try:
+            while True:
+                if not exhausted and results.held < executor.capacity:
+                    if asynchronous:
+                        rows = []
+                        async for operation in _islice_async(source, BULK_CHUNK):
+                            rows.append(results.add(operation, shaper))
+                    else:
+                        rows = results.take(source, shaper)
+                    if rows:
+                        await executor.submit_async(rows)
+                    else:
+                        executor.close()
+                        exhausted = True
+                rows = await executor.results_async(exhausted or results.held >= executor.capacity)
+                if rows is None:
+                    return
+                for result in results.accept(rows):
+                    yield result
+        finally:
+            executor.cancel()
+            results.close()
+
     # ---- read-many, partition-key delete ---------------------------------------------
 
     @distributed_trace_async
@@ -1181,3 +1270,13 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :raises NotImplementedError: For an Entra ID client: the inference service call is not built yet.
         """
         raise semantic_rerank_unavailable(self.client_connection.uses_token_credential)
+
+
+async def _islice_async(source: Any, count: int) -> AsyncIterator[Any]:
+    """The next ``count`` items of an async iterator (fewer at its end)."""
+    for _ in range(count):
+        try:
+            item = await source.__anext__()
+        except StopAsyncIteration:
+            return
+        yield item
