@@ -23,7 +23,7 @@ class ConnectionRetryPolicy(RetryPolicy):
         azure-cosmos 5 retries in its Rust engine, not an azure-core pipeline. Passed as the
         client's ``connection_retry_policy`` (deprecated, as in 4.x), its total, connect and read
         retry counts and its backoff (factor, maximum, mode) set the engine's connection retries;
-        its status settings have no effect, as in 4.x (see :mod:`azure.cosmos._request_retries`).
+        its status settings have no effect, as in 4.x (see ``azure.cosmos._request_retries``).
 
     :keyword int retry_total: Total number of retries to allow.
     :keyword int retry_connect: How many connection errors to retry on.

@@ -16,7 +16,7 @@ class Permission:  # pylint: disable=too-few-public-methods
 
     :param str id: The permission's id.
     :param str user_link: The link of the user it belongs to, e.g. ``"dbs/db1/users/alice"``.
-    :param str permission_mode: What it allows, one of :class:`~azure.cosmos.PermissionMode`
+    :param str permission_mode: What it allows, one of :class:`~azure.cosmos.documents.PermissionMode`
         (``"read"`` or ``"all"``).
     :param str resource_link: The link of the resource it applies to, e.g. ``"dbs/db1/colls/c1"``.
     :param properties: The permission's properties as the service returned them (``_token``,

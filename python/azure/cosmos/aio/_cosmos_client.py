@@ -64,9 +64,9 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
     :keyword proxy_config: Proxy settings; accepted with a warning and not applied: the engine's transport takes no
         proxy URL. Proxies from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) are
         used, as 4.x's transports use them; the same holds for azure-core's ``proxies`` keyword.
-    :paramtype proxy_config: ~azure.cosmos.ProxyConfiguration
+    :paramtype proxy_config: ~azure.cosmos.documents.ProxyConfiguration
     :keyword ssl_config: TLS client settings; accepted for compatibility, not used.
-    :paramtype ssl_config: ~azure.cosmos.SSLConfiguration
+    :paramtype ssl_config: ~azure.cosmos.documents.SSLConfiguration
     :keyword bool connection_verify: ``False`` accepts plain HTTP and self-signed certificates, for loopback
         hosts only (see above). Default ``True``.
     :keyword str connection_cert: A client certificate; accepted for compatibility, not used.
