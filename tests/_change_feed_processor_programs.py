@@ -91,9 +91,13 @@ class InstanceProcess:
         self._process = subprocess.Popen(
             [sys.executable, "-c", program, server.endpoint, server.key, json.dumps(settings)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def wait_started(self) -> "InstanceProcess":
+        """Waits for the program's "started" line (its processor is running)."""
         line = self._process.stdout.readline()
         if line.strip() != "started":
-            raise AssertionError(f"instance {instance} did not start: {line}{self._process.stdout.read()}")
+            raise AssertionError(f"instance {self.instance} did not start: {line}{self._process.stdout.read()}")
+        return self
 
     def stop(self) -> str:
         """Closes its stdin (a graceful stop) and waits for the exit; its last output."""

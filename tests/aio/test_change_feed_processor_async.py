@@ -194,9 +194,16 @@ async def test_the_lease_container_must_be_partitioned_by_id_async(monitored, da
 
 
 def _instances(cosmos_server, monitored, leases, tmp_path, names):
-    return [InstanceProcess(ASYNC_INSTANCE, cosmos_server, database=monitored.container_link.split("/")[1],
-                            monitored=monitored.id, leases=leases.id, processor="orders-processor",
-                            instance=name, output=str(tmp_path / f"{name}.jsonl")) for name in names]
+    """Instances in processes of their own, started at once (each takes a second or so to import and start)."""
+    started = [InstanceProcess(ASYNC_INSTANCE, cosmos_server, database=monitored.container_link.split("/")[1],
+                               monitored=monitored.id, leases=leases.id, processor="orders-processor",
+                               instance=name, output=str(tmp_path / f"{name}.jsonl")) for name in names]
+    try:
+        return [instance.wait_started() for instance in started]
+    except BaseException:
+        for instance in started:
+            instance.close()
+        raise
 
 
 def _counts_are(leases, expected):

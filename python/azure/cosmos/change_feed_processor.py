@@ -215,10 +215,13 @@ class ChangeFeedProcessor:
         """Stops gracefully: the handler call in flight finishes and is checkpointed, then the leases are released
         (ownerless, so other instances take them on their next pass, without waiting for expiry).
 
+        Called from the handler (on the processor's own thread), it only asks the processor to stop once the
+        handler returns, without waiting.
+
         :param float timeout: Most seconds to wait for the thread (default: as long as it takes).
         """
         self._stopping.set()
-        if self._thread is not None:
+        if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
             if not self._thread.is_alive():
                 self._thread = None

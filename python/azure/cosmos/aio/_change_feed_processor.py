@@ -168,6 +168,9 @@ class ChangeFeedProcessor:
         # time, each with the etag of the one before, or the second would fail as if the lease had been stolen.
         self._write_locks: Dict[str, asyncio.Lock] = {}
         self._lease_tasks: Dict[str, asyncio.Task] = {}
+        # Splits found by the balancing task, done by the lease's own task between two batches: a batch in flight
+        # is checkpointed in the parent first, so that the children do not hand it out again.
+        self._pending_splits: Dict[str, List[Dict[str, Any]]] = {}
         self._stopping: Optional[asyncio.Event] = None
         self._task: Optional[asyncio.Task] = None
 
@@ -204,9 +207,13 @@ class ChangeFeedProcessor:
 
     async def stop(self) -> None:
         """Stops gracefully: the handler calls in flight finish and are checkpointed, then the leases are
-        released (ownerless, so other instances take them on their next pass, without waiting for expiry)."""
+        released (ownerless, so other instances take them on their next pass, without waiting for expiry).
+
+        Awaited in the handler, it only asks the processor to stop once the handler returns, without waiting."""
         if self._stopping is not None:
             self._stopping.set()
+        if asyncio.current_task() in self._lease_tasks.values():
+            return
         if self._task is not None:
             await self._task
             self._task = None
@@ -240,20 +247,28 @@ class ChangeFeedProcessor:
                     await self._guarded(self._renew)
                     next_renew = time.monotonic() + self._options.lease_renew_interval
                 for lease_id in sorted(self._owned):
-                    task = self._lease_tasks.get(lease_id)
-                    if task is None or task.done():
-                        self._lease_tasks[lease_id] = asyncio.ensure_future(self._lease_loop(lease_id))
+                    self._ensure_lease_task(lease_id)
                 await self._sleep(min(next_balance, next_renew) - time.monotonic())
         finally:
-            await asyncio.gather(*self._lease_tasks.values(), return_exceptions=True)
+            while any(not task.done() for task in self._lease_tasks.values()):  # a split may start more
+                await asyncio.gather(*self._lease_tasks.values(), return_exceptions=True)
             self._lease_tasks.clear()
             await self._release_all()
+
+    def _ensure_lease_task(self, lease_id: str) -> None:
+        task = self._lease_tasks.get(lease_id)
+        if task is None or task.done():
+            self._lease_tasks[lease_id] = asyncio.ensure_future(self._lease_loop(lease_id))
 
     async def _lease_loop(self, lease_id: str) -> None:
         assert self._stopping is not None
         while not self._stopping.is_set() and lease_id in self._owned:
             delay = self._options.feed_poll_delay
             try:
+                children = self._pending_splits.pop(lease_id, None)
+                if children:
+                    await self._split(lease_id, children)
+                    continue
                 delay = await self._process(lease_id)
             except Exception as error:  # pylint: disable=broad-except
                 await self._report(error, None)
@@ -330,12 +345,10 @@ class ChangeFeedProcessor:
             created = await self._store.create(await self._new_lease(feed_range))
             if created is not None:
                 leases[created.id] = created
-        for lease_id in sorted(self._owned):
-            async with self._lock(lease_id):
-                lease = self._owned.get(lease_id)
-                children = split_children(lease, feed_ranges) if lease is not None else []
-                if children:
-                    await self._split(lease, children, leases)
+        for lease_id, lease in sorted(self._owned.items()):
+            children = split_children(lease, feed_ranges)
+            if children:
+                self._pending_splits[lease_id] = children
         plan = plan_balance(list(leases.values()), self._instance_name, time.time(),
                             self._options.lease_expiration_interval)
         for lease in plan.take + ([plan.steal] if plan.steal else []):
@@ -353,15 +366,19 @@ class ChangeFeedProcessor:
             start_from, continuation = {"pointInTime": moment}, (None if changes else token)
         return new_lease(self._processor_name, feed_range, start_from, continuation, time.time())
 
-    async def _split(self, parent: Lease, child_ranges: List[Dict[str, Any]], leases: Dict[str, Lease]) -> None:
-        """Children first, parent last, as the sync processor does."""
-        for child in child_leases(parent, child_ranges, self._instance_name, time.time()):
-            created = await self._store.create(child)
-            if created is not None:
-                leases[created.id] = self._owned[created.id] = created
-        if await self._store.delete(parent):
-            leases.pop(parent.id, None)
-        self._keep(parent.id, None)
+    async def _split(self, lease_id: str, child_ranges: List[Dict[str, Any]]) -> None:
+        """Children first, parent last, as the sync processor does; the children's tasks start at once."""
+        async with self._lock(lease_id):
+            parent = self._owned.get(lease_id)
+            if parent is None:
+                return
+            for child in child_leases(parent, child_ranges, self._instance_name, time.time()):
+                created = await self._store.create(child)
+                if created is not None:
+                    self._owned[created.id] = created
+                    self._ensure_lease_task(created.id)
+            await self._store.delete(parent)
+            self._keep(lease_id, None)
 
     async def _release_all(self) -> None:
         for lease_id, lease in sorted(self._owned.items()):
