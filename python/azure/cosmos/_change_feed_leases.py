@@ -304,7 +304,8 @@ class LeaseLag:
     :ivar str lease_token: The lease id.
     :ivar dict feed_range: The feed range of the lease.
     :ivar owner: The instance that owns the lease, or ``None``.
-    :ivar int estimated_lag: Changes after the lease's checkpoint (0: caught up); see :func:`estimated_lag`.
+    :ivar int estimated_lag: Changes after the lease's checkpoint (0: caught up), from the service's
+        sequence numbers: several updates of one item count each, so it is an upper bound.
     """
 
     lease_token: str

@@ -1,6 +1,6 @@
 # The MIT License (MIT)
 """The change-feed processor for asyncio: the same leases, balancing, checkpoints and split handling as
-:class:`azure.cosmos.ChangeFeedProcessor`, run as tasks on the caller's event loop.
+:class:`azure.cosmos.change_feed_processor.ChangeFeedProcessor`, run as tasks on the caller's event loop.
 
 Example::
 
@@ -109,8 +109,9 @@ async def _read_page(container: ContainerProxy, lease: Lease, max_item_count: in
 class ChangeFeedProcessor:
     """Hands the changes of a container to a coroutine function, sharing the work with every other instance of
     the same processor (same ``processor_name`` and lease container), in this process or any other; the asyncio
-    twin of :class:`azure.cosmos.ChangeFeedProcessor`, whose documentation describes the leases, the balancing,
-    the checkpoints (after the handler returns: at-least-once delivery), failover and split handling.
+    twin of :class:`azure.cosmos.change_feed_processor.ChangeFeedProcessor`, whose documentation describes the
+    leases, the balancing, the checkpoints (after the handler returns: at-least-once delivery), failover and split
+    handling.
 
     **Tasks.** ``await start()`` starts one task on the running event loop that balances and renews the leases,
     and one task per owned lease that reads its changes, awaits the handler and checkpoints. So the handler may be
@@ -391,7 +392,7 @@ class ChangeFeedProcessor:
 
 class ChangeFeedEstimator:
     """How far behind a change-feed processor is: the changes after each lease's checkpoint (asyncio twin of
-    :class:`azure.cosmos.ChangeFeedEstimator`).
+    :class:`azure.cosmos.change_feed_processor.ChangeFeedEstimator`).
 
     :param monitored_container: The container the processor monitors.
     :type monitored_container: ~azure.cosmos.aio.ContainerProxy
