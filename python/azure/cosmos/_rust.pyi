@@ -32,7 +32,7 @@ ENGINE_VERSION: str
 BUILD_PROFILE: str
 """``"debug"`` or ``"release"``: benchmarks refuse a debug build."""
 
-PartitionKeyComponent = Union[str, int, float, bool, None, dict]
+PartitionKeyComponent = Union[str, int, float, bool, None, dict[str, Any]]
 PartitionKeyValue = list[PartitionKeyComponent]
 FeedRangeBounds = tuple[str, str]
 
