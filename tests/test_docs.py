@@ -63,27 +63,32 @@ def test_docs_build_without_warnings(built_docs: Path) -> None:
         assert (built_docs / page).is_file(), page
 
 
-def test_every_public_name_and_method_is_documented(built_docs: Path) -> None:
+def test_every_public_class_and_client_method_is_documented(built_docs: Path) -> None:
     documented = _inventory_names(built_docs / "objects.inv")
-    expected = set()
-    for name in azure.cosmos.__all__:
-        obj = getattr(azure.cosmos, name)
-        if name == "Offer":
-            assert obj is azure.cosmos.ThroughputProperties  # 4.x's older name, documented as such
-        elif obj.__module__ == "azure.cosmos.documents":
-            expected.add(f"azure.cosmos.documents.{name}")
-        else:
-            expected.add(f"azure.cosmos.{name}")
+    missing = []
     for package in (azure.cosmos, azure.cosmos.aio):
+        for name in dir(package):
+            obj = getattr(package, name)
+            if name.startswith("_") or not isinstance(obj, type) or not obj.__module__.startswith("azure.cosmos"):
+                continue
+            if package is azure.cosmos and name == "Offer":
+                assert obj is azure.cosmos.ThroughputProperties  # 4.x's older name, documented as such
+                continue
+            # Documented where it is imported from, or in the module that defines it (the enumerations
+            # of azure.cosmos.documents, the change-feed processor's module).
+            if not {f"{package.__name__}.{name}", f"{obj.__module__}.{obj.__qualname__}"} & documented:
+                missing.append(f"{package.__name__}.{name}")
         for class_name in CLIENT_CLASSES:
             cls = getattr(package, class_name)
-            expected.add(f"{package.__name__}.{class_name}")
-            expected.update(f"{package.__name__}.{class_name}.{method}" for method in _public_methods(cls))
+            missing.extend(
+                name for name in (f"{package.__name__}.{class_name}.{method}" for method in _public_methods(cls))
+                if name not in documented
+            )
     for name in ("CosmosHttpResponseError", "CosmosResourceNotFoundError", "CosmosResourceExistsError",
                  "CosmosAccessConditionFailedError", "CosmosBatchOperationError", "CosmosClientTimeoutError"):
-        expected.add(f"azure.cosmos.exceptions.{name}")
-    missing = sorted(expected - documented)
-    assert not missing, f"not in the API reference (a public method without a docstring?): {missing}"
+        if f"azure.cosmos.exceptions.{name}" not in documented:
+            missing.append(f"azure.cosmos.exceptions.{name}")
+    assert not missing, f"not in the API reference (no page, or a public method without a docstring): {missing}"
 
 
 def test_migration_page_carries_the_readme_differences_table(built_docs: Path) -> None:
