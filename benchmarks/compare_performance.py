@@ -165,7 +165,13 @@ def _measure(args: argparse.Namespace, config: Dict[str, Any], pythons: List[str
         cpu_before = server.cpu_seconds() if server else 0.0
         requests_before = server.stats()["requests"] if server else 0
         print(f"measuring {label} ...", file=sys.stderr, flush=True)
-        report["results"][label] = _run_phase(python, "run", config)
+        try:
+            report["results"][label] = _run_phase(python, "run", config)
+        finally:
+            if server and server.stats()["misses"]:
+                # A client failing on the canned server's 400 is most likely a request shape not recorded.
+                print(f"the canned server had no recorded answer for: {server.stats()['recent_misses'][:3]}; "
+                      "re-record its fixture with --rerecord", file=sys.stderr)
         if server:
             stats = server.stats()
             requests = stats["requests"] - requests_before

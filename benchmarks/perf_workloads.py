@@ -9,7 +9,8 @@ same code measures 4.17.1 and 5. Phases:
 - ``run``: every workload, one after another, printing one JSON line of results;
 - ``touch``: every distinct request of every workload once (``record_canned.py`` records them);
 - ``first-call``: a new client's first point read in this fresh process (import and call timed apart);
-- ``long``: async point reads for ``long_seconds`` with RSS sampled (peak and growth).
+- ``long``: async point reads for ``long_seconds`` with RSS sampled every second: peak, and growth as the
+  median of the last 5 s minus the median of the 5 s after a settling time (5 s or a tenth of the run).
 
 CPU is ``time.process_time()`` of this process only: every thread of it (the Rust engine's runtime threads
 too) and none of the server's.
@@ -20,6 +21,7 @@ import asyncio
 import json
 import os
 import resource
+import statistics
 import sys
 import time
 import uuid
@@ -36,6 +38,8 @@ XP_GROUPS = 10
 BIG_DOCS = {"1MB": 1_000_000, "2MB": 2_000_000}  # the service's limit is 2 MiB with system properties
 LONG_IN_FLIGHT = 64
 RSS_SAMPLE_SECONDS = 1.0
+LONG_SETTLE_SECONDS = 5.0
+LONG_WINDOW_SECONDS = 5.0
 XP_WORKLOADS = ("xp COUNT", "xp ORDER BY", "xp GROUP BY", "xp GROUP BY seq")
 
 
@@ -376,13 +380,18 @@ def long_run(config: Dict[str, Any]) -> Dict[str, Any]:
             return _rates(done, wall, time.process_time() - cpu_start)
 
     result = asyncio.run(drive())
-    # Growth is end minus the first sample after a warm-up, so one-time caches and pools do not count.
+    # Growth is the median RSS of the last window minus that of the window after a settling time, so
+    # one-time caches and pools (and a single sample's noise) do not count as growth.
+    settle = min(LONG_SETTLE_SECONDS, seconds / 10)
+    window = max(RSS_SAMPLE_SECONDS, min(LONG_WINDOW_SECONDS, seconds / 5))
+    first = [rss for at, rss in samples if settle <= at <= settle + window] or [samples[0][1]]
+    last = [rss for at, rss in samples if at >= samples[-1][0] - window] or [samples[-1][1]]
     result.update({
         "version": azure.cosmos.__version__,
         "in_flight": LONG_IN_FLIGHT,
-        "rss_start_mb": samples[0][1],
-        "rss_end_mb": samples[-1][1],
-        "rss_growth_mb": samples[-1][1] - samples[0][1],
+        "rss_start_mb": statistics.median(first),
+        "rss_end_mb": statistics.median(last),
+        "rss_growth_mb": statistics.median(last) - statistics.median(first),
         "peak_rss_mb": _peak_rss_mb(),
         "rss_samples": samples,
     })
