@@ -41,7 +41,12 @@ autoclass_content = "both"
 autodoc_type_aliases = {
     "PartitionKeyType": "azure.cosmos.partition_key.PartitionKeyType",
     "ResponseHook": "azure.cosmos.container.ResponseHook",
+    # Imported only for type checkers (``if TYPE_CHECKING:``), so autodoc cannot evaluate them.
+    "TokenCredential": "azure.core.credentials.TokenCredential",
+    "AsyncTokenCredential": "azure.core.credentials_async.AsyncTokenCredential",
 }
+# ``ResponseHook`` rather than ``azure.cosmos.container.ResponseHook`` in the signatures.
+python_use_unqualified_type_names = True
 
 # Every reference must resolve (``-n``), except those below. The build has no network, so
 # there is no intersphinx: names of azure-core and of the standard library cannot resolve here.

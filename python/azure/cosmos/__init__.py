@@ -1,7 +1,7 @@
 # The MIT License (MIT)
 """Azure Cosmos DB (NoSQL API) client library, version 5: the 4.x API on a Rust engine.
 
-``azure.cosmos.ENGINE_VERSION`` is the version of the ``azure_data_cosmos`` crate the
+``azure.cosmos.ENGINE_VERSION`` is the version of the ``azure_data_cosmos_driver`` crate the
 native engine was built with.
 """
 from typing import Any
