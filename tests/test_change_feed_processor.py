@@ -46,11 +46,13 @@ class Recorder:
 
     def __init__(self):
         self.changes = []
+        self.threads = set()
         self._lock = threading.Lock()
 
     def __call__(self, changes, context):
         with self._lock:
             self.changes.extend((change["id"], context.lease_token) for change in changes)
+            self.threads.add(threading.current_thread())
 
     def ids(self):
         with self._lock:
@@ -90,6 +92,8 @@ def test_one_instance_delivers_everything_from_the_beginning_once(monitored, lea
         owned = processor.owned_leases()
     ranges = list(monitored.read_feed_ranges())
     assert sorted(recorder.ids()) == sorted(created)
+    (thread,) = recorder.threads  # the processor's own thread, the same for every call
+    assert thread is not threading.current_thread() and thread.name.startswith("change-feed-processor-")
     documents = _lease_documents(leases)
     assert sorted(document["id"] for document in documents) == owned and len(owned) == len(ranges)
     assert sorted(document["feedRange"]["Range"]["min"] for document in documents) == sorted(

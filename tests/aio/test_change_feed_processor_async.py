@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import threading
 import time
 
 import pytest
@@ -46,9 +47,11 @@ class Recorder:
 
     def __init__(self):
         self.changes = []
+        self.threads = set()
 
     async def __call__(self, changes, context):
         self.changes.extend((change["id"], context.lease_token) for change in changes)
+        self.threads.add(threading.current_thread())
 
     def ids(self):
         return [item_id for item_id, _ in self.changes]
@@ -93,6 +96,7 @@ async def test_one_instance_delivers_everything_from_the_beginning_once_async(mo
         owned = processor.owned_leases()
     ranges = await _feed_ranges(monitored)
     assert sorted(recorder.ids()) == sorted(created)
+    assert recorder.threads == {threading.current_thread()}  # tasks on the test's own loop, no other thread
     documents = await _lease_documents(leases)
     assert sorted(document["id"] for document in documents) == owned and len(owned) == len(ranges)
     assert sorted(document["feedRange"]["Range"]["min"] for document in documents) == sorted(
