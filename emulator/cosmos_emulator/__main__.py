@@ -16,6 +16,7 @@ import sys
 from typing import List, Optional
 
 from .server import ADVERTISE_DEFAULT, DEFAULT_PORT, WELL_KNOWN_KEY, EmulatorServer
+from .regions import parse_regions
 
 
 def program_name() -> str:
@@ -46,12 +47,20 @@ def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help="host named by the account document's locations (default: 127.0.0.1 as the official "
                              "emulator, or the --host address when bound to one other address); 'request' names "
                              "the host each client used")
+    parser.add_argument("--regions", default=None,
+                        help="simulate these regions, comma-separated, write region first (\"West US,East US\"): "
+                             "each served at its own port, --port then the next ones (the account document lists "
+                             "them)")
     parser.add_argument("--log-level", default="WARNING", help="Python logging level (default WARNING)")
     arguments = parser.parse_args(argv)
     if (arguments.cert is None) != (arguments.cert_key is None):
         parser.error("--cert and --cert-key go together")
     if arguments.partitions is not None and arguments.partitions < 1:
         parser.error("--partitions must be at least 1")
+    try:
+        arguments.regions = parse_regions(arguments.regions)
+    except ValueError as error:
+        parser.error(str(error))
     return arguments
 
 
@@ -60,7 +69,8 @@ async def serve(arguments: argparse.Namespace) -> None:
                             key_file=arguments.cert_key, partitions=arguments.partitions,
                             data_dir=arguments.data_dir, key=arguments.key,
                             advertised_host=(None if arguments.advertised_host == "request"
-                                             else arguments.advertised_host))
+                                             else arguments.advertised_host),
+                            regions=arguments.regions)
     await server.start_async()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

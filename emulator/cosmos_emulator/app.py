@@ -15,7 +15,8 @@ from . import admin
 from .addressing import parse_path
 from .auth import Authenticator
 from .errors import CosmosError, entity_too_large
-from .faults import FaultInjector, FaultRule
+from .faults import FaultInjector, FaultRule, classify
+from .regions import Region, check_write_region, region_of
 from .resources import dispatch
 from .resources.common import is_rid_based
 from .storage import Account
@@ -44,6 +45,8 @@ class EmulatorState:
         # The host the account document's locations name (with the scheme and port actually served), as the
         # official emulator names 127.0.0.1 whatever host the client used; None: the host the client used.
         self.advertised_host = advertised_host
+        # Multi-region simulation (regions.py): one entry per region, write region first; empty: one region.
+        self.regions: List[Region] = []
         self.request_filters: List[RequestFilter] = []
         self.faults = FaultInjector()
         # How injected latency waits (replaceable in tests).
@@ -73,6 +76,12 @@ class EmulatorState:
                 query=dict(http_request.query),
             )
             response: Optional[Response] = None
+            if self.regions:
+                region = region_of(self.regions, _accepted_port(http_request))
+                request.region = region.name if region is not None else None
+                request.locations = [(entry.name, self._base_url(http_request, entry.port))
+                                     for entry in self.regions]
+                check_write_region(self.regions, region, classify(request))
             fault = self.faults.match(request)
             if fault is not None:
                 if fault.delay_ms:
@@ -96,17 +105,25 @@ class EmulatorState:
         return _to_http(response, activity_id)
 
 
-    def _base_url(self, http_request: web.Request) -> str:
+    def _base_url(self, http_request: web.Request, port: Optional[int] = None) -> str:
         """``scheme://host:port`` for the account document: the advertised host with the port this connection was
-        accepted on, or (without an advertised host) the host and port the client addressed."""
+        accepted on (or ``port``, another region's), or (without an advertised host) the host the client
+        addressed."""
         if self.advertised_host is None:
-            return f"{http_request.scheme}://{http_request.host}"
-        transport = http_request.transport
-        sockname = transport.get_extra_info("sockname") if transport is not None else None
-        port = sockname[1] if isinstance(sockname, tuple) and len(sockname) >= 2 else None
+            if port is None:
+                return f"{http_request.scheme}://{http_request.host}"
+            host = http_request.host.rsplit(":", 1)[0] if not http_request.host.endswith("]") else http_request.host
+            return f"{http_request.scheme}://{host}:{port}"
+        port = port if port is not None else _accepted_port(http_request)
         if port is None:
             return f"{http_request.scheme}://{http_request.host}"
         return f"{http_request.scheme}://{self.advertised_host}:{port}"
+
+
+def _accepted_port(http_request: web.Request) -> Optional[int]:
+    transport = http_request.transport
+    sockname = transport.get_extra_info("sockname") if transport is not None else None
+    return sockname[1] if isinstance(sockname, tuple) and len(sockname) >= 2 else None
 
 
 async def _drop_midway(http_request: web.Request, response: Response, activity_id: str) -> web.StreamResponse:

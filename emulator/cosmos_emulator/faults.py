@@ -54,6 +54,7 @@ class FaultRule:
     :ivar delay_ms: wait this long before answering (or serving).
     :ivar drop_connection: serve the request, then close the connection halfway through the answer.
     :ivar count: how many requests the rule applies to; None for no limit.
+    :ivar region: only requests a multi-region server received at this region's endpoint (None: any).
     :ivar message: the error message (a default per status otherwise).
     """
 
@@ -68,6 +69,7 @@ class FaultRule:
     drop_connection: bool = False
     count: Optional[int] = None
     message: Optional[str] = None
+    region: Optional[str] = None
     id: str = ""
     hits: int = 0
     _pattern: Any = field(default=None, repr=False, compare=False)
@@ -96,6 +98,8 @@ class FaultRule:
             return False
         if self.method is not None and self.method.upper() != request.method:
             return False
+        if self.region is not None and (request.region or "").lower() != self.region.lower():
+            return False
         return self._pattern is None or self._pattern.search(resource_path(request)) is not None
 
     def answer(self, activity_id: str) -> Response:
@@ -118,7 +122,7 @@ class FaultRule:
                 "method": self.method, "path": self.path, "status": self.status, "subStatus": self.sub_status,
                 "retryAfterMs": self.retry_after_ms, "delayMs": self.delay_ms,
                 "dropConnection": self.drop_connection, "count": self.count, "message": self.message,
-                "hits": self.hits}
+                "region": self.region, "hits": self.hits}
 
     @classmethod
     def from_json(cls, body: Dict[str, Any]) -> "FaultRule":
@@ -126,7 +130,7 @@ class FaultRule:
         names = {"operation": "operation", "resourceType": "resource_type", "method": "method", "path": "path",
                  "status": "status", "subStatus": "sub_status", "retryAfterMs": "retry_after_ms",
                  "delayMs": "delay_ms", "dropConnection": "drop_connection", "count": "count",
-                 "message": "message"}
+                 "message": "message", "region": "region"}
         unknown = set(body) - set(names) - {"id", "hits"}
         if unknown:
             raise ValueError(f"unknown fault rule fields: {', '.join(sorted(unknown))}")

@@ -7,7 +7,7 @@ import os
 import socket
 import tempfile
 import threading
-from typing import Any, Callable, List, Optional, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
 
 from aiohttp import web
 
@@ -15,6 +15,7 @@ from .aad import AadTokenVerifier
 from .app import EmulatorState, build_application
 from .auth import WELL_KNOWN_KEY, Authenticator
 from .faults import FaultInjector
+from .regions import Region
 from .resource_tokens import ResourceTokenIssuer
 from .storage import Account, DataDirectory
 from .tls import ensure_self_signed, server_context
@@ -48,12 +49,16 @@ class EmulatorServer:
         served: by default ``127.0.0.1``, as the official emulator advertises (``https://127.0.0.1:8081/``) whatever
         host name the client used (a server bound to one other address advertises that address); ``None``
         advertises the host the client used.
+    :keyword regions: names of the regions to simulate (``["West US", "East US"]``), write region first; each is
+        served at its own port (``port``, then the next ones, or free ports when ``port`` is 0) over the same data,
+        see :mod:`cosmos_emulator.regions`. None: one region, as the official emulator.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False,
                  cert_file: Optional[str] = None, key_file: Optional[str] = None,
                  partitions: Optional[int] = None, data_dir: Optional[str] = None,
-                 key: str = WELL_KNOWN_KEY, advertised_host: Optional[str] = ADVERTISE_DEFAULT):
+                 key: str = WELL_KNOWN_KEY, advertised_host: Optional[str] = ADVERTISE_DEFAULT,
+                 regions: Optional[Sequence[str]] = None):
         if (cert_file is None) != (key_file is None):
             raise ValueError("cert_file and key_file go together")
         self.host = host
@@ -74,6 +79,9 @@ class EmulatorServer:
             advertised_host = default_advertised_host(host)
         self.advertised_host = advertised_host
         self.state = EmulatorState(self.account, authenticator, advertised_host)
+        if regions is not None and len(regions) == 0:
+            raise ValueError("regions names no region")
+        self.state.regions = [Region(name) for name in regions or []]
         self._data: Optional[DataDirectory] = None
         self._runner: Optional[web.AppRunner] = None
         self._thread: Optional[threading.Thread] = None
@@ -96,6 +104,12 @@ class EmulatorServer:
         return f"{self.scheme}://{host}:{self.port}/"
 
     @property
+    def region_endpoints(self) -> Dict[str, str]:
+        """Region name → endpoint of a multi-region server (after start), write region first; empty otherwise."""
+        base = self.endpoint.rsplit(":", 1)[0]
+        return {region.name: f"{base}:{region.port}/" for region in self.state.regions}
+
+    @property
     def connection_string(self) -> str:
         return f"AccountEndpoint={self.endpoint};AccountKey={self.key};"
 
@@ -115,14 +129,18 @@ class EmulatorServer:
         self._runner = web.AppRunner(build_application(self.state), access_log=None,
                                      handle_signals=False, keepalive_timeout=75)
         await self._runner.setup()
-        listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((self.host, self.port))
-        listener.listen(256)
-        listener.setblocking(False)
-        self.port = listener.getsockname()[1]
-        site = web.SockSite(self._runner, listener, ssl_context=ssl_context)
-        await site.start()
+        regions = self.state.regions or [Region("")]
+        for index, region in enumerate(regions):
+            wanted = self.port + index if self.port else 0
+            listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((self.host, wanted))
+            listener.listen(256)
+            listener.setblocking(False)
+            region.port = listener.getsockname()[1]
+            if index == 0:
+                self.port = region.port
+            await web.SockSite(self._runner, listener, ssl_context=ssl_context).start()
 
     async def stop_async(self) -> None:
         if self._runner is not None:

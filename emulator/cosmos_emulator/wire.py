@@ -6,7 +6,7 @@ import json
 import math
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import orjson
 
@@ -40,6 +40,10 @@ class Request:
     base_url: str
     activity_id: str
     query: Mapping[str, str] = field(default_factory=dict)
+    # Multi-region servers (regions.py): the region whose endpoint the client called, and every region's
+    # (name, base URL) for the account document, write region first.
+    region: Optional[str] = None
+    locations: Optional[List[Tuple[str, str]]] = None
 
     def header(self, name: str, default: Optional[str] = None) -> Optional[str]:
         return self.headers.get(name, default)

@@ -25,6 +25,7 @@ from .evaluator import (AGGREGATES_KEY, Evaluator, ExpressionCompiler, QueryCont
                         is_aggregate_call)
 from .formatter import format_expression
 from .functions.vector_functions import order_by_similarity
+from .hybrid_search import best_first, components_of, fused_scores, is_hybrid_search
 from .values import UNDEFINED, compare_total, hash_key, is_number, order_key
 
 # Alias under which an unnamed FROM subquery is bound (not a valid identifier, so it cannot clash).
@@ -32,6 +33,8 @@ ANONYMOUS_ALIAS = "\x00source"
 
 
 GROUP_BY_WITH_ORDER_BY_MESSAGE = "ORDER BY is not supported in a query with GROUP BY."
+# Scores rank only the rows they score (and RRF every row: its fused score is always defined).
+SCORE_FUNCTIONS = ("VECTORDISTANCE", "FULLTEXTSCORE", "RRF", "_VECTORSCORE", "_FULLTEXTSCORE")
 
 
 class CompiledQuery:
@@ -210,14 +213,24 @@ class CompiledQuery:
                 raise unlocated_error(ORDER_BY_NOT_A_PATH_CODE, "Unsupported ORDER BY clause. ORDER BY item "
                                                                 "expression could not be mapped to a document path.")
         order_scope = Scope(aliases, aggregate_slots=projection_scope.aggregate_slots, clause="ORDER BY")
-        self._sort_keys = [(self.expressions.compile(item.expression, order_scope),
-                            item.descending != order_by_similarity(item.expression))
-                           for item in query.order_by]
+        # ORDER BY RANK RRF(...) fuses the ranks of its components over every row (query/hybrid_search.py).
+        self._fusion: Optional[Tuple[List[Evaluator], List[bool], List[float]]] = None
+        if is_hybrid_search(query) and query.order_by[0].expression.name.upper() == "RRF":
+            components, weights = components_of(query.order_by[0].expression)
+            weights = weights or [1.0] * len(components)
+            self._fusion = ([self.expressions.compile(component, order_scope) for component in components],
+                            [best_first(component, weight) for component, weight in zip(components, weights)],
+                            weights)
+            self._sort_keys = [(lambda row: UNDEFINED, True)]
+        else:
+            self._sort_keys = [(self.expressions.compile(item.expression, order_scope),
+                                item.descending != order_by_similarity(item.expression))
+                               for item in query.order_by]
         # Scores (VectorDistance, FullTextScore, RRF) rank only the documents they score: a row whose score is
         # undefined (no vector, a vector of other dimensions) is left out rather than sorted first.
         self._score_positions = [position for position, item in enumerate(query.order_by)
                                  if isinstance(item.expression, n.FunctionCall) and not item.expression.is_udf
-                                 and item.expression.name.upper() in ("VECTORDISTANCE", "FULLTEXTSCORE", "RRF")]
+                                 and item.expression.name.upper() in SCORE_FUNCTIONS]
         self.distinct = select.distinct
         self.top = self._count(select.top, TOP_VALUE_CODE,
                                "The count value provided for a TOP clause must be an integer.")
@@ -389,6 +402,10 @@ class CompiledQuery:
         return sorted_results
 
     def _keyed(self, rows: List[Row]) -> List[Tuple[List[Any], Row]]:
+        if self._fusion is not None:
+            components, descending, weights = self._fusion
+            scores = [[evaluate(row) for row in rows] for evaluate in components]
+            return [([score], row) for score, row in zip(fused_scores(scores, descending, weights), rows)]
         return [([evaluate(row) for evaluate, _ in self._sort_keys], row) for row in rows]
 
     def _sort(self, rows: List[Row]) -> List[Row]:
@@ -501,7 +518,7 @@ def is_sortable_expression(expression: n.Node, rank: bool) -> bool:
         name = expression.name.upper()
         if rank:
             return name in ("FULLTEXTSCORE", "RRF")
-        return name == "VECTORDISTANCE"
+        return name in ("VECTORDISTANCE", "_VECTORSCORE", "_FULLTEXTSCORE")
     node = expression
     while isinstance(node, (n.PropertyAccess, n.IndexAccess)):
         if isinstance(node, n.IndexAccess) and not isinstance(node.index, n.Literal):

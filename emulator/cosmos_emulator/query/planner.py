@@ -32,6 +32,7 @@ from .evaluator import is_aggregate_call
 from .executor import aggregate_calls_in, projection_names
 from .formatter import format_expression, format_query, format_source
 from .functions.vector_functions import order_by_similarity
+from .hybrid_search import HYBRID_SEARCH_FEATURE, hybrid_search_query_info, is_hybrid_search
 from .result import GatewayQueryResult
 from .source import OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_VECTOR_EMBEDDINGS, QuerySource
 
@@ -60,7 +61,8 @@ def query_plan_response(sql: str, parameters: List[Dict[str, Any]], headers: Map
     plan = build_query_plan(prepared, source)
     declared = {feature.strip() for feature in (headers.get(HEADER_SUPPORTED_FEATURES) or "").split(",")
                 if feature.strip()}
-    missing = [feature for feature in required_features(plan["queryInfo"]) if feature not in declared]
+    needed = [HYBRID_SEARCH_FEATURE] if "hybridSearchQueryInfo" in plan else required_features(plan["queryInfo"])
+    missing = [feature for feature in needed if feature not in declared]
     if missing:
         text = "\r\n".join([UNSUPPORTED_FEATURES_MESSAGE] + [
             f"Query contained {feature}, which the calling client does not support." for feature in missing])
@@ -69,7 +71,16 @@ def query_plan_response(sql: str, parameters: List[Dict[str, Any]], headers: Map
 
 
 def build_query_plan(prepared: PreparedQuery, source: QuerySource) -> Dict[str, Any]:
-    """The plan document of a prepared query over ``source``."""
+    """The plan document of a prepared query over ``source``: ``queryInfo``, or for hybrid search (ORDER BY RANK)
+    ``hybridSearchQueryInfo`` in its place, as the service answers them."""
+    if is_hybrid_search(prepared.syntax):
+        compiled = prepared.compiled
+        return {
+            "partitionedQueryExecutionInfoVersion": PLAN_VERSION,
+            "hybridSearchQueryInfo": hybrid_search_query_info(prepared.syntax, compiled.top, compiled.offset,
+                                                              compiled.limit),
+            "queryRanges": query_ranges(prepared, source),
+        }
     return {
         "partitionedQueryExecutionInfoVersion": PLAN_VERSION,
         "queryInfo": _QueryInfoBuilder(prepared).build(),

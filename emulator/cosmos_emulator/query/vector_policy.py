@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from . import nodes as n
 from .analysis import property_path, root_alias
+from .functions.vector_functions import VECTOR_SCORE_FUNCTIONS
 
 # path (tuple of segments) -> the embedding entry ({"path", "dataType", "dimensions", "distanceFunction"}).
 Embeddings = Mapping[tuple, Dict[str, Any]]
@@ -38,7 +39,7 @@ def apply(query: n.Query, embeddings: Optional[Embeddings]) -> n.Query:
     if alias is None:
         return query
     for node in n.walk(query):
-        if isinstance(node, n.FunctionCall) and not node.is_udf and node.name.upper() == "VECTORDISTANCE" \
+        if isinstance(node, n.FunctionCall) and not node.is_udf and node.name.upper() in VECTOR_SCORE_FUNCTIONS \
                 and 2 <= len(node.arguments) <= 4:
             entry = _embedding_of(node.arguments[:2], alias, embeddings)
             if entry is not None:

@@ -6,14 +6,15 @@ so endpoint discovery keeps talking to this server whether it is reached over ht
 from __future__ import annotations
 
 import json
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..errors import method_not_allowed
+from ..regions import DEFAULT_REGION
 from ..storage import Account
 from ..wire import Request, Response, dumps, format_charge
 
 ACCOUNT_ID = "localhost"
-REGION_NAME = "South Central US"
+REGION_NAME = DEFAULT_REGION
 
 # Sent as a JSON *string*, as the service does; clients parse it a second time.
 QUERY_ENGINE_CONFIGURATION = json.dumps({
@@ -40,9 +41,12 @@ QUERY_ENGINE_CONFIGURATION = json.dumps({
 }, separators=(",", ":"))
 
 
-def document(base_url: str) -> Dict[str, Any]:
-    endpoint = base_url.rstrip("/") + "/"
-    location = {"name": REGION_NAME, "databaseAccountEndpoint": endpoint}
+def document(base_url: str, locations: Optional[List[Tuple[str, str]]] = None) -> Dict[str, Any]:
+    """The account document; ``locations`` (name, base URL), write region first, for a multi-region server."""
+    if locations:
+        readable = [{"name": name, "databaseAccountEndpoint": url.rstrip("/") + "/"} for name, url in locations]
+    else:
+        readable = [{"name": REGION_NAME, "databaseAccountEndpoint": base_url.rstrip("/") + "/"}]
     return {
         "_self": "",
         "id": ACCOUNT_ID,
@@ -50,8 +54,8 @@ def document(base_url: str) -> Dict[str, Any]:
         "media": "//media/",
         "addresses": "//addresses/",
         "_dbs": "//dbs/",
-        "writableLocations": [location],
-        "readableLocations": [dict(location)],
+        "writableLocations": [dict(readable[0])],
+        "readableLocations": readable,
         "enableMultipleWriteLocations": False,
         "continuousBackupEnabled": False,
         "enableNRegionSynchronousCommit": False,
@@ -75,4 +79,4 @@ def handle(account: Account, request: Request) -> Response:
         "x-ms-databaseaccount-reserved-mb": "0",
         "x-ms-databaseaccount-provisioned-mb": "0",
     }
-    return Response(200, dumps(document(request.base_url)), headers)
+    return Response(200, dumps(document(request.base_url, request.locations)), headers)

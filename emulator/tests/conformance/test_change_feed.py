@@ -69,3 +69,12 @@ def test_continuation_tokens_survive_a_split(conformance):
         "read feed: first pages": 50,
         "read feed: every item once after resuming across the split": True,
     }
+
+
+def test_feed_range_continuation(conformance):
+    assert conformance.run("change_feed.feed_range_continuation", needs=["change_feed"]) == {
+        "the token names the feed range": True,
+        "the server's etag is a quoted LSN": True,
+        "first page": 2,
+        "resumed in a new client: the rest of the range, once": True,
+    }

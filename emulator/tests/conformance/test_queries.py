@@ -56,3 +56,15 @@ def test_distinct_order_by_offset_limit_across_partitions(conformance):
         # 4.17.1 fills each page to max_item_count from the merged ranges (its own paging, not the server's).
         "OFFSET/LIMIT across partitions paged by 5": [[6, 7, 8, 9, 10], [11, 12, 13, 14, 15], [16, 17]],
     }
+
+
+def test_hybrid_search_across_partitions_and_in_one(conformance):
+    # Reciprocal rank fusion (1/(60 + rank) per component, weights scaling, a negative one reversing a ranking),
+    # worked out by hand from reference/scenarios_queries.py's texts and vectors; no ties at the cut-offs.
+    assert conformance.run("queries.hybrid_search", needs=["query_plan", "search_policies"]) == {
+        "full-text rank": ["d6", "d8", "d0"],
+        "RRF of two full-text scores": ["d8", "d6", "d4"],
+        "RRF of text and vector, weighted": [{"id": "d8"}, {"id": "d4"}, {"id": "d7"}, {"id": "d9"}],
+        "RRF with a negative weight, OFFSET LIMIT": ["d1", "d2", "d3"],
+        "RRF in one partition": ["d0", "d1", "d4", "d3"],
+    }

@@ -75,3 +75,16 @@ def full_text_score(text, *terms):
         frequency = counts.get(term, 0)
         score += frequency * (_K1 + 1) / (frequency + _K1) if frequency else 0.0
     return score
+
+
+# The internal forms the gateway's hybrid search plans send to every range (``query/hybrid_search.py``): the
+# score with the container-wide statistics the client gathered (document count, word count, hits per term),
+# and the word count those statistics sum. The statistics are accepted and, like FullTextScore's, not weighed.
+@builtin("_FullTextScore", 5)
+def full_text_score_with_statistics(text, terms, document_count, word_count, hit_counts):
+    return full_text_score(text, terms)
+
+
+@builtin("_FullTextWordCount", 1)
+def full_text_word_count(text):
+    return len(tokens(text)) if is_string(text) else 0

@@ -41,15 +41,25 @@ def vector_distance(first, second, brute_force=False, options=UNDEFINED):
     return UNDEFINED
 
 
+@builtin("_VectorScore", 2, 4)
+def vector_score(first, second, brute_force=False, options=UNDEFINED):
+    """The internal form of VectorDistance in the component queries of hybrid search plans."""
+    return vector_distance(first, second, brute_force, options)
+
+
+VECTOR_SCORE_FUNCTIONS = ("VECTORDISTANCE", "_VECTORSCORE")
+
+
 def order_by_similarity(expression: n.Node) -> bool:
     """Whether ORDER BY on ``expression`` must list larger scores first: VectorDistance with a similarity
     function (cosine, dot product) and FullTextScore sort best match first; Euclidean distance sorts nearest
     first."""
     if not (isinstance(expression, n.FunctionCall) and not expression.is_udf):
         return False
+    # (_FullTextScore, the plans' internal form, sorts as written: its queries say DESC.)
     if expression.name.upper() == "FULLTEXTSCORE":
         return True
-    if expression.name.upper() != "VECTORDISTANCE":
+    if expression.name.upper() not in VECTOR_SCORE_FUNCTIONS:
         return False
     if len(expression.arguments) >= 4 and isinstance(expression.arguments[3], n.ObjectConstructor):
         for key, value in expression.arguments[3].properties:

@@ -38,11 +38,12 @@ def scenario(name: str) -> Callable[[Callable[["Run"], None]], Callable[["Run"],
 class Exchange:
     """One HTTP request/response pair as the client's pipeline saw it."""
 
-    def __init__(self, method: str, path: str, status: int, headers: Dict[str, str]):
+    def __init__(self, method: str, path: str, status: int, headers: Dict[str, str], port: Optional[int] = None):
         self.method = method
         self.path = path
         self.status = status
         self.headers = headers
+        self.port = port  # the server port the request went to (which region, on a multi-region server)
 
     @property
     def sub_status(self) -> Optional[int]:
@@ -68,11 +69,13 @@ class WireLog:
     def hook(self, pipeline_response: Any) -> None:
         request = pipeline_response.http_request
         response = pipeline_response.http_response
-        path = request.url.split("://", 1)[-1]
-        path = path[path.find("/"):] if "/" in path else "/"
+        address = request.url.split("://", 1)[-1]
+        path = address[address.find("/"):] if "/" in address else "/"
         path = path.split("?", 1)[0]
+        netloc = address.split("/", 1)[0]
+        port = int(netloc.rsplit(":", 1)[1]) if ":" in netloc and netloc.rsplit(":", 1)[1].isdigit() else None
         headers = {name.lower(): value for name, value in response.headers.items()}
-        self.exchanges.append(Exchange(request.method, path, response.status_code, headers))
+        self.exchanges.append(Exchange(request.method, path, response.status_code, headers, port))
 
     def mark(self) -> int:
         return len(self.exchanges)

@@ -2,7 +2,10 @@
 by a client whose routing map went stale."""
 from __future__ import annotations
 
+import base64
 import datetime
+import json
+import re
 
 from azure.cosmos import PartitionKey
 
@@ -172,3 +175,31 @@ def continuation_tokens_across_a_split(run: Run) -> None:
     run.observe("read feed: first pages", len(seen_feed))
     run.observe("read feed: every item once after resuming across the split",
                 sorted(seen_feed + rest_feed) == expected)
+
+
+@scenario("change_feed.feed_range_continuation")
+def feed_range_continuation(run: Run) -> None:
+    """4.17.1 wraps the server's change-feed etag (the service's: a quoted LSN) in its own feed-range token; a
+    fresh client resumes from it exactly where the last page stopped."""
+    container = run.database().create_container("ranges", PartitionKey("/pk"))
+    for index in range(24):
+        container.create_item({"id": f"i{index:02d}", "pk": f"k{index}"})
+    feed_ranges = list(container.read_feed_ranges())
+    pager = container.query_items_change_feed(feed_range=feed_ranges[0], start_time="Beginning",
+                                              max_item_count=2).by_page()
+    first = [item["id"] for item in next(pager)]
+    token = pager.continuation_token
+    state = json.loads(base64.b64decode(token))
+    entry = state["continuation"]["continuation"][0]
+    run.observe("the token names the feed range", entry["range"]["min"] == feed_ranges[0]["Range"]["min"]
+                and entry["range"]["max"] == feed_ranges[0]["Range"]["max"])
+    run.observe("the server's etag is a quoted LSN", bool(re.fullmatch(r'"[0-9]+"', entry["token"])))
+    database_id = container.container_link.split("/")[1]
+    fresh = run.new_client().get_database_client(database_id).get_container_client(container.id)
+    rest = [item["id"] for page in fresh.query_items_change_feed(continuation=token, max_item_count=2).by_page()
+            for item in page]
+    whole = sorted(item["id"] for item in container.query_items_change_feed(feed_range=feed_ranges[0],
+                                                                            start_time="Beginning"))
+    run.observe("first page", len(first))
+    run.observe("resumed in a new client: the rest of the range, once", sorted(first + rest) == whole
+                and len(first + rest) == len(whole))

@@ -77,3 +77,37 @@ def distinct_order_by_offset_limit(run: Run) -> None:
         "SELECT VALUE r.key FROM r WHERE IS_NUMBER(r.key) ORDER BY r.key OFFSET 5 LIMIT 12",
         enable_cross_partition_query=True, max_item_count=5).by_page()]
     run.observe("OFFSET/LIMIT across partitions paged by 5", pages)
+
+
+HYBRID_TEXTS = ["swim fast swim", "run and swim", "bike to the pool", "swim", "run run run run", "swimmer",
+                "swim swim swim swim", "walk and run", "run swim run swim run swim", "nothing"]
+
+
+@scenario("queries.hybrid_search")
+def hybrid_search(run: Run) -> None:
+    """ORDER BY RANK FullTextScore and RRF across partitions: 4.17.1 runs the plan's hybridSearchQueryInfo
+    (statistics, component queries, fusion); with a partition key the server ranks the partition itself."""
+    container = run.database().create_container(
+        "hybrid", PartitionKey("/pk"),
+        full_text_policy={"defaultLanguage": "en-US", "fullTextPaths": [{"path": "/text", "language": "en-US"}]},
+        indexing_policy={"fullTextIndexes": [{"path": "/text"}], "vectorIndexes": [{"path": "/v", "type": "flat"}]},
+        vector_embedding_policy={"vectorEmbeddings": [{"path": "/v", "dataType": "float32",
+                                                       "distanceFunction": "cosine", "dimensions": 2}]})
+    for index, text in enumerate(HYBRID_TEXTS):
+        container.create_item({"id": f"d{index}", "pk": "one" if index < 5 else f"p{index}", "text": text,
+                               "v": [1.0, index / 10]})
+    queries = {
+        "full-text rank": "SELECT TOP 3 VALUE c.id FROM c ORDER BY RANK FullTextScore(c.text, 'swim')",
+        "RRF of two full-text scores": ("SELECT TOP 3 VALUE c.id FROM c ORDER BY RANK RRF(FullTextScore(c.text, "
+                                        "'swim'), FullTextScore(c.text, 'run'))"),
+        "RRF of text and vector, weighted": ("SELECT TOP 4 c.id FROM c ORDER BY RANK RRF(FullTextScore(c.text, "
+                                             "'run'), VectorDistance(c.v, [0, 1]), [1, 0.4])"),
+        "RRF with a negative weight, OFFSET LIMIT": ("SELECT VALUE c.id FROM c ORDER BY RANK RRF(VectorDistance(c.v, "
+                                                     "[1, 0]), FullTextScore(c.text, 'swim'), [2, -1]) "
+                                                     "OFFSET 1 LIMIT 3"),
+    }
+    for name, sql in queries.items():
+        run.observe(name, run.attempt(lambda: list(container.query_items(sql, enable_cross_partition_query=True))))
+    run.observe("RRF in one partition", run.attempt(lambda: list(container.query_items(
+        "SELECT TOP 4 VALUE c.id FROM c ORDER BY RANK RRF(FullTextScore(c.text, 'swim'), FullTextScore(c.text, "
+        "'run'), [1, 0.5])", partition_key="one"))))

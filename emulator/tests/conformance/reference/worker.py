@@ -37,7 +37,7 @@ import runtime  # noqa: E402
 # Each module registers its scenarios with runtime.scenario when imported.
 SCENARIO_MODULES = ("scenarios_resources", "scenarios_items", "scenarios_security", "scenarios_scripts",
                     "scenarios_transactions", "scenarios_change_feed", "scenarios_faults", "scenarios_persistence",
-                    "scenarios_queries")
+                    "scenarios_queries", "scenarios_regions")
 for _module in SCENARIO_MODULES:
     importlib.import_module(_module)
 
