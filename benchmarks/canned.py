@@ -63,18 +63,26 @@ def measure_ceiling(server: "CannedServer", seconds: float = 3.0, connections: i
 
 
 def ensure_fixture(path: str, ref_python: str, v5_python: str, rerecord: bool = False) -> str:
-    """``path``, recorded from the emulator first when it is missing (or ``rerecord``)."""
-    if rerecord or not os.path.exists(path):
+    """``path``, recorded from the emulator first when it is missing, of another format, or ``rerecord``."""
+    if rerecord or not os.path.exists(path) or _fixture_format(path) != record_canned.FIXTURE_FORMAT:
         print(f"recording the canned server's fixture from the emulator into {path} ...", flush=True)
         counts = record_canned.record(path, ref_python, v5_python)
         print(f"  {counts['exchanges']} exchanges, {counts['echo templates']} echo templates", flush=True)
     return path
 
 
+def _fixture_format(path: str) -> object:
+    try:
+        with open(path) as fixture:
+            return json.load(fixture).get("format")
+    except (OSError, ValueError):
+        return None
+
+
 def fixture_names(path: str) -> Dict[str, str]:
     with open(path) as fixture:
         header = json.load(fixture)
-    return {"database": header["database"], "container": header["container"]}
+    return {"database": header["database"], "container": header["container"], "xp": bool(header.get("xp"))}
 
 
 class CannedServer:

@@ -15,7 +15,7 @@ Servers:
   negligible cost per request, so the ceiling measured is the client's. The script builds it
   (``cargo build --release --locked``, see ``canned.py``), records its fixture from the emulator when
   missing (``record_canned.py``; ``--rerecord`` to redo it after a client changed what it sends) and starts
-  it on a free port. The cross-partition (``xp``) workloads are not recorded for it.
+  it on a free port. Misses (a request with no recording) fail the run and are named.
 - ``emulator`` and the others of ``tools/local_servers.py``: a real server, filled by a ``setup`` phase and
   emptied afterwards; or ``--endpoint`` for one already running.
 
@@ -24,7 +24,7 @@ a short warm-up: sequential ``read`` / ``upsert`` of small documents; ``query 1k
 single-partition query drained in pages of 100; one op is the whole drain); ``read-many 100``
 (``read_items`` of 100 ids); ``async read|upsert xN`` with N requests in flight; ``create|read 1MB|2MB``
 (p50/p99 latency too, at most ``--big-ops``); ``xp COUNT|ORDER BY|GROUP BY`` over 10,000 documents in every
-partition (emulator only; ``xp GROUP BY seq`` is v5 with ``max_concurrency=1``). Apart from these: the
+partition (``xp GROUP BY seq`` is v5 with ``max_concurrency=1``; 4.x cannot run GROUP BY across partitions). Apart from these: the
 first call of a new client in a new process (``--first-call-runs`` processes, median) and a long run of
 async point reads (``--long-seconds``; 0 skips it) for peak RSS and RSS growth.
 
@@ -236,7 +236,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         endpoint, key, kwargs = server.endpoint, server.key, server.connection_kwargs
     config = {"endpoint": endpoint, "key": key, "connection_kwargs": kwargs, **names, "ops": ops,
               "seconds": args.seconds, "big_ops": args.big_ops, "in_flight": in_flight,
-              "long_seconds": args.long_seconds, "xp": not is_canned}
+              "long_seconds": args.long_seconds}
+    config.setdefault("xp", True)
     try:
         print(f"server: {args.endpoint or args.server} at {endpoint}; "
               f"clients: azure-cosmos {REFERENCE_VERSION} ({ref_python}) and {v5_label} ({args.v5_python})",

@@ -30,7 +30,7 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(BENCH_DIR)
 WORKLOADS_SCRIPT = os.path.join(BENCH_DIR, "perf_workloads.py")
 DEFAULT_FIXTURE = os.path.join(BENCH_DIR, "canned_server", "recorded", "fixture.json")
-FIXTURE_FORMAT = 1
+FIXTURE_FORMAT = 2
 HOST_PLACEHOLDER = "{{CANNED_SERVER}}"
 DATABASE = "bench"
 CONTAINER = "items"
@@ -50,7 +50,9 @@ _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"
 
 
 def is_query(headers: Dict[str, str]) -> bool:
+    # 4.x sends its query-plan requests as application/json without the isquery flag.
     return (headers.get("x-ms-documentdb-isquery", "").lower() == "true"
+            or headers.get("x-ms-cosmos-is-query-plan-request", "").lower() == "true"
             or headers.get("content-type", "").startswith("application/query+json"))
 
 
@@ -68,6 +70,7 @@ class Recorder:
         self._echoes: Dict[Tuple, Dict[str, Any]] = {}
         self.authorities: List[str] = []
         self.clients: List[str] = []
+        self.xp = False
 
     def _neutral(self, text: str) -> str:
         for authority in self.authorities:
@@ -100,7 +103,7 @@ class Recorder:
     def write(self, path: str) -> Dict[str, int]:
         fixture = {"format": FIXTURE_FORMAT, "host_placeholder": HOST_PLACEHOLDER,
                    "match_headers": list(MATCH_HEADERS), "database": DATABASE, "container": CONTAINER,
-                   "clients": self.clients,
+                   "clients": self.clients, "xp": self.xp,
                    "exchanges": list(self._exchanges.values()), "echo": list(self._echoes.values())}
         os.makedirs(os.path.dirname(path), exist_ok=True)
         temporary = path + ".tmp"
@@ -178,15 +181,18 @@ def _version(python: str) -> str:
                           capture_output=True, text=True).stdout.strip()
 
 
-def record(out: str, ref_python: str, v5_python: str) -> Dict[str, int]:
-    """Start the emulator, fill it, record both clients' touch phase through the proxy, write ``out``."""
+def record(out: str, ref_python: str, v5_python: str, xp: bool = True) -> Dict[str, int]:
+    """Start the emulator, fill it, record both clients' touch phase through the proxy, write ``out``.
+
+    :param xp: record the cross-partition workloads too (10,000 more documents: a slower recording).
+    """
     sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
     import local_servers
 
     emulator = local_servers.LocalServer("emulator").start()
     proxy: Optional[http.server.ThreadingHTTPServer] = None
     try:
-        direct = {"endpoint": emulator.endpoint, "key": emulator.key,
+        direct = {"endpoint": emulator.endpoint, "key": emulator.key, "xp": xp,
                   "connection_kwargs": emulator.connection_kwargs, "database": DATABASE, "container": CONTAINER}
         _run_phase(ref_python, "setup", direct)
         recorder = Recorder()
@@ -201,6 +207,7 @@ def record(out: str, ref_python: str, v5_python: str) -> Dict[str, int]:
         for python in (ref_python, v5_python):
             _run_phase(python, "touch", through_proxy)
             recorder.clients.append(_version(python))
+        recorder.xp = xp
         return recorder.write(out)
     finally:
         if proxy is not None:
@@ -213,8 +220,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--out", default=DEFAULT_FIXTURE, help="fixture file to write")
     parser.add_argument("--ref-python", default=os.path.join(REPO_ROOT, ".venv-ref", "bin", "python"))
     parser.add_argument("--v5-python", default=os.path.join(REPO_ROOT, ".venv", "bin", "python"))
+    parser.add_argument("--no-xp", action="store_true", help="leave the cross-partition workloads out")
     args = parser.parse_args(argv)
-    counts = record(args.out, args.ref_python, args.v5_python)
+    counts = record(args.out, args.ref_python, args.v5_python, xp=not args.no_xp)
     print(f"wrote {args.out}: {counts['exchanges']} exchanges, {counts['echo templates']} echo templates")
     return 0
 

@@ -14,8 +14,9 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 use serde::Deserialize;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const IS_QUERY: &str = "x-ms-documentdb-isquery";
+const IS_QUERY_PLAN: &str = "x-ms-cosmos-is-query-plan-request";
 const IS_BATCH: &str = "x-ms-cosmos-is-batch-request";
 const IS_UPSERT: &str = "x-ms-documentdb-is-upsert";
 /// Per-connection and per-message headers that hyper writes itself (or that a replay must not repeat).
@@ -104,8 +105,10 @@ fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> &'h [u8] {
     headers.get(name).map_or(&[][..], |v| v.as_bytes())
 }
 
+/// 4.x sends its query-plan requests as `application/json` without the isquery flag.
 fn is_query(headers: &HeaderMap) -> bool {
     header_str(headers, IS_QUERY).eq_ignore_ascii_case(b"true")
+        || header_str(headers, IS_QUERY_PLAN).eq_ignore_ascii_case(b"true")
         || header_str(headers, "content-type").starts_with(b"application/query+json")
 }
 
