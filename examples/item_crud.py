@@ -17,7 +17,8 @@ def main() -> None:
             container = database.create_container_if_not_exists(
                 id="books", partition_key=PartitionKey(path="/author"))
 
-            created = container.create_item({"id": "b1", "author": "Le Guin", "title": "The Dispossessed", "year": 1974})
+            created = container.create_item(
+                {"id": "b1", "author": "Le Guin", "title": "The Dispossessed", "year": 1974})
             print(f"created {created['id']}, etag {created['_etag']}")
             container.create_item({"id": "b2", "author": "Le Guin", "title": "The Lathe of Heaven", "year": 1971})
             container.create_item({"id": "b3", "author": "Lem", "title": "Solaris", "year": 1961})

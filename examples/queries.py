@@ -39,13 +39,13 @@ def main() -> None:
         container = database.create_container("orders", PartitionKey(path="/customer"))
         fill(container)
 
-        parameters: List[Dict[str, Any]] = [{"name": "@status", "value": "open"}, {"name": "@min", "value": 50}]
-        big_open = list(container.query_items(
-            query="SELECT c.id, c.total FROM c WHERE c.status = @status AND c.total >= @min",
+        parameters = [{"name": "@status", "value": "open"}, {"name": "@customer", "value": "c2"}]
+        open_orders = list(container.query_items(
+            query="SELECT c.id, c.total FROM c WHERE c.status = @status AND c.customer = @customer",
             parameters=parameters,
             enable_cross_partition_query=True,
         ))
-        print(f"open orders of 50 or more: {len(big_open)}")
+        print(f"open orders of customer c2: {len(open_orders)}")
 
         count = list(container.query_items("SELECT VALUE COUNT(1) FROM c", partition_key="c1"))[0]
         print(f"orders of customer c1: {count}")

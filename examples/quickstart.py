@@ -132,7 +132,8 @@ async def run_async(endpoint: str, key: str, database_name: str, count: int = 20
         database = await client.create_database(database_name)
         try:
             container = await database.create_container(id="events", partition_key=PartitionKey(path="/device"))
-            events: List[Dict[str, Any]] = [{"id": f"e{i}", "device": f"d{i % 4}", "reading": i * 1.5} for i in range(count)]
+            events: List[Dict[str, Any]] = [
+                {"id": f"e{i}", "device": f"d{i % 4}", "reading": i * 1.5} for i in range(count)]
 
             created = await asyncio.gather(*(container.create_item(body=event) for event in events))
             write_charge = sum(charge(doc.get_response_headers()) for doc in created)

@@ -8,7 +8,7 @@ from typing import Any, AsyncIterable, Dict, List, Mapping, Optional, Tuple
 
 from azure.core.async_paging import AsyncItemPaged
 from azure.core.utils import CaseInsensitiveDict
-from azure.cosmos import CosmosDict, CosmosList, PartitionKey, Permission, ThroughputProperties
+from azure.cosmos import BulkOperationResult, CosmosDict, CosmosList, PartitionKey, Permission, ThroughputProperties
 from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy, ScriptsProxy, UserProxy
 from typing_extensions import assert_type
 
@@ -92,6 +92,10 @@ async def item_methods(container: ContainerProxy) -> None:
     results = await container.execute_item_batch([("upsert", (body,)), ("delete", ("a",))], partition_key="p")
     assert_type(results, CosmosList)
     assert_type(await container.read_items([("a", "p")]), CosmosList)
+    async for outcome in container.execute_item_bulk([("create", (body,)), ("read", ("a",), {"partition_key": "p"})]):
+        assert_type(outcome, BulkOperationResult)
+        assert_type(outcome.ok, bool)
+        assert_type(outcome.etag, Optional[str])
     assert_type(await container.delete_all_items_by_partition_key("p"), None)
 
 

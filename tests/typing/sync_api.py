@@ -12,6 +12,7 @@ from azure.core.exceptions import AzureError, ResourceNotFoundError
 from azure.core.paging import ItemPaged
 from azure.core.utils import CaseInsensitiveDict
 from azure.cosmos import (
+    BulkOperationResult,
     ContainerProxy,
     CosmosClient,
     CosmosDict,
@@ -130,6 +131,16 @@ def item_methods(container: ContainerProxy) -> None:
         assert_type(result, Dict[str, Any])
     many = container.read_items([("a", "p"), ("b", "p")])
     assert_type(many, CosmosList)
+    # New in 5: bulk (non-atomic) operations.
+    for outcome in container.execute_item_bulk([("upsert", (body,)), ("delete", ("a",), {"partition_key": "p"})],
+                                               ordered=False, max_concurrency=4):
+        assert_type(outcome, BulkOperationResult)
+        assert_type(outcome.ok, bool)
+        assert_type(outcome.index, int)
+        assert_type(outcome.status_code, int)
+        assert_type(outcome.request_charge, float)
+        assert_type(outcome.resource, Optional[Dict[str, Any]])
+        assert_type(outcome.error, Optional[BaseException])
     assert_type(container.delete_all_items_by_partition_key("p"), None)
 
 

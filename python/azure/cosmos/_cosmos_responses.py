@@ -7,7 +7,9 @@ taken from one page iterator resumes exactly after the page it came from.
 """
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, cast
+from typing import (
+    Any, AsyncIterator, Awaitable, Callable, Dict, Generic, Iterable, Iterator, List, Mapping, Optional, cast,
+)
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList, AsyncPageIterator
 from azure.core.exceptions import AzureError
@@ -44,7 +46,8 @@ class CosmosDict(Dict[str, Any]):
 class CosmosList(List[Dict[str, Any]]):
     """A ``list`` result that also carries its response headers."""
 
-    def __init__(self, original_list: Optional[Iterable[Dict[str, Any]]], /, *, response_headers: CaseInsensitiveDict) -> None:
+    def __init__(self, original_list: Optional[Iterable[Dict[str, Any]]], /, *,
+                 response_headers: CaseInsensitiveDict) -> None:
         super().__init__(original_list if original_list is not None else [])
         self._response_headers = response_headers
 
