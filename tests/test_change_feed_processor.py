@@ -21,7 +21,8 @@ from ._change_feed_processor_programs import (  # noqa: E402
 )
 from ._data_plane import PARTITION_KEYS, module_database, sync_client  # noqa: E402
 
-pytestmark = pytest.mark.requires("change_feed")
+# Run on every server with a change feed; the tests over the http emulator alone (below) need no such mark.
+CHANGE_FEED = pytest.mark.requires("change_feed")
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,7 @@ def _has_all(recorder, expected):
     return set(expected) <= set(recorder.ids())
 
 
+@CHANGE_FEED
 def test_one_instance_delivers_everything_from_the_beginning_once(monitored, leases):
     created = _create_spread(monitored, per_partition=3)
     recorder = Recorder()
@@ -106,6 +108,7 @@ def test_one_instance_delivers_everything_from_the_beginning_once(monitored, lea
     assert all(document["owner"] is None and document["continuationToken"] for document in documents)
 
 
+@CHANGE_FEED
 def test_start_now_delivers_only_later_changes(monitored, leases):
     earlier = _create_spread(monitored, prefix="earlier")
     recorder = Recorder()
@@ -116,6 +119,7 @@ def test_start_now_delivers_only_later_changes(monitored, leases):
     assert sorted(recorder.ids()) == sorted(later) and not set(earlier) & set(recorder.ids())
 
 
+@CHANGE_FEED
 def test_start_from_a_point_in_time(monitored, leases):
     before = _create_spread(monitored, prefix="before")
     last = max(document["_ts"] for document in monitored.read_all_items())
@@ -129,6 +133,7 @@ def test_start_from_a_point_in_time(monitored, leases):
     assert sorted(recorder.ids()) == sorted(after) and not set(before) & set(recorder.ids())
 
 
+@CHANGE_FEED
 def test_a_handler_that_raises_gets_the_same_batch_again(monitored, leases):
     created = _create_spread(monitored, per_partition=2)
     calls, errors = [], []
@@ -148,6 +153,7 @@ def test_a_handler_that_raises_gets_the_same_batch_again(monitored, leases):
         len(failed_batch))
 
 
+@CHANGE_FEED
 def test_checkpoint_only_after_the_handler_returns(monitored, leases):
     _create_spread(monitored)
     entered, release, contexts = threading.Event(), threading.Event(), []
@@ -165,6 +171,7 @@ def test_checkpoint_only_after_the_handler_returns(monitored, leases):
         wait_until(lambda: leases.read_item(lease_token, lease_token)["continuationToken"], "the checkpoint")
 
 
+@CHANGE_FEED
 def test_graceful_stop_releases_the_leases_and_a_restart_continues_from_the_checkpoints(monitored, leases):
     first_batch = _create_spread(monitored, prefix="first")
     first = Recorder()
@@ -181,12 +188,29 @@ def test_graceful_stop_releases_the_leases_and_a_restart_continues_from_the_chec
     assert sorted(first.ids()) == sorted(first_batch) and sorted(second.ids()) == sorted(second_batch)
 
 
+@CHANGE_FEED
 def test_the_lease_container_must_be_partitioned_by_id(monitored, database, unique_id):
     wrong = database.create_container(unique_id("leases"), PartitionKey("/pk"))
     with pytest.raises(ValueError, match="partitioned by '/id'"):
         _processor(monitored, wrong, Recorder()).start()
     with pytest.raises(ValueError):
         _processor(monitored, wrong, Recorder(), lease_renew_interval=5, lease_expiration_interval=5)
+
+
+# The tests with instances in processes of their own run over the http emulator only: what they test (instances
+# sharing a lease container) is the same over any transport, and each costs seconds of process start and expiry.
+@pytest.fixture(scope="module")
+def emulator_database(emulator_server, unique_id):
+    with module_database(emulator_server, unique_id("db-cfp-processes")) as database_id:
+        with sync_client(emulator_server) as client:
+            yield client.get_database_client(database_id)
+
+
+@pytest.fixture
+def emulator_containers(emulator_database, unique_id):
+    """A monitored container and a lease container on the http emulator (4 partition-key ranges)."""
+    return (emulator_database.create_container(unique_id("orders"), PartitionKey("/pk")),
+            emulator_database.create_container(unique_id("leases"), PartitionKey("/id")))
 
 
 def _instances(cosmos_server, monitored, leases, tmp_path, names):
@@ -206,14 +230,14 @@ def _counts(leases):
     return leases_per_owner(owners(_lease_documents(leases)))
 
 
-@pytest.mark.requires("multiple_partition_key_ranges")
-def test_two_then_three_instances_in_separate_processes_share_the_ranges(cosmos_server, monitored, leases,
+def test_two_then_three_instances_in_separate_processes_share_the_ranges(emulator_server, emulator_containers,
                                                                          tmp_path):
+    monitored, leases = emulator_containers
     created = _create_spread(monitored, prefix="before")
-    instances = _instances(cosmos_server, monitored, leases, tmp_path, ["a", "b"])
+    instances = _instances(emulator_server, monitored, leases, tmp_path, ["a", "b"])
     try:
         wait_until(lambda: _counts(leases) == [2, 2], "two instances owning two leases each")
-        instances += _instances(cosmos_server, monitored, leases, tmp_path, ["c"])
+        instances += _instances(emulator_server, monitored, leases, tmp_path, ["c"])
         wait_until(lambda: _counts(leases) == [1, 1, 2], "three instances sharing four leases")
         created += _create_spread(monitored, per_partition=2, prefix="after")
         outputs = [instance.output for instance in instances]
@@ -227,11 +251,11 @@ def test_two_then_three_instances_in_separate_processes_share_the_ranges(cosmos_
     assert {document["owner"] for document in _lease_documents(leases)} == {None}
 
 
-@pytest.mark.requires("multiple_partition_key_ranges")
-def test_a_killed_instance_leases_move_to_the_others_within_the_lease_expiry(cosmos_server, monitored, leases,
+def test_a_killed_instance_leases_move_to_the_others_within_the_lease_expiry(emulator_server, emulator_containers,
                                                                               tmp_path):
+    monitored, leases = emulator_containers
     created = _create_spread(monitored, prefix="before")
-    instances = _instances(cosmos_server, monitored, leases, tmp_path, ["a", "b", "c"])
+    instances = _instances(emulator_server, monitored, leases, tmp_path, ["a", "b", "c"])
     try:
         wait_until(lambda: _counts(leases) == [1, 1, 2], "three instances sharing four leases")
         lease_owners = owners(_lease_documents(leases))
@@ -263,6 +287,7 @@ def _lag(estimator):
     return {lag.lease_token: lag.estimated_lag for lag in estimator.get_estimated_lag()}
 
 
+@CHANGE_FEED
 def test_nothing_lost_across_a_split_and_a_restart(cosmos_server, monitored, leases):
     cosmos_server.skip_unless("partition_split")
     estimator = ChangeFeedEstimator(monitored, leases, processor_name="orders-processor")
@@ -292,6 +317,7 @@ def test_nothing_lost_across_a_split_and_a_restart(cosmos_server, monitored, lea
     assert len({lease for item_id, lease in recorder.changes if item_id.startswith("stopped")}) >= 4
 
 
+@CHANGE_FEED
 def test_estimator_reports_the_lag_of_each_lease(monitored, leases):
     created = _create_spread(monitored, per_partition=2)
     estimator = ChangeFeedEstimator(monitored, leases, processor_name="orders-processor")

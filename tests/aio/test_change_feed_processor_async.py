@@ -22,7 +22,8 @@ from .._change_feed_processor_programs import (  # noqa: E402
 )
 from .._data_plane import PARTITION_KEYS, module_database  # noqa: E402
 
-pytestmark = pytest.mark.requires("change_feed")
+# Run on every server with a change feed; the tests over the http emulator alone (below) need no such mark.
+CHANGE_FEED = pytest.mark.requires("change_feed")
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,7 @@ def _has_all(recorder, expected):
     return check
 
 
+@CHANGE_FEED
 async def test_one_instance_delivers_everything_from_the_beginning_once_async(monitored, leases):
     created = await _create_spread(monitored, per_partition=3)
     recorder = Recorder()
@@ -109,6 +111,7 @@ async def test_one_instance_delivers_everything_from_the_beginning_once_async(mo
     assert all(document["owner"] is None and document["continuationToken"] for document in documents)
 
 
+@CHANGE_FEED
 async def test_start_now_delivers_only_later_changes_async(monitored, leases):
     earlier = await _create_spread(monitored, prefix="earlier")
     recorder = Recorder()
@@ -122,6 +125,7 @@ async def test_start_now_delivers_only_later_changes_async(monitored, leases):
     assert sorted(recorder.ids()) == sorted(later) and not set(earlier) & set(recorder.ids())
 
 
+@CHANGE_FEED
 async def test_start_from_a_point_in_time_async(monitored, leases):
     before = await _create_spread(monitored, prefix="before")
     last = max([document["_ts"] async for document in monitored.read_all_items()])
@@ -135,6 +139,7 @@ async def test_start_from_a_point_in_time_async(monitored, leases):
     assert sorted(recorder.ids()) == sorted(after) and not set(before) & set(recorder.ids())
 
 
+@CHANGE_FEED
 async def test_a_handler_that_raises_gets_the_same_batch_again_async(monitored, leases):
     created = await _create_spread(monitored, per_partition=2)
     calls, errors = [], []
@@ -157,6 +162,7 @@ async def test_a_handler_that_raises_gets_the_same_batch_again_async(monitored, 
         len(failed_batch))
 
 
+@CHANGE_FEED
 async def test_checkpoint_only_after_the_handler_returns_async(monitored, leases):
     await _create_spread(monitored)
     entered, release, contexts = asyncio.Event(), asyncio.Event(), []
@@ -177,6 +183,7 @@ async def test_checkpoint_only_after_the_handler_returns_async(monitored, leases
         await wait_until_async(checkpointed, "the checkpoint")
 
 
+@CHANGE_FEED
 async def test_graceful_stop_releases_the_leases_and_a_restart_continues_from_the_checkpoints_async(
         monitored, leases):
     first_batch = await _create_spread(monitored, prefix="first")
@@ -194,12 +201,29 @@ async def test_graceful_stop_releases_the_leases_and_a_restart_continues_from_th
     assert sorted(first.ids()) == sorted(first_batch) and sorted(second.ids()) == sorted(second_batch)
 
 
+@CHANGE_FEED
 async def test_the_lease_container_must_be_partitioned_by_id_async(monitored, database, unique_id):
     wrong = await database.create_container(unique_id("leases"), PartitionKey("/pk"))
     with pytest.raises(ValueError, match="partitioned by '/id'"):
         await _processor(monitored, wrong, Recorder()).start()
     with pytest.raises(ValueError):
         _processor(monitored, wrong, Recorder(), lease_renew_interval=5, lease_expiration_interval=5)
+
+
+# As in the sync twin, the tests with instances in processes of their own run over the http emulator only.
+@pytest.fixture(scope="module")
+def emulator_database_id(emulator_server, unique_id):
+    with module_database(emulator_server, unique_id("db-cfp-processes")) as database_id:
+        yield database_id
+
+
+@pytest.fixture
+async def emulator_containers(emulator_server, emulator_database_id, unique_id):
+    """A monitored container and a lease container on the http emulator (4 partition-key ranges)."""
+    async with CosmosClient(emulator_server.endpoint, emulator_server.key) as client:
+        database = client.get_database_client(emulator_database_id)
+        yield (await database.create_container(unique_id("orders"), PartitionKey("/pk")),
+               await database.create_container(unique_id("leases"), PartitionKey("/id")))
 
 
 def _instances(cosmos_server, monitored, leases, tmp_path, names):
@@ -227,14 +251,14 @@ def _delivered_all(instances, expected):
     return check
 
 
-@pytest.mark.requires("multiple_partition_key_ranges")
-async def test_two_then_three_instances_in_separate_processes_share_the_ranges_async(cosmos_server, monitored,
-                                                                                     leases, tmp_path):
+async def test_two_then_three_instances_in_separate_processes_share_the_ranges_async(emulator_server,
+        emulator_containers, tmp_path):
+    monitored, leases = emulator_containers
     created = await _create_spread(monitored, prefix="before")
-    instances = _instances(cosmos_server, monitored, leases, tmp_path, ["a", "b"])
+    instances = _instances(emulator_server, monitored, leases, tmp_path, ["a", "b"])
     try:
         await wait_until_async(_counts_are(leases, [2, 2]), "two instances owning two leases each")
-        instances += _instances(cosmos_server, monitored, leases, tmp_path, ["c"])
+        instances += _instances(emulator_server, monitored, leases, tmp_path, ["c"])
         await wait_until_async(_counts_are(leases, [1, 1, 2]), "three instances sharing four leases")
         created += await _create_spread(monitored, per_partition=2, prefix="after")
         await wait_until_async(_delivered_all(instances, created), "every change")
@@ -247,11 +271,11 @@ async def test_two_then_three_instances_in_separate_processes_share_the_ranges_a
     assert {document["owner"] for document in await _lease_documents(leases)} == {None}
 
 
-@pytest.mark.requires("multiple_partition_key_ranges")
-async def test_a_killed_instance_leases_move_to_the_others_within_the_lease_expiry_async(cosmos_server, monitored,
-                                                                                          leases, tmp_path):
+async def test_a_killed_instance_leases_move_to_the_others_within_the_lease_expiry_async(emulator_server,
+        emulator_containers, tmp_path):
+    monitored, leases = emulator_containers
     created = await _create_spread(monitored, prefix="before")
-    instances = _instances(cosmos_server, monitored, leases, tmp_path, ["a", "b", "c"])
+    instances = _instances(emulator_server, monitored, leases, tmp_path, ["a", "b", "c"])
     try:
         await wait_until_async(_counts_are(leases, [1, 1, 2]), "three instances sharing four leases")
         lease_owners = owners(await _lease_documents(leases))
@@ -284,6 +308,7 @@ async def _lag(estimator):
     return {lag.lease_token: lag.estimated_lag for lag in await estimator.get_estimated_lag()}
 
 
+@CHANGE_FEED
 async def test_nothing_lost_across_a_split_and_a_restart_async(cosmos_server, monitored, leases):
     cosmos_server.skip_unless("partition_split")
     estimator = ChangeFeedEstimator(monitored, leases, processor_name="orders-processor")
@@ -321,6 +346,7 @@ async def test_nothing_lost_across_a_split_and_a_restart_async(cosmos_server, mo
     assert len({lease for item_id, lease in recorder.changes if item_id.startswith("stopped")}) >= 4
 
 
+@CHANGE_FEED
 async def test_estimator_reports_the_lag_of_each_lease_async(monitored, leases):
     created = await _create_spread(monitored, per_partition=2)
     estimator = ChangeFeedEstimator(monitored, leases, processor_name="orders-processor")
