@@ -1,8 +1,9 @@
 """The public API type-checks cleanly: pyright (strict) and mypy (strict) over ``examples/``,
-``tests/typing/`` (every public method with its documented types) and the native module's
-stub ``_rust.pyi`` report zero errors.
+``tests/typing/`` (every public method with its documented types, and calls the annotations must
+reject) and the native module's stub ``_rust.pyi`` report zero errors.
 
-Settings: ``tests/typing/pyrightconfig.json`` (``typeCheckingMode: strict``, Python 3.9) and
+Settings: ``tests/typing/pyrightconfig.json`` (``typeCheckingMode: strict``, Python 3.9, unneeded
+``# type: ignore`` comments reported) and
 ``tests/typing/mypy.ini`` (``strict`` plus ``warn_unreachable``, ``extra_checks``, ``strict_bytes``).
 Both checkers come with the ``dev`` extra (pyright's PyPI wheel bundles the checker and, with
 ``[nodejs]``, a Node.js runtime), so nothing is downloaded here. Nothing here talks to a server,

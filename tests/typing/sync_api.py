@@ -5,6 +5,7 @@ fails the check when a method's declared type differs from what is written here.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple
 
 from azure.core import MatchConditions
@@ -276,3 +277,14 @@ def document_types(policy: ConnectionPolicy) -> None:
                             IndexingMode.Consistent, IndexKind.Range, DataType.String]
     del constants
     assert_type(ScriptType.StoredProcedure, str)
+
+
+def change_feed_forms(container: ContainerProxy, feed_range: Dict[str, Any]) -> None:
+    since = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for change in container.query_items_change_feed(start_time=since, mode="LatestVersion", max_item_count=100):
+        assert_type(change, Dict[str, Any])
+    by_range = container.query_items_change_feed(feed_range=feed_range, start_time="Now", priority="Low")
+    resumed = container.query_items_change_feed(continuation="token", excluded_locations=["West US"])
+    whole = container.query_items_change_feed(mode="AllVersionsAndDeletes")
+    for feed in (by_range, resumed, whole):
+        assert_type(feed.get_response_headers(), CaseInsensitiveDict)

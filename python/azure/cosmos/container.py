@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.paging import ItemPaged
@@ -958,6 +959,67 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         self.client_connection.no_result(response, hook)
 
     # ---- change feed ------------------------------------------------------------------
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        partition_key: PartitionKeyType,
+        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        max_item_count: Optional[int] = None,
+        mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged: ...
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        feed_range: dict[str, Any],
+        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        max_item_count: Optional[int] = None,
+        mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged: ...
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        continuation: str,
+        max_item_count: Optional[int] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged: ...
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        max_item_count: Optional[int] = None,
+        mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosItemPaged: ...
 
     @distributed_trace
     @accepts_documented_keywords

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any, AsyncIterable, AsyncIterator, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList
@@ -936,6 +937,67 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         self.client_connection.no_result(response, hook)
 
     # ---- change feed ------------------------------------------------------------------
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        partition_key: PartitionKeyType,
+        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        max_item_count: Optional[int] = None,
+        mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosAsyncItemPaged: ...
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        feed_range: dict[str, Any],
+        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        max_item_count: Optional[int] = None,
+        mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosAsyncItemPaged: ...
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        continuation: str,
+        max_item_count: Optional[int] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosAsyncItemPaged: ...
+
+    @overload
+    def query_items_change_feed(
+        self,
+        *,
+        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        max_item_count: Optional[int] = None,
+        mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
+        priority: Optional[Literal["High", "Low"]] = None,
+        initial_headers: Optional[dict[str, str]] = None,
+        excluded_locations: Optional[Sequence[str]] = None,
+        availability_strategy: Optional[Union[bool, dict[str, Any]]] = None,
+        response_hook: Optional[Callable[[Mapping[str, str], dict[str, Any]], None]] = None,
+        **kwargs: Any,
+    ) -> CosmosAsyncItemPaged: ...
 
     @distributed_trace
     @accepts_documented_keywords
