@@ -5,6 +5,8 @@ runs the same build and fails on any warning). Everything is local: no intersphi
 """
 from __future__ import annotations
 
+import importlib
+import re
 import warnings
 
 from sphinx.util.inspect import TypeAliasForwardRef
@@ -51,10 +53,8 @@ python_use_unqualified_type_names = True
 # Every reference must resolve (``-n``), except those below. The build has no network, so
 # there is no intersphinx: names of azure-core and of the standard library cannot resolve here.
 nitpicky = True
-nitpick_ignore_regex = [
-    (r"py:.*", r"azure\.core(\..*)?"),
-    (r"py:.*", r"(collections\.abc|concurrent\.futures|datetime|logging|typing_extensions)\..*"),
-]
+_EXTERNAL = r"azure\.core(\..*)?|(collections\.abc|concurrent\.futures|datetime|logging|typing_extensions)\..*"
+nitpick_ignore_regex = [(r"py:.*", _EXTERNAL)]
 nitpick_ignore = [
     # The connection a client hands to the proxies it creates: in the signatures of
     # constructors that user code does not call (4.x documents it as internal too).
@@ -70,6 +70,45 @@ def _alias_name(alias) -> str:
 
 
 TypeAliasForwardRef.__repr__ = _alias_name
+
+
+def _owner_module(node):
+    """The module whose globals the annotations of the documented object were written in."""
+    try:
+        owner = importlib.import_module(node.get("py:module") or "")
+        for part in filter(None, (node.get("py:class") or "").split(".")):
+            owner = getattr(owner, part)
+    except (ImportError, AttributeError, ValueError):
+        return None
+    return importlib.import_module(getattr(owner, "__module__", owner.__name__))
+
+
+def _name_in_defining_module(app, env, node, contnode):
+    """Resolves a bare name of an ``@overload`` signature where the code that wrote it does.
+
+    autodoc evaluates overload annotations in the globals of the *decorated* method, which for
+    the facade's traced methods are azure-core's, so names such as ``datetime`` are left bare.
+    Looked up in the module that defines the documented class, they resolve as any other name:
+    to their documented target, or (azure-core, standard library) to plain text.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.isidentifier():
+        return None
+    module = _owner_module(node)
+    value = getattr(module, target, None) if module is not None else None
+    qualname, value_module = getattr(value, "__qualname__", None), getattr(value, "__module__", None)
+    if not (qualname and value_module):
+        return None
+    qualified = f"{value_module}.{qualname}"
+    if re.fullmatch(_EXTERNAL, qualified) or value_module == "builtins":
+        return contnode
+    return env.get_domain("py").resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], qualified, node, contnode)
+
+
+def setup(app):
+    app.connect("missing-reference", _name_in_defining_module)
+
 
 html_theme = "alabaster"
 html_title = f"azure-cosmos {release}"
