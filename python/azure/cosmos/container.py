@@ -2,9 +2,9 @@
 """Containers: their properties, items and queries (synchronous)."""
 from __future__ import annotations
 
+import datetime
 import threading
 import warnings
-from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.paging import ItemPaged
@@ -965,7 +965,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         self,
         *,
         partition_key: PartitionKeyType,
-        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        start_time: Optional[Union[datetime.datetime, Literal["Now", "Beginning"]]] = None,
         max_item_count: Optional[int] = None,
         mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
         priority: Optional[Literal["High", "Low"]] = None,
@@ -981,7 +981,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         self,
         *,
         feed_range: dict[str, Any],
-        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        start_time: Optional[Union[datetime.datetime, Literal["Now", "Beginning"]]] = None,
         max_item_count: Optional[int] = None,
         mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
         priority: Optional[Literal["High", "Low"]] = None,
@@ -1010,7 +1010,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
     def query_items_change_feed(
         self,
         *,
-        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        start_time: Optional[Union[datetime.datetime, Literal["Now", "Beginning"]]] = None,
         max_item_count: Optional[int] = None,
         mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
         priority: Optional[Literal["High", "Low"]] = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+import datetime
 from typing import Any, AsyncIterable, AsyncIterator, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList
@@ -943,7 +943,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         self,
         *,
         partition_key: PartitionKeyType,
-        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        start_time: Optional[Union[datetime.datetime, Literal["Now", "Beginning"]]] = None,
         max_item_count: Optional[int] = None,
         mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
         priority: Optional[Literal["High", "Low"]] = None,
@@ -959,7 +959,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         self,
         *,
         feed_range: dict[str, Any],
-        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        start_time: Optional[Union[datetime.datetime, Literal["Now", "Beginning"]]] = None,
         max_item_count: Optional[int] = None,
         mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
         priority: Optional[Literal["High", "Low"]] = None,
@@ -988,7 +988,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
     def query_items_change_feed(
         self,
         *,
-        start_time: Optional[Union[datetime, Literal["Now", "Beginning"]]] = None,
+        start_time: Optional[Union[datetime.datetime, Literal["Now", "Beginning"]]] = None,
         max_item_count: Optional[int] = None,
         mode: Optional[Literal["LatestVersion", "AllVersionsAndDeletes"]] = None,
         priority: Optional[Literal["High", "Low"]] = None,
