@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 
 import pytest
 
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install azure-cosmos[spark])")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Spark needs a Java runtime (17 or newer): no java on PATH and no JAVA_HOME", allow_module_level=True)
 
 from azure.cosmos.distributed import CosmosConnection  # noqa: E402
 
@@ -35,6 +38,7 @@ def spark():
     from pyspark.sql import SparkSession
 
     # The Python workers must be this interpreter, with azure-cosmos installed; Spark would take python3 from PATH.
+    previous = os.environ.get("PYSPARK_PYTHON")
     os.environ["PYSPARK_PYTHON"] = sys.executable
     session = (SparkSession.builder.master("local[2,2]").appName("azure-cosmos-tests")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
@@ -44,6 +48,10 @@ def spark():
     register(session)
     yield session
     session.stop()
+    if previous is None:
+        del os.environ["PYSPARK_PYTHON"]
+    else:
+        os.environ["PYSPARK_PYTHON"] = previous
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +135,17 @@ def test_a_failed_task_is_retried_on_its_own_range(spark, written, emulator_serv
         ids = [row.id for row in frame.select("id").collect()]
         assert hits() == 1
     assert sorted(ids) == sorted(d["id"] for d in documents())
+
+
+def test_without_filter_push_down_spark_filters_itself(spark, written):
+    from azure.cosmos.distributed.spark import register
+
+    spark.conf.set("spark.sql.python.filterPushdown.enabled", "false")
+    try:
+        register(spark)  # a reader without pushFilters, which Spark refuses to plan while push-down is off
+        frame = _options(spark.read, written).schema("id STRING, n LONG").load().filter("n >= 9990")
+        assert re.search(r"\bFilter\b", frame._jdf.queryExecution().executedPlan().toString())
+        assert sorted(_rows(frame)) == [f"doc-{n:05d}" for n in range(9990, DOCUMENT_COUNT)]
+    finally:
+        spark.conf.set("spark.sql.python.filterPushdown.enabled", "true")
+        register(spark)

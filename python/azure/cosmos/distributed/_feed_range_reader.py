@@ -322,7 +322,8 @@ def read_slice(connection: CosmosConnection, slice_: FeedRangeSlice, query: str,
     :param schema: The batches' columns.
     :type schema: pyarrow.Schema
     :keyword int page_size: Documents per request (``max_item_count``).
-    :returns: ``(batch, continuation)`` pairs; the last continuation is ``None`` (the range is drained).
+    :returns: ``(batch, continuation)`` pairs; the last continuation is ``None`` (the range is drained); an
+        empty result gives no pair at all.
     :rtype: Iterator[tuple[pyarrow.RecordBatch, Optional[str]]]
     """
     container = connection.container_client()
