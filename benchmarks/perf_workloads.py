@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -87,7 +86,13 @@ def _rss_mb() -> float:
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux; MB as _rss_mb
+    # VmHWM is this process image's own high-water mark; getrusage's ru_maxrss would also carry the peak of
+    # the parent that forked it (Linux keeps it across fork and exec), i.e. the benchmark driver's.
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    return float("nan")
 
 
 # ----------------------------------------------------------------------------- data
