@@ -288,3 +288,8 @@ def change_feed_forms(container: ContainerProxy, feed_range: Dict[str, Any]) -> 
     whole = container.query_items_change_feed(mode="AllVersionsAndDeletes")
     for feed in (by_range, resumed, whole):
         assert_type(feed.get_response_headers(), CaseInsensitiveDict)
+
+
+def partition_key_forms() -> None:
+    assert_type(PartitionKey("/a", "Hash", 1).version, int)
+    assert_type(PartitionKey(["/tenant", "/user"], "MultiHash").path, str)  # the paths joined, as in 4.x

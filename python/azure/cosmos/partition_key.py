@@ -68,13 +68,14 @@ class PartitionKey(dict):
     :ivar int version: The hash version.
     """
 
+    # kind and version may come positionally, as the constructor takes them (4.x's overloads say keyword-only).
     @overload
     def __init__(
-        self, path: list[str], *, kind: Literal["MultiHash"] = "MultiHash", version: int = _PartitionKeyVersion.V2
+        self, path: list[str], kind: Literal["MultiHash"] = "MultiHash", version: int = _PartitionKeyVersion.V2
     ) -> None: ...
 
     @overload
-    def __init__(self, path: str, *, kind: Literal["Hash"] = "Hash", version: int = _PartitionKeyVersion.V2) -> None: ...
+    def __init__(self, path: str, kind: Literal["Hash"] = "Hash", version: int = _PartitionKeyVersion.V2) -> None: ...
 
     def __init__(self, *args, **kwargs):
         path = args[0] if args else kwargs["path"]
