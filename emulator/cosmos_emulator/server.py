@@ -130,8 +130,9 @@ class EmulatorServer:
                                      handle_signals=False, keepalive_timeout=75)
         await self._runner.setup()
         regions = self.state.regions or [Region("")]
+        first_port = self.port
         for index, region in enumerate(regions):
-            wanted = self.port + index if self.port else 0
+            wanted = first_port + index if first_port else 0
             listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             listener.bind((self.host, wanted))

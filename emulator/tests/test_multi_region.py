@@ -4,6 +4,7 @@ rules that name a region. azure-cosmos 4.17.1's routing over such a server: test
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -101,6 +102,25 @@ def test_single_region_server_is_unchanged(server):
     finally:
         client.close()
     assert [entry["name"] for entry in account["readableLocations"]] == ["South Central US"]
+
+
+def test_a_given_port_and_the_next_ones():
+    for _ in range(5):  # another process may take a probed port meanwhile: probe again
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        base = probe.getsockname()[1]
+        probe.close()
+        try:
+            server = EmulatorServer(port=base, regions=["A", "B"]).start()
+        except OSError:
+            continue
+        try:
+            assert server.region_endpoints == {"A": f"http://127.0.0.1:{base}/",
+                                               "B": f"http://127.0.0.1:{base + 1}/"}
+            return
+        finally:
+            server.stop()
+    raise AssertionError("no two consecutive free ports found in five tries")
 
 
 def test_command_line_regions():

@@ -32,6 +32,7 @@ from .values import is_number
 RRF_CONSTANT = 60
 COMPONENT_TOP_FACTOR = 12
 HYBRID_SEARCH_FEATURE = "HybridSearch"
+WEIGHTED_RANK_FUSION_FEATURE = "WeightedRankFusion"
 ORDER_BY_FILTER_PLACEHOLDER = "{documentdb-formattableorderbyquery-filter}"
 TOTAL_DOCUMENT_COUNT_PLACEHOLDER = "{documentdb-formattablehybridsearchquery-totaldocumentcount}"
 WORST_VECTOR_SCORE = "1.79769e+308"
@@ -93,6 +94,12 @@ def fused_scores(scores: Sequence[Sequence[Any]], descending: Sequence[bool], we
 
 
 # ------------------------------------------------------------------------------------------------ plans
+def hybrid_search_features(info: Dict[str, Any]) -> List[str]:
+    """Client features a hybrid search plan needs: HybridSearch, and WeightedRankFusion when RRF names weights
+    (the service refuses a client that lacks it: "Query contained WeightedRankFusion, ...")."""
+    return [HYBRID_SEARCH_FEATURE] + ([WEIGHTED_RANK_FUSION_FEATURE] if info["componentWeights"] else [])
+
+
 def hybrid_search_query_info(query: n.Query, top: Optional[int], offset: Optional[int],
                              limit: Optional[int]) -> Dict[str, Any]:
     """The ``hybridSearchQueryInfo`` of a hybrid search query."""

@@ -32,7 +32,7 @@ from .evaluator import is_aggregate_call
 from .executor import aggregate_calls_in, projection_names
 from .formatter import format_expression, format_query, format_source
 from .functions.vector_functions import order_by_similarity
-from .hybrid_search import HYBRID_SEARCH_FEATURE, hybrid_search_query_info, is_hybrid_search
+from .hybrid_search import hybrid_search_features, hybrid_search_query_info, is_hybrid_search
 from .result import GatewayQueryResult
 from .source import OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_VECTOR_EMBEDDINGS, QuerySource
 
@@ -61,7 +61,8 @@ def query_plan_response(sql: str, parameters: List[Dict[str, Any]], headers: Map
     plan = build_query_plan(prepared, source)
     declared = {feature.strip() for feature in (headers.get(HEADER_SUPPORTED_FEATURES) or "").split(",")
                 if feature.strip()}
-    needed = [HYBRID_SEARCH_FEATURE] if "hybridSearchQueryInfo" in plan else required_features(plan["queryInfo"])
+    needed = (hybrid_search_features(plan["hybridSearchQueryInfo"]) if "hybridSearchQueryInfo" in plan
+              else required_features(plan["queryInfo"]))
     missing = [feature for feature in needed if feature not in declared]
     if missing:
         text = "\r\n".join([UNSUPPORTED_FEATURES_MESSAGE] + [

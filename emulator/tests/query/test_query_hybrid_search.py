@@ -13,7 +13,8 @@ from cosmos_emulator.query.gateway import execute_gateway_query
 
 from memory_source import MemorySource
 
-FEATURES = "Aggregate,CountIf,Distinct,MultipleOrderBy,NonStreamingOrderBy,OffsetAndLimit,OrderBy,Top,HybridSearch"
+FEATURES = ("Aggregate,CountIf,Distinct,MultipleOrderBy,NonStreamingOrderBy,OffsetAndLimit,OrderBy,Top,HybridSearch,"
+            "WeightedRankFusion")
 TEXTS = ["swim fast swim", "run and swim", "bike to the pool", "swim", "run run run run", "swimmer",
          "swim swim swim swim", "walk and run", "run swim run swim run swim", "nothing"]
 
@@ -83,6 +84,12 @@ def test_a_client_without_hybrid_search_is_refused():
         plan_of("SELECT TOP 3 c.id FROM c ORDER BY RANK FullTextScore(c.text, 'swim')", features="OrderBy,Top")
     assert error.value.status == 400
     assert "Query contained HybridSearch, which the calling client does not support." in error.value.message
+    weighted = "SELECT TOP 3 c.id FROM c ORDER BY RANK RRF(FullTextScore(c.text, 'a'), FullTextScore(c.text, 'b'), "
+    with pytest.raises(CosmosError) as error:
+        plan_of(weighted + "[1, 2])", features="OrderBy,Top,HybridSearch")
+    assert "Query contained WeightedRankFusion, which the calling client does not support." in error.value.message
+    assert plan_of(weighted + "[1, 2])", features="HybridSearch,WeightedRankFusion")
+    assert plan_of(weighted.rstrip(", ") + ")", features="HybridSearch")
 
 
 def test_cross_partition_hybrid_query_is_refused_with_the_plan():
