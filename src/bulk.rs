@@ -19,7 +19,6 @@ use azure_core::http::Method;
 use azure_data_cosmos_driver::models::effective_partition_key::EffectivePartitionKey;
 use azure_data_cosmos_driver::models::{ContainerReference, FeedRange, PartitionKey};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use tokio::sync::{mpsc, Notify, Semaphore};
@@ -27,14 +26,13 @@ use tokio::task::JoinSet;
 
 use crate::bulk_plan::{BulkItem, Routing};
 use crate::container_operations::container_link;
-use crate::engine::{EngineCore, PyEngine};
+use crate::engine::EngineCore;
 use crate::errors::{cosmos_error_to_py, response_error};
 use crate::options::RequestOptions;
-use crate::partition_key;
 use crate::response::PyResponse;
 use crate::rest::{RestFailure, RestTarget};
 use crate::retry::RetryPolicy;
-use crate::runtime::{block_on, into_awaitable, runtime, timeout_error};
+use crate::runtime::timeout_error;
 
 /// Batch requests in flight at once over all partitions, unless the caller says.
 const DEFAULT_CONCURRENCY: usize = 16;
@@ -45,15 +43,15 @@ const DEFAULT_THROTTLE_WAIT: Duration = Duration::from_millis(100);
 
 /// The result of one operation.
 pub struct Outcome {
-    index: u64,
-    status: u16,
-    sub_status: Option<u32>,
-    request_charge: f64,
-    etag: Option<String>,
-    resource: Option<Box<RawValue>>,
-    throttled: u32,
+    pub index: u64,
+    pub status: u16,
+    pub sub_status: Option<u32>,
+    pub request_charge: f64,
+    pub etag: Option<String>,
+    pub resource: Option<Box<RawValue>>,
+    pub throttled: u32,
     /// Why no service status is known for it (the request failed as a whole).
-    error: Option<PyErr>,
+    pub error: Option<PyErr>,
 }
 
 /// One operation's answer in the service's bulk response.
@@ -74,16 +72,26 @@ struct OperationAnswer {
 }
 
 /// Where finished operations wait for the caller, and the room left for new ones.
-struct Sink {
+pub struct Sink {
     queue: Mutex<VecDeque<Outcome>>,
     ready: Notify,
-    room: Semaphore,
+    pub room: Semaphore,
     finished: AtomicBool,
     /// A failure of the whole run (the container does not exist, ...).
     failure: Mutex<Option<PyErr>>,
 }
 
 impl Sink {
+    pub fn new(capacity: u32) -> Self {
+        Self {
+            queue: Mutex::new(VecDeque::new()),
+            ready: Notify::new(),
+            room: Semaphore::new(capacity as usize),
+            finished: AtomicBool::new(false),
+            failure: Mutex::new(None),
+        }
+    }
+
     fn push(&self, outcome: Outcome) {
         self.queue
             .lock()
@@ -94,7 +102,7 @@ impl Sink {
     }
 
     /// Why the run stopped, for a caller that is still handing over operations.
-    fn stopped(&self) -> PyErr {
+    pub fn stopped(&self) -> PyErr {
         match self
             .failure
             .lock()
@@ -116,7 +124,7 @@ impl Sink {
 
     /// Whatever is ready; with `wait`, at least one result unless the run is over
     /// (then `None` once everything was taken).
-    async fn take(&self, wait: bool) -> PyResult<Option<Vec<Outcome>>> {
+    pub async fn take(&self, wait: bool) -> PyResult<Option<Vec<Outcome>>> {
         loop {
             let finished = self.finished.load(Ordering::Acquire);
             let ready: Vec<Outcome> = self
@@ -149,7 +157,7 @@ impl Sink {
 }
 
 /// What one run sends with: cheap to share with every request task.
-struct Run {
+pub struct Run {
     core: EngineCore,
     database: String,
     container: String,
@@ -161,7 +169,7 @@ struct Run {
 }
 
 /// A chunk handed over by the caller: `(input index, partition key, operation body)`.
-type Submitted = Vec<(u64, PartitionKey, Vec<u8>)>;
+pub type Submitted = Vec<(u64, PartitionKey, Vec<u8>)>;
 
 struct Sent {
     range_id: String,
@@ -246,7 +254,7 @@ fn is_gone(status: u16) -> bool {
 }
 
 /// Routes, batches and sends until the input is closed and every operation answered.
-async fn dispatch(
+pub async fn dispatch(
     run: Arc<Run>,
     mut input: mpsc::UnboundedReceiver<Submitted>,
     sink: Arc<Sink>,
@@ -484,195 +492,37 @@ fn fail_all(sink: &Sink, items: Vec<BulkItem>, error: &PyErr, status: Option<(u1
     }
 }
 
-/// Results handed to Python: a list of tuples, or `None` when the run is over.
-pub struct Outcomes(Option<Vec<Outcome>>);
-
-impl<'py> IntoPyObject<'py> for Outcomes {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let Some(outcomes) = self.0 else {
-            return Ok(py.None().into_bound(py));
-        };
-        let rows = outcomes
-            .into_iter()
-            .map(|o| {
-                (
-                    o.index,
-                    o.status,
-                    o.sub_status,
-                    o.request_charge,
-                    o.etag,
-                    o.resource.map(|raw| PyBytes::new(py, raw.get().as_bytes())),
-                    o.throttled,
-                    o.error.map(|e| e.into_value(py)),
-                )
-                    .into_pyobject(py)
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(PyList::new(py, rows)?.into_any())
-    }
-}
-
-/// One bulk run: operations in, results out (see the module's comment).
-#[pyclass(name = "BulkExecutor", module = "azure.cosmos._rust", frozen)]
-pub struct PyBulkExecutor {
-    input: Mutex<Option<mpsc::UnboundedSender<Submitted>>>,
-    sink: Arc<Sink>,
-    capacity: u32,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for PyBulkExecutor {
-    fn drop(&mut self) {
-        // Abandoned (the caller stopped iterating): requests in flight are dropped.
-        self.task.abort();
-    }
-}
-
-type Converted = Vec<(u64, PartitionKey, Vec<u8>)>;
-
-fn convert(operations: &Bound<'_, PyList>) -> PyResult<Converted> {
-    operations
-        .iter()
-        .map(|entry| {
-            let (index, key, body): (u64, Bound<'_, PyAny>, Bound<'_, PyBytes>) =
-                entry.extract()?;
-            Ok((
-                index,
-                partition_key::from_python(&key)?,
-                body.as_bytes().to_vec(),
-            ))
-        })
-        .collect()
-}
-
-async fn hand_over(
-    sink: Arc<Sink>,
-    input: Option<mpsc::UnboundedSender<Submitted>>,
-    capacity: u32,
-    chunk: Converted,
-) -> PyResult<()> {
-    let input = input.ok_or_else(|| {
-        pyo3::exceptions::PyRuntimeError::new_err("this bulk run's input is closed")
-    })?;
-    let wanted = (chunk.len() as u32).min(capacity);
-    sink.room
-        .acquire_many(wanted)
-        .await
-        .map_err(|_| sink.stopped())?
-        .forget();
-    input.send(chunk).map_err(|_| sink.stopped())
-}
-
-impl PyBulkExecutor {
-    fn sender(&self) -> Option<mpsc::UnboundedSender<Submitted>> {
-        self.input.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-}
-
-#[pymethods]
-impl PyBulkExecutor {
-    /// Hands over `[(index, partition_key, body), ...]`, waiting (GIL released) while
-    /// the run holds `capacity` unanswered operations.
-    fn submit(&self, py: Python<'_>, operations: &Bound<'_, PyList>) -> PyResult<()> {
-        let chunk = convert(operations)?;
-        block_on(
-            py,
-            hand_over(self.sink.clone(), self.sender(), self.capacity, chunk),
-        )
-    }
-
-    fn submit_async<'py>(
-        &self,
-        py: Python<'py>,
-        operations: &Bound<'py, PyList>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let chunk = convert(operations)?;
-        into_awaitable(
-            py,
-            hand_over(self.sink.clone(), self.sender(), self.capacity, chunk),
-        )
-    }
-
-    /// No more operations: the run finishes what it holds.
-    fn close(&self) {
-        self.input.lock().unwrap_or_else(|p| p.into_inner()).take();
-    }
-
-    /// Stops the run: requests in flight are dropped, unanswered operations get no result.
-    fn cancel(&self) {
-        self.close();
-        self.task.abort();
-    }
-
-    #[pyo3(signature = (wait=true))]
-    fn results(&self, py: Python<'_>, wait: bool) -> PyResult<Outcomes> {
-        let sink = self.sink.clone();
-        block_on(py, async move { sink.take(wait).await.map(Outcomes) })
-    }
-
-    #[pyo3(signature = (wait=true))]
-    fn results_async<'py>(&self, py: Python<'py>, wait: bool) -> PyResult<Bound<'py, PyAny>> {
-        let sink = self.sink.clone();
-        into_awaitable(py, async move { sink.take(wait).await.map(Outcomes) })
-    }
-
-    #[getter]
-    fn capacity(&self) -> u32 {
-        self.capacity
-    }
-}
-
-#[pymethods]
-impl PyEngine {
-    /// Starts a bulk run on one container.
-    #[pyo3(signature = (database, container, max_concurrency=None, capacity=None, options=None))]
-    fn bulk_executor(
-        &self,
+impl Run {
+    /// A run on one container with the client's retry policy, its throttle
+    /// retries taken over by the run's pacing.
+    pub fn new(
+        core: EngineCore,
         database: String,
         container: String,
+        options: RequestOptions,
         max_concurrency: Option<usize>,
-        capacity: Option<u32>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyBulkExecutor> {
-        let (core, options) = self.prepare(options)?;
-        let max_concurrency = max_concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1);
-        let capacity = capacity
-            .unwrap_or((max_concurrency as u32).saturating_mul(200))
-            .max(crate::bulk_plan::MAX_OPERATIONS_PER_BATCH as u32);
+    ) -> Self {
         let mut policy = (*core.retry).clone();
         let throttle_budget = policy.throttle.max_count;
         policy.throttle.max_count = 0;
-        let run = Arc::new(Run {
+        Self {
             core,
             database,
             container,
             options,
             policy,
             throttle_budget,
-            max_concurrency,
-        });
-        let sink = Arc::new(Sink {
-            queue: Mutex::new(VecDeque::new()),
-            ready: Notify::new(),
-            room: Semaphore::new(capacity as usize),
-            finished: AtomicBool::new(false),
-            failure: Mutex::new(None),
-        });
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let task_sink = sink.clone();
-        let task = runtime().spawn(async move {
-            let result = dispatch(run, receiver, task_sink.clone()).await;
-            task_sink.finish(result.err());
-        });
-        Ok(PyBulkExecutor {
-            input: Mutex::new(Some(sender)),
-            sink,
-            capacity,
-            task,
-        })
+            max_concurrency: max_concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1),
+        }
     }
+
+    pub fn max_concurrency(&self) -> usize {
+        self.max_concurrency
+    }
+}
+
+/// Runs [`dispatch`] and records how it ended for the caller.
+pub async fn run_to_end(run: Arc<Run>, input: mpsc::UnboundedReceiver<Submitted>, sink: Arc<Sink>) {
+    let result = dispatch(run, input, sink.clone()).await;
+    sink.finish(result.err());
 }

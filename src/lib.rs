@@ -3,7 +3,7 @@
 //! Layout: `runtime` (the process-wide tokio runtime, GIL release, signals,
 //! fork, asyncio bridge), `engine` (the connected driver), `operation` (the one
 //! path every operation takes), one file per domain (`databases`, `containers`,
-//! `items`, `batch`, `bulk` (with `bulk_plan`), `change_feed`, `feed_ranges`, `read_many`, `offers`,
+//! `items`, `batch`, `bulk` (with `bulk_plan`, `bulk_executor`), `change_feed`, `feed_ranges`, `read_many`, `offers`,
 //! `resources` for users, permissions and scripts), `query` (paged
 //! feeds), `response`/`errors`/`options`/`partition_key` (boundary conversions).
 
@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 mod account;
 mod batch;
 mod bulk;
+mod bulk_executor;
 mod bulk_plan;
 mod change_feed;
 mod conflicts;
@@ -61,7 +62,7 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
         },
     )?;
     m.add_class::<engine::PyEngine>()?;
-    m.add_class::<bulk::PyBulkExecutor>()?;
+    m.add_class::<bulk_executor::PyBulkExecutor>()?;
     m.add_class::<query::PyPager>()?;
     m.add_class::<response::PyResponse>()?;
     m.add_class::<response::PyPage>()?;

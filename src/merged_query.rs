@@ -1,5 +1,6 @@
 //! Cross-partition queries the driver's own pipeline refuses: aggregates, GROUP
-//! BY and DISTINCT without a finite window. They are planned with the service's
+//! BY and DISTINCT without a finite window; and those it only buffers without a
+//! continuation token (ORDER BY `VectorDistance`). They are planned with the service's
 //! query plan, run on every partition-key range with the plan's rewritten query
 //! (ranges in parallel, a bounded number at a time, each drained page by page over
 //! the REST path, as 4.x runs them), merged by `query_merge`, then paged out.
@@ -28,7 +29,7 @@ use crate::errors::{client_error, cosmos_error_to_py, response_error};
 use crate::feed_ranges::from_bounds;
 use crate::options::RequestOptions;
 use crate::query_merge::{
-    distinct_ordered, distinct_rows, distinct_unordered, merge_value_aggregate, window,
+    distinct_ordered, distinct_rows, distinct_unordered, merge_value_aggregate, ordered, window,
     AggregateKind, GroupedMerge, Row,
 };
 use crate::response::HeaderPairs;
@@ -66,13 +67,15 @@ pub struct MergedQuery {
 
 /// Whether the driver refused a query shape that this pipeline merges: the
 /// service's 400/1004 (a query feature the driver does not declare) or the
-/// driver's 400/20125 (DISTINCT without a finite window).
+/// driver's 400/20125 (DISTINCT without a finite window); or planned one that it
+/// can only buffer, without a continuation token (400/20124, its non-streaming
+/// ORDER BY), whose pages after the first would be lost to a paging caller.
 pub fn refused_by_driver(err: &CosmosError) -> bool {
     let status = err.status();
     u16::from(status.status_code()) == 400
         && status
             .sub_status()
-            .is_some_and(|sub| matches!(sub.value(), 1004 | 20125))
+            .is_some_and(|sub| matches!(sub.value(), 1004 | 20124 | 20125))
 }
 
 pub fn is_token(token: &str) -> bool {
@@ -131,6 +134,11 @@ enum Shape {
     Distinct {
         /// `Some(descending per key)` when the rows come with `orderByItems`.
         order: Option<Vec<bool>>,
+    },
+    /// ORDER BY alone, of a shape the driver buffers without a token (its
+    /// non-streaming ORDER BY: `VectorDistance` and other computed keys).
+    Ordered {
+        descending: Vec<bool>,
     },
 }
 
@@ -194,6 +202,8 @@ fn plan_of(document: &Value) -> PyResult<Plan> {
         Shape::Distinct {
             order: (!order.is_empty()).then_some(order),
         }
+    } else if !order.is_empty() {
+        Shape::Ordered { descending: order }
     } else {
         return Err(client_error(
             "the engine cannot run this cross-partition query: its plan has no aggregate, GROUP BY or \
@@ -387,6 +397,7 @@ impl MergedFeed {
             }
             Shape::Distinct { order: None } => distinct_unordered(documents)?,
             Shape::Distinct { order: Some(order) } => distinct_ordered(documents, order)?,
+            Shape::Ordered { descending } => ordered(documents, descending)?,
         };
         Ok((window(rows, plan.offset, plan.limit, plan.top), spent))
     }

@@ -285,6 +285,17 @@ impl RunningFeed {
                         )
                     })
                     .await;
+                    // A plan the driver can only buffer mints no token: a caller paging
+                    // through it would get its first page only.
+                    let planned = planned.and_then(|plan| match plan.to_continuation_token() {
+                        Err(err)
+                            if request.merged.is_some()
+                                && merged_query::refused_by_driver(&err) =>
+                        {
+                            Err(err)
+                        }
+                        _ => Ok(plan),
+                    });
                     match (planned, &request.merged) {
                         (Ok(plan), _) => PageSource::Plan {
                             plan: Box::new(plan),

@@ -472,29 +472,26 @@ fn present<'de, D: serde::Deserializer<'de>>(
     <Box<RawValue> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// DISTINCT with ORDER BY: the ranges' `{"orderByItems", "payload"}` rows sorted
-/// by their keys (`descending` per key), equal payloads kept once.
-pub fn distinct_ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> PyResult<Vec<Row>> {
-    let mut rows: Vec<(Vec<Option<Value>>, Option<Box<RawValue>>)> = Vec::new();
+/// The ranges' `{"orderByItems", "payload"}` rows sorted by their keys
+/// (`descending` per key), as `(payload value, payload text)`. Rows with equal
+/// keys are ordered by their payload, so that the order does not depend on the
+/// partition layout (a resumed query replays the same sequence).
+fn sorted_by_keys(
+    documents: Vec<Box<RawValue>>,
+    descending: &[bool],
+) -> PyResult<Vec<(Value, Row)>> {
+    let mut rows: Vec<(Vec<Option<Value>>, Value, Box<RawValue>)> = Vec::new();
     for document in documents {
         let row: OrderedRow = serde_json::from_str(document.get()).map_err(invalid)?;
+        let Some(payload) = row.payload else { continue };
         let keys = row
             .order_by_items
             .into_iter()
             .map(|mut item| item.get_mut("item").map(Value::take))
             .collect();
-        rows.push((keys, row.payload));
+        let value = serde_json::from_str(payload.get()).expect("a RawValue holds valid JSON");
+        rows.push((keys, value, payload));
     }
-    // Rows with equal keys are ordered by their payload, so that the order does
-    // not depend on the partition layout.
-    let mut rows: Vec<(Vec<Option<Value>>, Value, Box<RawValue>)> = rows
-        .into_iter()
-        .filter_map(|(keys, payload)| payload.map(|p| (keys, p)))
-        .map(|(keys, payload)| {
-            let value = serde_json::from_str(payload.get()).expect("a RawValue holds valid JSON");
-            (keys, value, payload)
-        })
-        .collect();
     rows.sort_by(|(a, pa, _), (b, pb, _)| {
         for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
             let order = compare(x.as_ref(), y.as_ref());
@@ -509,11 +506,22 @@ pub fn distinct_ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> P
         }
         compare(Some(pa), Some(pb))
     });
-    let rows = first_of_equal(
-        rows.into_iter()
-            .map(|(_, value, payload)| (value, payload.get().to_owned()))
-            .collect(),
-    );
+    Ok(rows
+        .into_iter()
+        .map(|(_, value, payload)| (value, payload.get().to_owned()))
+        .collect())
+}
+
+/// DISTINCT with ORDER BY: rows sorted by their keys, equal payloads kept once.
+pub fn distinct_ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> PyResult<Vec<Row>> {
+    let rows = first_of_equal(sorted_by_keys(documents, descending)?);
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// ORDER BY the driver only buffers (non-streaming: `VectorDistance`, ...): the
+/// ranges' rows sorted by their keys, every one kept.
+pub fn ordered(documents: Vec<Box<RawValue>>, descending: &[bool]) -> PyResult<Vec<Row>> {
+    let rows = sorted_by_keys(documents, descending)?;
     Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 

@@ -68,6 +68,7 @@ CAPABILITIES: Dict[str, str] = {
     "bulk": ("bulk requests (non-atomic batches with x-ms-cosmos-batch-continue-on-error, each operation carrying "
              "its partitionKey) routed by x-ms-documentdb-partitionkeyrangeid"),
     "bulk_patch": "patch operations in bulk requests",
+    "vector_search": "VectorDistance under a container's vector embedding policy, planned as the gateway plans it",
     "atomic_batch": "batch that rolls back on failure",
     "ttl": "default and per-item time to live",
     "unique_keys": "unique-key policies (409 on a duplicate)",
@@ -113,6 +114,7 @@ _VERCEL_MISSING: Dict[str, str] = {
     "batch": "@vercel/cosmosdb-server crashes (500) on batch operations without a per-op partitionKey",
     "atomic_batch": "@vercel/cosmosdb-server's batch does not roll back",
     "bulk_patch": "@vercel/cosmosdb-server's batch handler has no Patch operation (400 for the whole request)",
+    "vector_search": "@vercel/cosmosdb-server has no VectorDistance and no vector embedding policy",
     "ttl": "@vercel/cosmosdb-server does not implement time to live",
     "replace_container_keeps_items": "@vercel/cosmosdb-server re-creates a replaced container empty",
     "database_replace": "@vercel/cosmosdb-server has no database replace",

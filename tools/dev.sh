@@ -6,6 +6,7 @@
 #   bash tools/dev.sh setup        # only the set-up steps of `test`
 #   bash tools/dev.sh ref-venv     # only .venv-ref (azure-cosmos 4.17.1, for the benchmark)
 #   bash tools/dev.sh release      # release build of the native module + .venv-ref, for benchmarks
+#   bash tools/dev.sh wheel        # release wheels into dist/: azure-cosmos (abi3) and cosmos-emulator
 #
 # Needs python3 (>= 3.9), a Rust toolchain (cargo), and for the cross-check server node + npm.
 # Every install is skipped when it is already satisfied (stamp files hold the hash of the
@@ -121,6 +122,19 @@ build_native_release() {
         "$VENV/bin/maturin" develop --release --locked --extras dev
 }
 
+# The distributions users install: the abi3 wheel (release profile, maturin's manylinux check), the
+# sdist, and the pure-Python emulator wheel.
+cmd_wheel() {
+    check_tools
+    setup_dev_venv
+    say "building release wheels into dist/ (maturin build --release --locked)"
+    quietly maturin-build env VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" \
+        "$VENV/bin/maturin" build --release --locked --interpreter "$VENV/bin/python" --out "$ROOT/dist"
+    quietly maturin-sdist "$VENV/bin/maturin" sdist --out "$ROOT/dist"
+    quietly pip-wheel-emulator "$VENV/bin/python" -m pip wheel --no-deps -q -w "$ROOT/dist" emulator/
+    ls -l "$ROOT/dist" >&2
+}
+
 setup() {
     check_tools
     setup_dev_venv
@@ -208,5 +222,6 @@ case "${1:-}" in
     setup) shift; setup; setup_vercel_server; setup_reference_venv ;;
     ref-venv) shift; check_tools; setup_reference_venv ;;
     release) shift; check_tools; setup_dev_venv; build_native_release; setup_reference_venv ;;
-    *) echo "usage: bash tools/dev.sh demo [--server NAME] | test | setup | ref-venv | release" >&2; exit 2 ;;
+    wheel) shift; cmd_wheel ;;
+    *) echo "usage: bash tools/dev.sh demo [--server NAME] | test | setup | ref-venv | release | wheel" >&2; exit 2 ;;
 esac
