@@ -24,9 +24,12 @@ a short warm-up: sequential ``read`` / ``upsert`` of small documents; ``query 1k
 single-partition query drained in pages of 100; one op is the whole drain); ``read-many 100``
 (``read_items`` of 100 ids); ``async read|upsert xN`` with N requests in flight; ``create|read 1MB|2MB``
 (p50/p99 latency too, at most ``--big-ops``); ``xp COUNT|ORDER BY|GROUP BY`` over 10,000 documents in every
-partition (``xp GROUP BY seq`` is v5 with ``max_concurrency=1``; 4.x cannot run GROUP BY across partitions). Apart from these: the
-first call of a new client in a new process (``--first-call-runs`` processes, median) and a long run of
-async point reads (``--long-seconds``; 0 skips it) for peak RSS and RSS growth.
+partition (``xp GROUP BY seq`` is v5 with ``max_concurrency=1``; 4.x cannot run GROUP BY across
+partitions). Apart from these: the first call of a new client in a new process (``--first-call-runs``
+processes, median) and a long run of async point reads (``--long-seconds``; 0 skips it) for peak RSS and
+RSS growth.
+
+A quick look (about a minute): ``--ops 200 --seconds 1 --big-ops 3 --long-seconds 3 --first-call-runs 2``.
 
 Client CPU is ``time.process_time()`` of the client process: every thread of it, none of the server's.
 With the canned server the server's own CPU per request is measured and printed as well.
@@ -57,7 +60,6 @@ sys.path.insert(0, BENCH_DIR)
 
 import canned  # noqa: E402 - after the path above: the benchmark's modules are scripts, not a package
 import perf_report  # noqa: E402
-import perf_workloads  # noqa: E402
 import record_canned  # noqa: E402
 
 REFERENCE_VERSION = "4.17.1"
