@@ -67,6 +67,7 @@ def test_read_with_an_inferred_schema(written):
     with Stopwatch("dask read", DOCUMENT_COUNT):
         rows = _rows(frame.compute())
     assert rows == normalized(documents())
+    assert len(frame) == DOCUMENT_COUNT
 
 
 def test_filters_and_a_column_selection_reach_the_query(written):

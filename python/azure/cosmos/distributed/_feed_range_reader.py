@@ -291,6 +291,9 @@ def rows_to_batch(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Re
     :returns: The batch.
     :rtype: pyarrow.RecordBatch
     """
+    if not schema.names:
+        # No columns (an engine counting rows): from_pylist would give a batch of no rows.
+        return pa.RecordBatch.from_struct_array(pa.array([{}] * len(rows), type=pa.struct([])))
     text_columns = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     if text_columns:
         rows = [_with_text(row, text_columns) for row in rows]
