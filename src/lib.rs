@@ -24,6 +24,7 @@ mod diagnostics;
 mod engine;
 mod errors;
 mod feed_ranges;
+mod hybrid_search;
 mod items;
 mod merged_query;
 mod offers;

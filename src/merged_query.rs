@@ -1,6 +1,6 @@
 //! Cross-partition queries the driver's own pipeline refuses: aggregates, GROUP
 //! BY and DISTINCT without a finite window; and those it only buffers without a
-//! continuation token (ORDER BY `VectorDistance`). They are planned with the service's
+//! continuation token (ORDER BY `VectorDistance`); hybrid search (`hybrid_search`). They are planned with the service's
 //! query plan, run on every partition-key range with the plan's rewritten query
 //! (ranges in parallel, a bounded number at a time, each drained page by page over
 //! the REST path, as 4.x runs them), merged by `query_merge`, then paged out.
@@ -27,6 +27,7 @@ use crate::container_operations::container_link;
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
 use crate::feed_ranges::from_bounds;
+use crate::hybrid_search;
 use crate::options::RequestOptions;
 use crate::query_merge::{
     distinct_ordered, distinct_rows, distinct_unordered, merge_value_aggregate, ordered, window,
@@ -38,7 +39,8 @@ use crate::rest::{rest_query_headers, RestTarget};
 const TOKEN_PREFIX: &str = "cpq1.";
 /// What this pipeline merges, declared to the query plan.
 const SUPPORTED_FEATURES: &str = "Aggregate,CompositeAggregate,CountIf,Distinct,GroupBy,\
-MultipleAggregates,MultipleOrderBy,NonStreamingOrderBy,NonValueAggregate,OffsetAndLimit,OrderBy,Top";
+MultipleAggregates,MultipleOrderBy,NonStreamingOrderBy,NonValueAggregate,OffsetAndLimit,OrderBy,Top,\
+HybridSearch,WeightedRankFusion";
 const ORDER_BY_FILTER_PLACEHOLDER: &str = "{documentdb-formattableorderbyquery-filter}";
 /// Rows per page when the caller sets no `max_item_count` (the service's default).
 const DEFAULT_PAGE_SIZE: usize = 100;
@@ -164,6 +166,22 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The key ranges a plan says the query touches (the whole container if none).
+fn query_ranges(document: &Value) -> PyResult<Vec<FeedRange>> {
+    match document["queryRanges"].as_array() {
+        Some(ranges) => ranges
+            .iter()
+            .map(|range| {
+                from_bounds(
+                    range["min"].as_str().unwrap_or_default(),
+                    range["max"].as_str().unwrap_or("FF"),
+                )
+            })
+            .collect(),
+        None => Ok(vec![FeedRange::full()]),
+    }
+}
+
 fn plan_of(document: &Value) -> PyResult<Plan> {
     let info = &document["queryInfo"];
     let aggregates = strings(&info["aggregates"]);
@@ -210,18 +228,7 @@ fn plan_of(document: &Value) -> PyResult<Plan> {
              DISTINCT to merge",
         ));
     };
-    let ranges = match document["queryRanges"].as_array() {
-        Some(ranges) => ranges
-            .iter()
-            .map(|range| {
-                from_bounds(
-                    range["min"].as_str().unwrap_or_default(),
-                    range["max"].as_str().unwrap_or("FF"),
-                )
-            })
-            .collect::<PyResult<Vec<_>>>()?,
-        None => vec![FeedRange::full()],
-    };
+    let ranges = query_ranges(document)?;
     Ok(Plan {
         shape,
         distinct_after_grouping: grouped && distinct,
@@ -349,29 +356,23 @@ impl MergedFeed {
         let (_, _, plan_body) = planned.into_parts();
         let plan_document: Value =
             serde_json::from_slice(&plan_body).map_err(|e| response_error(&e.to_string()))?;
+        if let Some(info) = plan_document
+            .get("hybridSearchQueryInfo")
+            .filter(|info| !info.is_null())
+        {
+            let ranges = self.ranges(&query_ranges(&plan_document)?, false).await?;
+            let (rows, hybrid_charge) = self.hybrid(&link, info, &ranges, options).await?;
+            return Ok((rows, spent + hybrid_charge));
+        }
         let plan = plan_of(&plan_document)?;
-        let mut body: Value = serde_json::from_slice(&self.query.body)
-            .map_err(|e| client_error(format!("invalid query body: {e}")))?;
-        if !plan.rewritten.is_empty() {
-            body["query"] = Value::String(plan.rewritten.clone());
-        }
-        let body = serde_json::to_vec(&body).expect("a JSON value always serialises");
+        let body = if plan.rewritten.is_empty() {
+            self.query.body.clone()
+        } else {
+            hybrid_search::with_query(&self.query.body, &plan.rewritten)?
+        };
         let ranges = self.ranges(&plan.ranges, false).await?;
-        let drained: Vec<(Vec<Box<RawValue>>, f64)> = stream::iter(ranges)
-            .map(|range| self.drain(&link, &body, range, options))
-            .buffered(
-                options
-                    .max_concurrency
-                    .unwrap_or_else(default_concurrency)
-                    .max(1),
-            )
-            .try_collect()
-            .await?;
-        let mut documents = Vec::new();
-        for (range_documents, range_charge) in drained {
-            documents.extend(range_documents);
-            spent += range_charge;
-        }
+        let (documents, drained_charge) = self.drain_all(&link, &body, &ranges, options).await?;
+        spent += drained_charge;
         let parsed = |documents: &[Box<RawValue>]| -> PyResult<Vec<Value>> {
             documents
                 .iter()
@@ -400,6 +401,66 @@ impl MergedFeed {
             Shape::Ordered { descending } => ordered(documents, descending)?,
         };
         Ok((window(rows, plan.offset, plan.limit, plan.top), spent))
+    }
+
+    /// One query on every range (several at a time), the answers in range order.
+    async fn drain_all(
+        &self,
+        link: &str,
+        body: &[u8],
+        ranges: &[(String, FeedRange)],
+        options: &RequestOptions,
+    ) -> PyResult<(Vec<Box<RawValue>>, f64)> {
+        let drained: Vec<(Vec<Box<RawValue>>, f64)> = stream::iter(ranges.iter().cloned())
+            .map(|range| self.drain(link, body, range, options))
+            .buffered(
+                options
+                    .max_concurrency
+                    .unwrap_or_else(default_concurrency)
+                    .max(1),
+            )
+            .try_collect()
+            .await?;
+        let mut documents = Vec::new();
+        let mut spent = 0.0;
+        for (range_documents, range_charge) in drained {
+            documents.extend(range_documents);
+            spent += range_charge;
+        }
+        Ok((documents, spent))
+    }
+
+    /// Hybrid search (`hybrid_search`): the statistics over every range, then each
+    /// component on every range with them filled in, fused.
+    async fn hybrid(
+        &self,
+        link: &str,
+        info: &Value,
+        ranges: &[(String, FeedRange)],
+        options: &RequestOptions,
+    ) -> PyResult<(Vec<Row>, f64)> {
+        let plan = hybrid_search::plan_of(info)?;
+        let mut spent = 0.0;
+        let mut statistics = hybrid_search::Statistics::default();
+        if let Some(query) = &plan.statistics_query {
+            let body = hybrid_search::with_query(&self.query.body, query)?;
+            let (answers, charge) = self.drain_all(link, &body, ranges, options).await?;
+            spent += charge;
+            for answer in answers {
+                let answer: Value = serde_json::from_str(answer.get())
+                    .map_err(|e| response_error(&e.to_string()))?;
+                statistics.add(&answer);
+            }
+        }
+        let mut rows = Vec::new();
+        for component in &plan.components {
+            let body =
+                hybrid_search::with_query(&self.query.body, &statistics.fill(&component.query))?;
+            let (component_rows, charge) = self.drain_all(link, &body, ranges, options).await?;
+            spent += charge;
+            rows.extend(component_rows);
+        }
+        Ok((hybrid_search::fuse(rows, &plan)?, spent))
     }
 
     /// The physical ranges that overlap the plan's ranges and the query's scope,
