@@ -26,7 +26,7 @@ from .._request_feeds import from_bounds, to_bounds
 
 __all__ = (
     "CosmosConnection", "FeedRangeSlice", "Filter", "SYSTEM_PROPERTIES", "build_query", "infer_schema",
-    "plan_slices", "read_slice", "rows_to_batch", "split_feed_range",
+    "is_pushable", "plan_slices", "read_slice", "rows_to_batch", "split_feed_range",
 )
 
 # A predicate in the engines' common form: (property path, operator, value); the list of a read is their AND.
@@ -216,7 +216,8 @@ def build_query(columns: Optional[Sequence[str]] = None,
         select = "SELECT * FROM c"
     else:
         # SELECT VALUE {...} leaves a missing property out, as SELECT * does, and keeps any property name.
-        select = "SELECT VALUE {" + ", ".join(f"{json.dumps(name)}: {_property((name,))}" for name in columns) + "} FROM c"
+        members = ", ".join(f"{json.dumps(name)}: {_property((name,))}" for name in columns)
+        select = "SELECT VALUE {" + members + "} FROM c"
     where = " AND ".join(condition(f) for f in filters)
     return (f"{select} WHERE {where}" if where else select), parameters
 

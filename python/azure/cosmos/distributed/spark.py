@@ -23,8 +23,11 @@ Push-down: the columns of the schema (inferred or given with ``.schema(...)``) a
 projection. Spark 4.3's Python data source API has no column-pruning hook, so a later
 ``.select()`` does not reach the query: give the schema to read fewer properties. Filters reach the
 query when ``spark.sql.python.filterPushdown.enabled`` is true when :func:`register` runs (Spark refuses
-a reader with filter push-down while it is false; the option ``filterPushdown`` overrides): comparisons, IN, IS [NOT] NULL, LIKE prefix/suffix/contains, NOT of those, on
-values of JSON types; the rest Spark evaluates itself.
+a reader with filter push-down while it is false; the option ``filterPushdown`` overrides):
+comparisons, IN, IS [NOT] NULL, LIKE prefix/suffix/contains, NOT of those, on values of JSON types;
+the rest Spark evaluates itself.
+
+The Python workers must have azure-cosmos installed (``PYSPARK_PYTHON`` names their interpreter).
 """
 from __future__ import annotations
 
