@@ -105,7 +105,21 @@ fn resolve_scope(
                 )));
             }
         }
-        return Ok((token.scope, Some(token.driver)));
+        let mut scope = token.scope;
+        // A sub-range of the token's range (e.g. one child of a range that split)
+        // continues from the same point for that sub-range only: the driver clips
+        // its per-range resume state to the scope. Any other range is ignored, as
+        // 4.x ignores the feed range of a call that resumes from a token.
+        if let (Some(wanted), None) = (feed_range, &scope.partition_key) {
+            let current = scope
+                .feed_range
+                .clone()
+                .unwrap_or_else(|| (String::new(), "FF".to_owned()));
+            if wanted != current && feed_ranges::is_feed_range_subset(current, wanted.clone())? {
+                scope.feed_range = Some(wanted);
+            }
+        }
+        return Ok((scope, Some(token.driver)));
     }
     let mode = mode.unwrap_or(LATEST_VERSION);
     if mode != LATEST_VERSION && mode != ALL_VERSIONS_AND_DELETES {

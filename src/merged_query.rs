@@ -243,6 +243,57 @@ fn plan_of(document: &Value) -> PyResult<Plan> {
     })
 }
 
+const QUERY_METRICS_HEADER: &str = "x-ms-documentdb-query-metrics";
+const INDEX_METRICS_HEADER: &str = "x-ms-cosmos-index-utilization";
+
+/// Query metrics of several requests as one: each `name=value` summed (as the
+/// .NET SDK aggregates a cross-partition query's metrics), integers kept integral;
+/// index metrics are the same for every range of one query, so the first is kept.
+fn merged_metrics(gathered: &[(String, String)]) -> Vec<(String, String)> {
+    let mut sums: Vec<(String, f64, bool)> = Vec::new();
+    let mut index = None;
+    for (name, value) in gathered {
+        if name == INDEX_METRICS_HEADER {
+            index.get_or_insert_with(|| value.clone());
+            continue;
+        }
+        for pair in value.split(';') {
+            let Some((key, number)) = pair.split_once('=') else {
+                continue;
+            };
+            let Ok(parsed) = number.trim().parse::<f64>() else {
+                continue;
+            };
+            let integral = !number.contains('.');
+            match sums.iter_mut().find(|(k, _, _)| k == key) {
+                Some(entry) => {
+                    entry.1 += parsed;
+                    entry.2 &= integral;
+                }
+                None => sums.push((key.to_owned(), parsed, integral)),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if !sums.is_empty() {
+        let text: Vec<String> = sums
+            .iter()
+            .map(|(key, sum, integral)| {
+                if *integral {
+                    format!("{key}={}", *sum as i64)
+                } else {
+                    format!("{key}={sum:.2}")
+                }
+            })
+            .collect();
+        out.push((QUERY_METRICS_HEADER.to_owned(), text.join(";")));
+    }
+    if let Some(value) = index {
+        out.push((INDEX_METRICS_HEADER.to_owned(), value));
+    }
+    out
+}
+
 fn query_headers() -> Vec<(String, String)> {
     let mut headers = rest_query_headers();
     headers.push((
@@ -277,6 +328,9 @@ pub struct MergedFeed {
     check: u64,
     position: usize,
     rows: Option<Vec<Row>>,
+    /// The metrics headers of every request of the computation (`populate_query_metrics`,
+    /// `populate_index_metrics`), gathered while the ranges are drained.
+    metrics: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl MergedFeed {
@@ -296,6 +350,7 @@ impl MergedFeed {
             check,
             position,
             rows: None,
+            metrics: Default::default(),
         })
     }
 
@@ -305,10 +360,15 @@ impl MergedFeed {
         options: &RequestOptions,
     ) -> PyResult<Option<(HeaderPairs, Bytes, usize, Option<String>)>> {
         let mut spent = 0.0;
+        let mut metrics = Vec::new();
         if self.rows.is_none() {
             let (rows, request_charge) = self.compute(options).await?;
             self.rows = Some(rows);
             spent = request_charge;
+            // The computation's metrics go with the page that paid for it.
+            let gathered =
+                std::mem::take(&mut *self.metrics.lock().unwrap_or_else(|p| p.into_inner()));
+            metrics = merged_metrics(&gathered);
         }
         let rows = self.rows.as_ref().expect("computed above");
         if self.position >= rows.len() && self.position > 0 {
@@ -323,10 +383,11 @@ impl MergedFeed {
         let items = Bytes::from(format!("[{}]", page.join(",")));
         self.position = end;
         let continuation = (end < rows.len()).then(|| token(self.check, end));
-        let headers = vec![
+        let mut headers = vec![
             ("x-ms-request-charge".to_owned(), format!("{spent}")),
             ("x-ms-item-count".to_owned(), page.len().to_string()),
         ];
+        headers.extend(metrics);
         if end >= rows.len() {
             // The next call ends the feed.
             self.position = usize::MAX;
@@ -568,6 +629,17 @@ impl MergedFeed {
                 .await?;
             let (_, response_headers, response_body) = response.into_parts();
             spent += charge(&response_headers);
+            let found: Vec<(String, String)> = response_headers
+                .iter()
+                .filter(|(name, _)| name == QUERY_METRICS_HEADER || name == INDEX_METRICS_HEADER)
+                .cloned()
+                .collect();
+            if !found.is_empty() {
+                self.metrics
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(found);
+            }
             continuation = response_headers
                 .iter()
                 .find(|(name, _)| name == "x-ms-continuation")
@@ -604,6 +676,33 @@ mod tests {
             body: body.as_bytes().to_vec(),
             scope: None,
         }
+    }
+
+    #[test]
+    fn metrics_of_every_request_are_summed_and_index_metrics_kept_once() {
+        let gathered = vec![
+            (
+                QUERY_METRICS_HEADER.to_owned(),
+                "totalExecutionTimeInMs=0.50;retrievedDocumentCount=3".to_owned(),
+            ),
+            (INDEX_METRICS_HEADER.to_owned(), "e30=".to_owned()),
+            (
+                QUERY_METRICS_HEADER.to_owned(),
+                "totalExecutionTimeInMs=1.25;retrievedDocumentCount=4".to_owned(),
+            ),
+            (INDEX_METRICS_HEADER.to_owned(), "e30=".to_owned()),
+        ];
+        assert_eq!(
+            merged_metrics(&gathered),
+            vec![
+                (
+                    QUERY_METRICS_HEADER.to_owned(),
+                    "totalExecutionTimeInMs=1.75;retrievedDocumentCount=7".to_owned()
+                ),
+                (INDEX_METRICS_HEADER.to_owned(), "e30=".to_owned()),
+            ]
+        );
+        assert!(merged_metrics(&[]).is_empty());
     }
 
     #[test]

@@ -274,6 +274,12 @@ impl RestClient {
         if let Some(priority) = options.priority.clone() {
             put("x-ms-cosmos-priority-level", priority);
         }
+        if options.populate_query_metrics == Some(true) {
+            put("x-ms-documentdb-populatequerymetrics", "True".to_owned());
+        }
+        if options.populate_index_metrics == Some(true) {
+            put("x-ms-cosmos-populateindexmetrics", "True".to_owned());
+        }
         if let Some(bucket) = options.throughput_bucket {
             put("x-ms-cosmos-throughput-bucket", bucket.to_string());
         }

@@ -190,6 +190,23 @@ def test_feed_ranges_split_the_feed_without_overlap(cosmos_server, container):
         assert len(ranges) == 4 and all(per_range)  # PARTITION_KEYS cover every physical partition
 
 
+def test_a_token_read_with_a_narrower_feed_range_continues_that_range_only(cosmos_server, container):
+    cosmos_server.skip_unless("multiple_partition_key_ranges")
+    assert list(container.query_items_change_feed(start_time="Now")) == []
+    token = _poll_token(container)  # the whole container's feed, from now
+    created = _create_spread(container, per_partition=2)
+    ranges = list(container.read_feed_ranges())
+    per_range = [ids(container.query_items_change_feed(feed_range=feed_range, continuation=token))
+                 for feed_range in ranges]
+    assert sorted(item for items in per_range for item in items) == sorted(created)
+    assert all(per_range) and len(ranges) == 4
+    # A range that is not inside the token's is ignored, as 4.x ignores feed_range when resuming.
+    narrowed = container.query_items_change_feed(feed_range=ranges[0], continuation=token).by_page()
+    list(narrowed)
+    assert sorted(ids(container.query_items_change_feed(feed_range=ranges[1],
+                                                         continuation=narrowed.continuation_token))) == []
+
+
 def test_feed_range_of_a_partition_key_scopes_like_the_partition_key(container):
     _create_spread(container)
     container.create_item({"id": "second", "pk": "pk-1", "v": 0})

@@ -173,3 +173,16 @@ def test_max_concurrency_gives_the_same_answer(container, concurrency):
 def test_max_concurrency_must_be_a_positive_int(container, concurrency):
     with pytest.raises(ValueError, match="max_concurrency"):
         run(container, "SELECT VALUE COUNT(1) FROM c", max_concurrency=concurrency)
+
+
+def test_query_and_index_metrics_of_every_partition_come_with_the_first_page(container):
+    pager = container.query_items("SELECT c.g, COUNT(1) AS n FROM c GROUP BY c.g", enable_cross_partition_query=True,
+                                  populate_query_metrics=True, populate_index_metrics=True,
+                                  max_item_count=2).by_page()
+    first = list(next(pager))
+    headers = container.client_connection.last_response_headers
+    assert first
+    metrics = dict(pair.split("=", 1) for pair in headers["x-ms-documentdb-query-metrics"].split(";"))
+    # Summed over every partition's requests: each scans its share of the documents.
+    assert int(metrics["retrievedDocumentCount"]) == data.DOCUMENT_COUNT
+    assert "x-ms-cosmos-index-utilization" in headers

@@ -204,6 +204,18 @@ async def test_feed_ranges_split_the_feed_without_overlap_async(cosmos_server, c
         assert len(ranges) == 4 and all(per_range)  # PARTITION_KEYS cover every physical partition
 
 
+async def test_a_token_read_with_a_narrower_feed_range_continues_that_range_only_async(cosmos_server, container):
+    cosmos_server.skip_unless("multiple_partition_key_ranges")
+    assert await _all(container.query_items_change_feed(start_time="Now")) == []
+    token = _poll_token(container)
+    created = await _create_spread(container, per_partition=2)
+    ranges = await _all(container.read_feed_ranges())
+    per_range = [await _ids(container.query_items_change_feed(feed_range=feed_range, continuation=token))
+                 for feed_range in ranges]
+    assert sorted(item for items in per_range for item in items) == sorted(created)
+    assert all(per_range) and len(ranges) == 4
+
+
 async def test_feed_range_of_a_partition_key_scopes_like_the_partition_key_async(container):
     await _create_spread(container)
     await container.create_item({"id": "second", "pk": "pk-1", "v": 0})

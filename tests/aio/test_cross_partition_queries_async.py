@@ -109,3 +109,14 @@ async def test_max_concurrency_gives_the_same_answer_async(container, concurrenc
 async def test_max_concurrency_must_be_a_positive_int_async(container):
     with pytest.raises(ValueError, match="max_concurrency"):
         await run(container, "SELECT VALUE COUNT(1) FROM c", max_concurrency=0)
+
+
+async def test_query_and_index_metrics_of_every_partition_come_with_the_first_page_async(container):
+    pager = container.query_items("SELECT c.g, COUNT(1) AS n FROM c GROUP BY c.g", populate_query_metrics=True,
+                                  populate_index_metrics=True, max_item_count=2).by_page()
+    first = [row async for row in await pager.__anext__()]
+    headers = container.client_connection.last_response_headers
+    assert first
+    metrics = dict(pair.split("=", 1) for pair in headers["x-ms-documentdb-query-metrics"].split(";"))
+    assert int(metrics["retrievedDocumentCount"]) == data.DOCUMENT_COUNT
+    assert "x-ms-cosmos-index-utilization" in headers

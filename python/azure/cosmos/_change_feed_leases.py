@@ -18,10 +18,7 @@ interval, or whose owner is null, is free to take.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
-import json
 import logging
 import math
 import os
@@ -37,7 +34,6 @@ _LOGGER = logging.getLogger("azure.cosmos.change_feed_processor")
 LEASE_PARTITION_KEY_PATH = "/id"
 BEGINNING = "Beginning"
 NOW = "Now"
-_TOKEN_PREFIX = "cf1."
 
 StartFrom = Union[str, Dict[str, float], None]
 
@@ -175,42 +171,15 @@ def split_children(lease: Lease, feed_ranges: Sequence[Mapping[str, Any]]) -> Li
 def child_leases(parent: Lease, child_ranges: Sequence[Mapping[str, Any]], owner: Optional[str],
                  now: float) -> List[Lease]:
     """The leases that replace a split lease: one per child range, each continuing from the parent's last
-    checkpoint (narrowed to the child), so nothing after that checkpoint is lost and nothing before it repeats."""
+    checkpoint, so nothing after that checkpoint is lost and nothing before it repeats.
+
+    A child keeps its parent's token until its first checkpoint: read with the child's ``feed_range``, the
+    engine narrows a token to a sub-range of the range it was taken on (each child reads only its own changes
+    after the parent's checkpoint)."""
     return [Lease(id=lease_id(parent.processor_name, child), processor_name=parent.processor_name,
                   feed_range=dict(child), owner=owner, start_from=parent.start_from, timestamp=now,
-                  continuation=None if parent.continuation is None else narrow_continuation(parent.continuation,
-                                                                                           child))
+                  continuation=parent.continuation)
             for child in child_ranges]
-
-
-def narrow_continuation(token: str, feed_range: Mapping[str, Any]) -> str:
-    """A change-feed continuation token of a feed range narrowed to a sub-range, resuming at the same point.
-
-    A token names the feed it continues (``query_items_change_feed`` ignores ``feed_range`` when given one), so a
-    child range cannot simply be read with its parent's token: it would read the sibling's changes too. The
-    engine's token (``cf1.``: base64 JSON with the scope and the driver's resume state, see src/change_feed.rs)
-    is re-scoped to the child; the driver clips its per-range resume state to the scope's range, as it does after
-    a split it meets itself (measured on the emulator: each child then reads exactly its own changes after the
-    parent's checkpoint).
-
-    :param token: A continuation token of ``query_items_change_feed`` over a feed range.
-    :param feed_range: The sub-range to continue.
-    :returns: The token of the sub-range; the token unchanged if it is not the engine's (then the child reads
-        its parent's whole range: duplicates, never a loss).
-    """
-    try:
-        payload = token[len(_TOKEN_PREFIX):] if token.startswith(_TOKEN_PREFIX) else None
-        if payload is None:
-            raise ValueError("not an azure-cosmos 5 change feed token")
-        scope = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        if not isinstance(scope, dict) or "driver" not in scope:
-            raise ValueError("not a change feed token of a feed range")
-    except (ValueError, binascii.Error) as error:
-        _LOGGER.warning("change feed token kept as it is for the split range %s: %s", feed_range, error)
-        return token
-    scope["feed_range"] = list(to_bounds(feed_range))
-    encoded = base64.urlsafe_b64encode(json.dumps(scope, separators=(",", ":")).encode()).decode().rstrip("=")
-    return _TOKEN_PREFIX + encoded
 
 
 @dataclass(frozen=True)
