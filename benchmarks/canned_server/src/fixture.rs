@@ -5,19 +5,24 @@
 //! Document writes (POST to a `/docs` feed that is not a query or a batch) are answered from an echo
 //! template instead: the recorded status and headers, and the request's own document with the recorded
 //! system properties appended, so that every upsert or create of any id and size gets a well-formed answer.
+//! Bulk requests (non-atomic batches) get one such echo per operation, from a template built from the same
+//! recorded write (`bulk.rs`).
 //! Keep these rules in step with `benchmarks/record_canned.py`, which writes the fixture.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bytes::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 use serde::Deserialize;
 
+use crate::bulk::{append_system_properties, BulkTemplate};
+
 const FORMAT: u32 = 2;
 const IS_QUERY: &str = "x-ms-documentdb-isquery";
 const IS_QUERY_PLAN: &str = "x-ms-cosmos-is-query-plan-request";
 const IS_BATCH: &str = "x-ms-cosmos-is-batch-request";
+const IS_ATOMIC_BATCH: &str = "x-ms-cosmos-batch-atomic";
 const IS_UPSERT: &str = "x-ms-documentdb-is-upsert";
 /// Per-connection and per-message headers that hyper writes itself (or that a replay must not repeat).
 const DROPPED_RESPONSE_HEADERS: &[&str] =
@@ -69,36 +74,24 @@ pub struct EchoTemplate {
 pub enum Answer<'a> {
     Recorded(&'a Exchange),
     Echo(&'a EchoTemplate),
+    Bulk(&'a BulkTemplate),
 }
 
 pub struct Fixture {
     match_headers: Vec<HeaderName>,
     exchanges: HashMap<Vec<u8>, Exchange>,
     echoes: HashMap<Vec<u8>, EchoTemplate>,
+    /// By collection path (`/dbs/d/colls/c`).
+    bulk: HashMap<String, BulkTemplate>,
 }
 
 impl EchoTemplate {
     /// The request's document with the recorded system properties (`_rid`, `_etag`, `_ts`, ...) appended.
     pub fn echo(&self, document: &Bytes) -> Bytes {
-        let trimmed = trim_end(document);
-        let Some(close) = trimmed.iter().rposition(|&b| b == b'}') else {
-            return document.clone();
-        };
-        let has_members = trimmed[..close].iter().any(|&b| !matches!(b, b'{' | b' ' | b'\n' | b'\r' | b'\t'));
-        let mut out = Vec::with_capacity(close + self.system_properties.len() + 2);
-        out.extend_from_slice(&trimmed[..close]);
-        if has_members {
-            out.push(b',');
-        }
-        out.extend_from_slice(&self.system_properties);
-        out.push(b'}');
+        let mut out = Vec::with_capacity(document.len() + self.system_properties.len() + 2);
+        append_system_properties(document, &self.system_properties, &mut out);
         Bytes::from(out)
     }
-}
-
-fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
-    &bytes[..end]
 }
 
 fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> &'h [u8] {
@@ -117,6 +110,18 @@ fn is_document_write(method: &Method, path: &str, headers: &HeaderMap) -> bool {
         && path.trim_end_matches('/').ends_with("/docs")
         && !is_query(headers)
         && !header_str(headers, IS_BATCH).eq_ignore_ascii_case(b"true")
+}
+
+/// A bulk request: a batch that is not atomic (a transactional batch is, and says so or says nothing).
+fn is_bulk_request(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+    method == Method::POST
+        && path.trim_end_matches('/').ends_with("/docs")
+        && header_str(headers, IS_BATCH).eq_ignore_ascii_case(b"true")
+        && header_str(headers, IS_ATOMIC_BATCH).eq_ignore_ascii_case(b"false")
+}
+
+fn collection_path(docs_path: &str) -> &str {
+    docs_path.trim_end_matches('/').trim_end_matches("/docs")
 }
 
 fn push_field(key: &mut Vec<u8>, field: &[u8]) {
@@ -157,7 +162,8 @@ impl Fixture {
             .iter()
             .map(|name| HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).map_err(|e| e.to_string()))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut fixture = Fixture { match_headers, exchanges: HashMap::new(), echoes: HashMap::new() };
+        let mut fixture =
+            Fixture { match_headers, exchanges: HashMap::new(), echoes: HashMap::new(), bulk: HashMap::new() };
         let placeholder = file.host_placeholder.as_str();
         for record in file.exchanges {
             let method = Method::from_bytes(record.method.as_bytes()).map_err(|e| e.to_string())?;
@@ -177,6 +183,7 @@ impl Fixture {
             };
             fixture.exchanges.entry(key).or_insert(exchange);
         }
+        let mut bulk_from_upsert = HashSet::new();
         for record in file.echo {
             let method = Method::from_bytes(record.method.as_bytes()).map_err(|e| e.to_string())?;
             let key = Self::echo_key(&method, &record.path, record.upsert.as_bytes());
@@ -185,13 +192,28 @@ impl Fixture {
                 headers: converted_headers(record.headers, placeholder, authority)?,
                 system_properties: record.system_properties.into_bytes(),
             };
+            // The bulk template comes from a recorded upsert when there is one: its charge is a small
+            // document's, as the benchmark's are (a recorded create may be of the 1 MB document).
+            let collection = collection_path(&record.path).to_owned();
+            let is_upsert = !record.upsert.is_empty();
+            let better = match fixture.bulk.get(&collection) {
+                None => true,
+                Some(_) => is_upsert && !bulk_from_upsert.contains(&collection),
+            };
+            if better {
+                let bulk = BulkTemplate::new(&template.headers, &template.system_properties)?;
+                fixture.bulk.insert(collection.clone(), bulk);
+                if is_upsert {
+                    bulk_from_upsert.insert(collection);
+                }
+            }
             fixture.echoes.entry(key).or_insert(template);
         }
         Ok(fixture)
     }
 
     pub fn len(&self) -> usize {
-        self.exchanges.len() + self.echoes.len()
+        self.exchanges.len() + self.echoes.len() + self.bulk.len()
     }
 
     fn echo_key(method: &Method, path: &str, upsert: &[u8]) -> Vec<u8> {
@@ -216,6 +238,9 @@ impl Fixture {
     }
 
     pub fn find(&self, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Option<Answer<'_>> {
+        if is_bulk_request(method, path, headers) {
+            return self.bulk.get(collection_path(path)).map(Answer::Bulk);
+        }
         if is_document_write(method, path, headers) {
             let upsert = header_str(headers, IS_UPSERT);
             return self.echoes.get(&Self::echo_key(method, path, upsert)).map(Answer::Echo);
@@ -224,14 +249,26 @@ impl Fixture {
     }
 
     /// What a request was matched on, for the log line and the 400 a miss gets.
-    pub fn describe(&self, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> String {
+    /// `reason`: why a found template still had no answer for it.
+    pub fn describe(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+        reason: Option<&str>,
+    ) -> String {
         let mut text = format!("{method} {path}");
         for name in &self.match_headers {
             if let Some(value) = headers.get(name) {
                 text.push_str(&format!(" {name}={}", String::from_utf8_lossy(value.as_bytes())));
             }
         }
-        if is_document_write(method, path, headers) {
+        if let Some(reason) = reason {
+            text.push_str(&format!(" ({reason})"));
+        } else if is_bulk_request(method, path, headers) {
+            text.push_str(" (bulk request: no document write to this collection recorded)");
+        } else if is_document_write(method, path, headers) {
             text.push_str(" (document write: no echo template recorded)");
         } else if is_query(headers) {
             let shown = &body[..body.len().min(300)];

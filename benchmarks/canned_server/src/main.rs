@@ -1,7 +1,8 @@
 //! A fixture for measuring Cosmos DB clients: it answers the requests of the benchmark's workloads with
 //! responses recorded from the emulator (`benchmarks/record_canned.py`), so that its own cost per request is
 //! negligible next to the client's. It is not an emulator: it keeps no state, checks no signature and
-//! answers only what was recorded (anything else gets a 400 naming the request, and is counted).
+//! answers only what was recorded (anything else gets a 400 naming the request, and is counted), document
+//! writes and bulk requests of any document excepted (echoed with recorded system properties).
 //!
 //! ```text
 //! canned_server --fixture PATH [--host 127.0.0.1] [--port 0] [--threads 1]
@@ -10,6 +11,7 @@
 //! Prints `canned-server ready endpoint=http://HOST:PORT/` once it accepts connections.
 //! `GET /_canned/stats` answers `{"requests": N, "misses": M, "recent_misses": [...]}`.
 
+mod bulk;
 mod fixture;
 
 use std::convert::Infallible;
@@ -161,17 +163,31 @@ async fn answer(server: Arc<Server>, request: Request<Incoming>) -> Result<Respo
     if path == "/_canned/stats" {
         return Ok(stats(&server));
     }
+    let mut extra_headers = None;
     let (status, headers, response_body) = match server.fixture.find(&parts.method, path, &parts.headers, &body) {
         Some(Answer::Recorded(exchange)) => (exchange.status, &exchange.headers, exchange.body.clone()),
         Some(Answer::Echo(template)) => (template.status, &template.headers, template.echo(&body)),
-        None => return Ok(miss(&server, &parts.method, path, &parts.headers, &body)),
+        Some(Answer::Bulk(template)) => {
+            let range = parts.headers.get(bulk::RANGE_ID).cloned().unwrap_or(HeaderValue::from_static("0"));
+            match template.answer(&body, &range) {
+                Ok(answer) => {
+                    extra_headers = Some(answer.per_request_headers);
+                    (StatusCode::OK, &template.headers, answer.body)
+                }
+                Err(reason) => return Ok(miss(&server, &parts.method, path, &parts.headers, &body, Some(&reason))),
+            }
+        }
+        None => return Ok(miss(&server, &parts.method, path, &parts.headers, &body, None)),
     };
     let mut response = Response::new(Full::new(response_body));
     *response.status_mut() = status;
     let response_headers = response.headers_mut();
-    response_headers.reserve(headers.len() + 1);
+    response_headers.reserve(headers.len() + 4);
     for (name, value) in headers {
         response_headers.append(name.clone(), value.clone());
+    }
+    for (name, value) in extra_headers.into_iter().flatten() {
+        response_headers.insert(name, value);
     }
     response_headers.insert(HeaderName::from_static("x-ms-activity-id"), activity_id(&server));
     Ok(response)
@@ -183,9 +199,10 @@ fn miss(
     path: &str,
     headers: &hyper::HeaderMap,
     body: &Bytes,
+    reason: Option<&str>,
 ) -> Response<Full<Bytes>> {
     server.misses.fetch_add(1, Ordering::Relaxed);
-    let description = server.fixture.describe(method, path, headers, body);
+    let description = server.fixture.describe(method, path, headers, body, reason);
     eprintln!("canned-server: no recorded answer for {description}");
     {
         let mut recent = server.recent_misses.lock().expect("misses lock");
