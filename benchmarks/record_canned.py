@@ -12,7 +12,8 @@ with its own address, so the account document keeps clients on the canned server
 Matching rules (keep in step with ``canned_server/src/fixture.rs``): method, path, the values of
 ``MATCH_HEADERS`` and, for queries only, the exact request body. Document writes (POST to a ``/docs`` feed
 that is not a query or a batch) become echo templates: recorded status and headers, and the recorded system
-properties that the server appends to whatever document it is sent.
+properties that the server appends to whatever document it is sent. Bulk requests (non-atomic batches)
+need no recording of their own: the server answers each operation from the same echo template.
 """
 from __future__ import annotations
 
