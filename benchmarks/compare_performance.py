@@ -2,7 +2,7 @@
 
     python benchmarks/compare_performance.py [--server canned|emulator|vercel|...] [--endpoint URL --key KEY]
         [--ops N] [--seconds 10] [--big-ops 100] [--in-flight 1,16,64,256] [--long-seconds 60]
-        [--first-call-runs 5] [--json out.json] [--plot dir/] [--driver-floor PATH] [--allow-debug-build]
+        [--first-call-runs 5] [--json out.json] [--plot dir/] [--driver-floor PATH|build] [--allow-debug-build]
 
 v5 must be a release build of the native module (``bash tools/dev.sh release``); a debug build is refused
 unless ``--allow-debug-build`` (and is then labelled in the output). Each package runs in its own
@@ -39,6 +39,9 @@ With the canned server the server's own CPU per request is measured and printed 
 --in-flight 1,16,64,256`` and must print, as its last stdout line, JSON of the same shape as the
 ``run`` phase: ``{"version": "...", "workloads": {"read": {"ops_per_s": .., "cpu_ms_per_op": ..,
 "p50_ms": .., "p99_ms": ..}, ...}}`` with the workload names above (missing ones are shown as n/a).
+``--driver-floor build`` builds ``benchmarks/driver_floor`` (the bare ``azure_data_cosmos_driver`` at the
+root crate's pinned version, driving the same workloads from Rust; ``nice cargo build --release --locked``
+into the canned server's target directory) and uses that binary.
 
 This is a measurement, not a test: on a shared 2-core machine numbers vary by tens of percent between runs.
 """
@@ -47,6 +50,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -65,6 +69,7 @@ import record_canned  # noqa: E402
 REFERENCE_VERSION = "4.17.1"
 REFERENCE_PYTHON = os.path.join(REPO_ROOT, ".venv-ref", "bin", "python")
 WORKLOADS_SCRIPT = os.path.join(BENCH_DIR, "perf_workloads.py")
+DRIVER_FLOOR_DIR = os.path.join(BENCH_DIR, "driver_floor")
 DEFAULT_OPS = {"canned": 50_000}
 FALLBACK_OPS = 2000
 
@@ -114,6 +119,17 @@ def _run_phase(python: str, phase: str, config: Dict[str, Any]) -> Dict[str, Any
     return json.loads(lines[-1]) if lines else {}
 
 
+def _build_driver_floor() -> str:
+    """``benchmarks/driver_floor`` built (niced: it is a long release build on a small machine) into the
+    benchmark's target directory; the binary's path."""
+    if shutil.which("cargo") is None:
+        raise SystemExit("--driver-floor build needs cargo (https://rustup.rs)")
+    print(f"building the driver floor into {canned.target_dir()} ...", file=sys.stderr, flush=True)
+    subprocess.run(["nice", "cargo", "build", "--release", "--locked", "--quiet"], cwd=DRIVER_FLOOR_DIR,
+                   env=dict(os.environ, CARGO_TARGET_DIR=canned.target_dir()), check=True)
+    return os.path.join(canned.target_dir(), "release", "driver_floor")
+
+
 def _run_driver_floor(path: str, config: Dict[str, Any]) -> Dict[str, Any]:
     command = [path, "--endpoint", config["endpoint"], "--key", config["key"], "--database", config["database"],
                "--container", config["container"], "--ops", str(config["ops"]), "--seconds", str(config["seconds"]),
@@ -147,7 +163,8 @@ def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--first-call-runs", type=int, default=5, help="new processes timed for the first call")
     parser.add_argument("--json", metavar="PATH", help="write the full report as JSON")
     parser.add_argument("--plot", metavar="DIR", help="write PNG figures (needs matplotlib)")
-    parser.add_argument("--driver-floor", metavar="PATH", help="bare-driver benchmark binary (third column)")
+    parser.add_argument("--driver-floor", metavar="PATH",
+                        help="bare-driver benchmark binary (third column); 'build' builds benchmarks/driver_floor")
     parser.add_argument("--fixture", default=record_canned.DEFAULT_FIXTURE, help="canned server fixture file")
     parser.add_argument("--rerecord", action="store_true", help="record the canned fixture again first")
     parser.add_argument("--canned-threads", type=int, default=1, help="runtime threads of the canned server")
@@ -209,6 +226,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         raise SystemExit(f"the native module in {args.v5_python} is a {profile} build, which would understate v5; "
                          "build it with `bash tools/dev.sh release` (or pass --allow-debug-build for a rough look)")
     v5_label = f"{v5_version} ({profile})" if profile != "release" else v5_version
+    if args.driver_floor == "build":
+        args.driver_floor = _build_driver_floor()  # before the measurements: a build error fails fast
     in_flight = [int(n) for n in args.in_flight.split(",") if n.strip()]
     is_canned = args.server == "canned" and not args.endpoint
     ops = args.ops or DEFAULT_OPS.get(args.server if not args.endpoint else "", FALLBACK_OPS)
