@@ -350,11 +350,12 @@ fn settle(
     let mut throttle =
         |item: BulkItem, wait: Duration, again: &mut Vec<BulkItem>| -> Option<BulkItem> {
             throttle_wait = Some(throttle_wait.map_or(wait, |w| w.max(wait)));
-            let mut item = item;
-            item.throttled += 1;
-            if item.throttled > run.throttle_budget {
+            // With the budget spent, the throttle is the operation's result.
+            if item.throttled >= run.throttle_budget {
                 return Some(item);
             }
+            let mut item = item;
+            item.throttled += 1;
             again.push(item);
             None
         };

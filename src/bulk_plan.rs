@@ -20,7 +20,7 @@ pub struct BulkItem {
     pub index: u64,
     pub epk: EffectivePartitionKey,
     pub body: Vec<u8>,
-    /// Times the service throttled it (429), whole request or this operation.
+    /// Times it was sent again after a throttle (429) of its request or of itself.
     pub throttled: u32,
 }
 

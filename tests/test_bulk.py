@@ -101,7 +101,7 @@ def test_throttles_beyond_the_client_budget_are_the_operations_results(cosmos_se
         assert _all(container) == []
     assert [result.status_code for result in results] == [429] * 30
     assert all(isinstance(result.error, exceptions.CosmosHttpResponseError) for result in results)
-    assert {result.retries for result in results} == {3}
+    assert {result.retries for result in results} == {2}
 
 
 @pytest.mark.requires("partition_split")

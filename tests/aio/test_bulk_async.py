@@ -112,7 +112,7 @@ async def test_throttles_beyond_the_client_budget_are_the_operations_results(cos
             results = await _results(container.execute_item_bulk(upserts(30)))
         assert await _all(container) == []
     assert [result.status_code for result in results] == [429] * 30
-    assert {result.retries for result in results} == {3}
+    assert {result.retries for result in results} == {2}
 
 
 @pytest.mark.requires("partition_split")

@@ -33,7 +33,8 @@ class BulkOperationResult:
     :vartype etag: str or None
     :ivar resource: The item as the service returned it (writes and reads), else ``None``.
     :vartype resource: dict[str, Any] or None
-    :ivar int retries: How many times the operation was throttled (429) and sent again.
+    :ivar int retries: How many times the operation was sent again after a throttle (429); one that is still
+        throttled when the client's throttle retry count is spent reports 429.
     :ivar error: The failure as an exception (not raised), or ``None`` when the operation succeeded.
     :vartype error: Exception or None
     """
