@@ -613,7 +613,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :param Any args: The positional form's arguments.
         :keyword str query: The query, e.g. ``SELECT * FROM c WHERE c.category = @category``.
         :keyword parameters: Query parameters, each ``{"name": "@category", "value": ...}``.
-        :paramtype parameters: list[dict[str, object]]
+        :paramtype parameters: list[dict[str, Any]]
         :keyword partition_key: Run the query in this logical partition only; ``None`` (the default) queries
             the whole container.
         :paramtype partition_key: ~azure.cosmos.partition_key.PartitionKeyType
@@ -1286,7 +1286,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
 
         :param str query: The query, e.g. ``SELECT * FROM c WHERE c.operationType = 'create'``.
         :param parameters: Query parameters, each ``{"name": ..., "value": ...}``.
-        :type parameters: list[dict[str, object]]
+        :type parameters: list[dict[str, Any]]
         :param bool enable_cross_partition_query: Accepted for compatibility: without a partition key the
             query runs across partitions.
         :param partition_key: Query the conflicts of this logical partition only.

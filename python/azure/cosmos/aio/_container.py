@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from typing import Any, AsyncIterable, AsyncIterator, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
+from typing import (Any, AsyncIterable, AsyncIterator, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union,
+                    overload)
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList
 from azure.core.tracing.decorator import distributed_trace
@@ -589,7 +590,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         :param Any args: The query (the only positional argument).
         :keyword str query: The query, e.g. ``SELECT * FROM c WHERE c.category = @category``.
         :keyword parameters: Query parameters, each ``{"name": "@category", "value": ...}``.
-        :paramtype parameters: list[dict[str, object]]
+        :paramtype parameters: list[dict[str, Any]]
         :keyword partition_key: Run the query in this logical partition only; ``None`` (the default) queries
             the whole container.
         :paramtype partition_key: ~azure.cosmos.partition_key.PartitionKeyType
@@ -1258,7 +1259,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
 
         :param str query: The query, e.g. ``SELECT * FROM c WHERE c.operationType = 'create'``.
         :keyword parameters: Query parameters, each ``{"name": ..., "value": ...}``.
-        :paramtype parameters: list[dict[str, object]]
+        :paramtype parameters: list[dict[str, Any]]
         :keyword partition_key: Query the conflicts of this logical partition only; without it the query
             runs across partitions.
         :paramtype partition_key: ~azure.cosmos.partition_key.PartitionKeyType
