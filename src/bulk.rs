@@ -36,7 +36,7 @@ use crate::runtime::timeout_error;
 
 /// Batch requests in flight at once over all partitions, unless the caller says.
 const DEFAULT_CONCURRENCY: usize = 16;
-/// Times a split may re-route one operation before it is reported as failed.
+/// Times a split may route one operation again before it is reported as failed.
 const MAX_REROUTES: u32 = 5;
 /// The wait after a throttle whose answer named none.
 const DEFAULT_THROTTLE_WAIT: Duration = Duration::from_millis(100);
@@ -268,7 +268,6 @@ pub async fn dispatch(
     let mut sends: JoinSet<Sent> = JoinSet::new();
     let mut in_flight = 0usize;
     let mut closed = false;
-    let mut reroutes = std::collections::HashMap::<u64, u32>::new();
     let admit = |routing: &mut Routing, chunk: Submitted| {
         for (index, key, body) in chunk {
             let epk = FeedRange::for_partition(key, &definition)
@@ -279,6 +278,7 @@ pub async fn dispatch(
                 epk,
                 body,
                 throttled: 0,
+                rerouted: 0,
             });
         }
     };
@@ -295,7 +295,12 @@ pub async fn dispatch(
         }
         let now = Instant::now();
         for queue in routing.queues.values_mut() {
-            while in_flight < run.max_concurrency && queue.can_send(now) {
+            // A partial batch goes only when its partition has nothing in flight (or no
+            // more input is coming): otherwise it fills up while the partition answers.
+            while in_flight < run.max_concurrency
+                && queue.can_send(now)
+                && (queue.has_full_batch() || queue.in_flight == 0 || closed)
+            {
                 let batch = queue.take_batch();
                 queue.in_flight += 1;
                 in_flight += 1;
@@ -323,7 +328,7 @@ pub async fn dispatch(
                 if let Some(queue) = routing.queues.get_mut(&sent.range_id) {
                     queue.in_flight = queue.in_flight.saturating_sub(1);
                 }
-                let gone = settle(&run, &mut routing, &sink, &mut reroutes, sent);
+                let gone = settle(&run, &mut routing, &sink, sent);
                 if gone {
                     let ranges = physical_ranges(&run.core, &reference, true).await?;
                     routing.relayout(ranges, run.max_concurrency);
@@ -336,13 +341,7 @@ pub async fn dispatch(
 
 /// Handles one answered (or failed) request: results to the sink, operations to be
 /// sent again back to their queue. Returns whether the layout must be read again.
-fn settle(
-    run: &Run,
-    routing: &mut Routing,
-    sink: &Sink,
-    reroutes: &mut std::collections::HashMap<u64, u32>,
-    sent: Sent,
-) -> bool {
+fn settle(run: &Run, routing: &mut Routing, sink: &Sink, sent: Sent) -> bool {
     let now = Instant::now();
     let mut again: Vec<BulkItem> = Vec::new();
     let mut throttle_wait: Option<Duration> = None;
@@ -382,9 +381,9 @@ fn settle(
                     if let Some(spent) = throttle(item, wait, &mut again) {
                         sink.push(outcome_of(spent, answer));
                     }
-                } else if is_gone(answer.status) && reroute(reroutes, item.index) {
+                } else if is_gone(answer.status) && item.rerouted < MAX_REROUTES {
                     gone = true;
-                    again.push(item);
+                    again.push(rerouted(item));
                 } else {
                     sink.push(outcome_of(item, answer));
                 }
@@ -411,8 +410,8 @@ fn settle(
             Some(status) if is_gone(status) => {
                 gone = true;
                 for item in sent.items {
-                    if reroute(reroutes, item.index) {
-                        again.push(item);
+                    if item.rerouted < MAX_REROUTES {
+                        again.push(rerouted(item));
                     } else {
                         fail_one(sink, item, &failure, 0);
                     }
@@ -444,10 +443,9 @@ fn settle(
     gone
 }
 
-fn reroute(reroutes: &mut std::collections::HashMap<u64, u32>, index: u64) -> bool {
-    let count = reroutes.entry(index).or_insert(0);
-    *count += 1;
-    *count <= MAX_REROUTES
+fn rerouted(mut item: BulkItem) -> BulkItem {
+    item.rerouted += 1;
+    item
 }
 
 fn outcome_of(item: BulkItem, answer: OperationAnswer) -> Outcome {

@@ -22,6 +22,8 @@ pub struct BulkItem {
     pub body: Vec<u8>,
     /// Times it was sent again after a throttle (429) of its request or of itself.
     pub throttled: u32,
+    /// Times a split (410) made it go to the partitions again.
+    pub rerouted: u32,
 }
 
 /// How fast one partition is sent to: batches in flight at once.
@@ -63,6 +65,8 @@ impl Pace {
 pub struct RangeQueue {
     pub id: String,
     pending: VecDeque<BulkItem>,
+    /// Bytes of the pending operations' bodies.
+    pending_bytes: usize,
     pub in_flight: usize,
     pub pace: Pace,
 }
@@ -72,6 +76,7 @@ impl RangeQueue {
         Self {
             id,
             pending: VecDeque::new(),
+            pending_bytes: 0,
             in_flight: 0,
             pace: Pace::new(max_in_flight),
         }
@@ -81,13 +86,20 @@ impl RangeQueue {
         !self.pending.is_empty()
     }
 
+    /// Whether a whole batch (100 operations or the byte limit) is waiting.
+    pub fn has_full_batch(&self) -> bool {
+        self.pending.len() >= MAX_OPERATIONS_PER_BATCH || self.pending_bytes >= MAX_BATCH_BYTES
+    }
+
     pub fn push(&mut self, item: BulkItem) {
+        self.pending_bytes += item.body.len();
         self.pending.push_back(item);
     }
 
     /// Puts back operations to be sent again, ahead of newer ones.
     pub fn push_front(&mut self, items: Vec<BulkItem>) {
         for item in items.into_iter().rev() {
+            self.pending_bytes += item.body.len();
             self.pending.push_front(item);
         }
     }
@@ -109,12 +121,15 @@ impl RangeQueue {
                 break;
             }
             bytes += size;
-            batch.push(self.pending.pop_front().expect("front was just seen"));
+            let item = self.pending.pop_front().expect("front was just seen");
+            self.pending_bytes -= item.body.len();
+            batch.push(item);
         }
         batch
     }
 
     pub fn drain(&mut self) -> Vec<BulkItem> {
+        self.pending_bytes = 0;
         self.pending.drain(..).collect()
     }
 }
@@ -187,6 +202,7 @@ mod tests {
             epk: epk(key),
             body: vec![b'x'; size],
             throttled: 0,
+            rerouted: 0,
         }
     }
 
@@ -218,6 +234,13 @@ mod tests {
         assert_eq!(queue.take_batch().len(), 100);
         assert_eq!(queue.take_batch().len(), 100);
         assert_eq!(queue.take_batch().len(), 50);
+        assert!(!queue.has_full_batch());
+        for index in 0..100 {
+            queue.push(item(index, "10", 10));
+        }
+        assert!(queue.has_full_batch());
+        assert_eq!(queue.take_batch().len(), 100);
+        assert!(!queue.has_full_batch() && !queue.has_pending());
 
         for index in 0..3 {
             queue.push(item(index, "10", 900 * 1024));
