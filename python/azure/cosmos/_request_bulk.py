@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Callable, Iterator, Mapping, Optional, Union
 
+from ._request_options import positive_concurrency
 from ._request_patch_batch import _STATUS_TEXT, _batch_operation
 from ._serialization import dump_json, load_json
 from .bulk import BulkOperationResult
@@ -29,16 +30,13 @@ def check_arguments(ordered: Any, max_concurrency: Any, progress: Any) -> None:
     :param ordered: Must be a bool.
     :param max_concurrency: ``None`` or a positive int.
     :param progress: ``None``, a bool, or a callable.
-    :raises TypeError: A keyword has the wrong type.
-    :raises ValueError: ``max_concurrency`` is not positive.
+    :raises TypeError: ``ordered`` or ``progress`` has the wrong type.
+    :raises ValueError: ``max_concurrency`` is not a positive int.
     """
     if not isinstance(ordered, bool):
         raise TypeError("ordered must be a bool, got {}".format(type(ordered).__name__))
     if max_concurrency is not None:
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise TypeError("max_concurrency must be an int, got {}".format(type(max_concurrency).__name__))
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be at least 1, got {}".format(max_concurrency))
+        positive_concurrency(max_concurrency)
     if progress is not None and not isinstance(progress, bool) and not callable(progress):
         raise TypeError("progress must be True, False, None or a callable(completed, submitted)")
 

@@ -224,6 +224,19 @@ _SAME_NAME = ("session_token", "priority", "throughput_bucket", "excluded_locati
               "max_item_count", "continuation", "populate_index_metrics")
 
 
+def positive_concurrency(concurrency: Any) -> int:
+    """A ``max_concurrency`` keyword, checked.
+
+    :param concurrency: The caller's value.
+    :returns: The value.
+    :rtype: int
+    :raises ValueError: It is not a positive int.
+    """
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"max_concurrency must be a positive int, got {concurrency!r}")
+    return concurrency
+
+
 def build(
     kwargs: Mapping[str, Any],
     defaults: ClientDefaults,
@@ -288,10 +301,7 @@ def build(
     if "retry_write" in values:
         options["retry_writes"] = bool(values.pop("retry_write"))
     if query and "max_concurrency" in values:
-        concurrency = values.pop("max_concurrency")
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise ValueError(f"max_concurrency must be a positive int, got {concurrency!r}")
-        options["max_concurrency"] = concurrency
+        options["max_concurrency"] = positive_concurrency(values.pop("max_concurrency"))
     timeout = values.pop("timeout", defaults.timeout)
     if timeout is not None:
         options["timeout"] = float(timeout)
