@@ -4,11 +4,12 @@
 use azure_core::http::Method;
 use pyo3::prelude::*;
 
+use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::options::RequestOptions;
 use crate::response::PyResponse;
 use crate::rest::RestTarget;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 async fn read_account(core: EngineCore) -> PyResult<PyResponse> {
     let target = RestTarget {

@@ -9,13 +9,14 @@ use azure_data_cosmos_driver::models::CosmosOperation;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::errors::write_error_to_py;
 use crate::operation::execute_within_mapping_errors;
 use crate::options::RequestOptions;
 use crate::partition_key;
 use crate::response::PyResponse;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 async fn execute_batch(
     core: EngineCore,

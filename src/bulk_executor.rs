@@ -8,10 +8,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use tokio::sync::mpsc;
 
+use crate::awaitable::into_awaitable;
 use crate::bulk::{run_to_end, Outcome, Run, Sink, Submitted};
 use crate::engine::PyEngine;
 use crate::partition_key;
-use crate::runtime::{block_on, into_awaitable, runtime};
+use crate::runtime::{block_on, runtime};
 
 /// Results handed to Python: a list of tuples, or `None` when the run is over.
 pub struct Outcomes(Option<Vec<Outcome>>);

@@ -5,13 +5,14 @@ use azure_core::http::Method;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
+use crate::awaitable::into_awaitable;
 use crate::container_operations::{container_link, key_header, send_to_partition};
 use crate::engine::{EngineCore, PyEngine};
 use crate::options::RequestOptions;
 use crate::query::{rest_feed, PyPager};
 use crate::response::PyResponse;
 use crate::rest::RestTarget;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 fn conflict_target(method: Method, database: &str, container: &str, id: &str) -> RestTarget {
     let link = format!("{}/conflicts/{id}", container_link(database, container));

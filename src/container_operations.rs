@@ -6,13 +6,14 @@ use azure_core::http::Method;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
 use crate::partition_key;
 use crate::response::PyResponse;
 use crate::rest::RestTarget;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 /// `x-ms-documentdb-partitionkey` as the service reads it: the components as a JSON
 /// array, `{}` for an undefined component.

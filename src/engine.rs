@@ -14,12 +14,13 @@ use azure_data_cosmos_driver::{CosmosDriver, CosmosDriverRuntime, CosmosDriverRu
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::awaitable::into_awaitable;
 use crate::credentials::Auth;
 use crate::errors::{client_error, cosmos_error_to_py};
 use crate::options::{ClientOptions, RequestOptions};
 use crate::rest::RestClient;
 use crate::retry::RetryPolicy;
-use crate::runtime::{block_on, into_awaitable, with_timeout};
+use crate::runtime::{block_on, with_timeout};
 
 const MAX_IDLE_CONNECTIONS: usize = 100;
 const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(300);

@@ -7,12 +7,13 @@ use azure_data_cosmos_driver::models::FeedRange;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::errors::{client_error, cosmos_error_to_py};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
 use crate::partition_key;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 pub type Bounds = (String, String);
 

@@ -8,6 +8,7 @@ use azure_data_cosmos_driver::options::PlanOptions;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::errors::{cosmos_error_to_py, patch_error_to_py, write_error_to_py};
 use crate::feed_ranges;
@@ -17,7 +18,7 @@ use crate::options::RequestOptions;
 use crate::partition_key;
 use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
 use crate::response::PyResponse;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 #[derive(Clone, Copy)]
 enum ItemOperation {

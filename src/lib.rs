@@ -10,6 +10,7 @@
 use pyo3::prelude::*;
 
 mod account;
+mod awaitable;
 mod batch;
 mod bulk;
 mod bulk_executor;

@@ -6,12 +6,13 @@ use azure_data_cosmos_driver::options::PlanOptions;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::operation::execute_within;
 use crate::options::RequestOptions;
 use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
 use crate::response::PyResponse;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 /// `offer_id` is the offer's `id`, which for offers is its RID.
 async fn replace(

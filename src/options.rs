@@ -100,6 +100,15 @@ const REQUEST_KEYS: &[&str] = &[
     "max_concurrency",
 ];
 
+/// Whether errors built in this process capture a stack trace (std reads
+/// `RUST_LIB_BACKTRACE`/`RUST_BACKTRACE` once).
+fn backtraces_enabled() -> bool {
+    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ENABLED.get_or_init(|| {
+        std::backtrace::Backtrace::capture().status() == std::backtrace::BacktraceStatus::Captured
+    })
+}
+
 /// The driver's availability strategy for a hedging threshold in seconds (`0`:
 /// none). 4.x hedges only when asked; the driver would by default.
 pub fn availability_strategy(threshold: Option<f64>) -> AvailabilityStrategy {
@@ -203,6 +212,16 @@ impl RequestOptions {
                 HeaderName::from(name.to_string()),
                 HeaderValue::from(value.clone()),
             );
+        }
+        if backtraces_enabled() {
+            // The driver looks the request's Content-Type up with a fallible getter and,
+            // when it is absent (reads, deletes), builds an error it throws away; with
+            // RUST_BACKTRACE (or RUST_LIB_BACKTRACE) set, that error captures a stack
+            // trace: about a tenth of a point read's CPU. Setting the value the driver
+            // would set (it replaces it where another applies: queries, patch) spares it.
+            headers
+                .entry(HeaderName::from_static("content-type"))
+                .or_insert_with(|| HeaderValue::from_static("application/json"));
         }
         if !headers.is_empty() {
             options.custom_headers = Some(headers);

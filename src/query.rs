@@ -17,6 +17,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use tokio::sync::Mutex as AsyncMutex;
 
+use crate::awaitable::into_awaitable;
 use crate::diagnostics::Diagnostics;
 use crate::engine::EngineCore;
 use crate::errors::{client_error, cosmos_error_to_py, response_error};
@@ -26,7 +27,7 @@ use crate::options::RequestOptions;
 use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};
 use crate::rest::{rest_query_headers, RestClient, RestTarget};
 use crate::retry::{classify, retrying, Attempts, RetryPolicy};
-use crate::runtime::{block_on, into_awaitable, ProcessGuard};
+use crate::runtime::{block_on, ProcessGuard};
 
 /// `{"query": text, "parameters": [...]}`, the query spec the service takes.
 ///

@@ -13,6 +13,7 @@ use futures::StreamExt;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::errors::{cosmos_error_to_py, response_error};
 use crate::operation::with_timeout;
@@ -20,7 +21,7 @@ use crate::options::RequestOptions;
 use crate::partition_key;
 use crate::query::query_body;
 use crate::response::{feed_items, PyResponse};
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 /// Items per query, as 4.x sends them.
 const ITEMS_PER_QUERY: usize = 1000;

@@ -9,6 +9,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
+use crate::awaitable::into_awaitable;
 use crate::container_operations::key_header;
 use crate::engine::{EngineCore, PyEngine};
 use crate::operation::with_timeout;
@@ -16,7 +17,7 @@ use crate::options::RequestOptions;
 use crate::query::{rest_feed, PyPager};
 use crate::response::PyResponse;
 use crate::rest::RestTarget;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::block_on;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ResourceKind {

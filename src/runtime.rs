@@ -8,7 +8,6 @@
 //! while a pager started in the parent refuses to continue (its plan is the parent's).
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,8 +15,6 @@ use std::time::Duration;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime};
-use pyo3_async_runtimes::TaskLocals;
 
 use crate::errors::{build_exception, FailureKind};
 
@@ -30,14 +27,14 @@ static RUNTIME: Mutex<Option<ProcessRuntime>> = Mutex::new(None);
 static INFLIGHT: AtomicI64 = AtomicI64::new(0);
 /// Set when the interpreter starts shutting down (an `atexit` hook).
 static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
-/// Tasks of the asyncio bridge that touch Python objects, not yet finished.
+/// Engine tasks that touch Python objects (see [`PythonTaskGuard`]), not yet finished.
 static PYTHON_TASKS: AtomicUsize = AtomicUsize::new(0);
 /// How long shutdown waits for them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Called once, from `atexit`, on the main thread, before the interpreter finalizes.
 ///
-/// Threads of the engine that hand results to Python (the asyncio bridge's tasks)
+/// Threads of the engine that hand results to Python (see [`PythonTaskGuard`])
 /// must be done with Python objects before finalization frees them: a task still
 /// running then crashes the process (seen: a segfault in `method_dealloc`). So new
 /// ones are disarmed and running ones waited for, with the GIL released so they
@@ -154,10 +151,12 @@ where
     // finalization): a call that starts after that point is the main thread's or a
     // daemon's; one that was under way when it began cannot be the main thread's.
     let on_main_thread = shutting_down() && is_main_thread(py);
+    // Operation futures are large: boxed once here, only a pointer moves from now on.
+    let fut = Box::pin(fut);
     py.detach(|| {
         let result = runtime.block_on(async move {
             let _inflight = InflightGuard::new();
-            tokio::pin!(fut);
+            let mut fut = fut;
             loop {
                 tokio::select! {
                     result = &mut fut => return result,
@@ -230,82 +229,29 @@ pub fn timeout_error(budget: Duration) -> PyErr {
     })
 }
 
-pub fn into_awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = PyResult<T>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    pyo3_async_runtimes::generic::future_into_py::<EngineRuntime, _, T>(py, async move {
-        let _inflight = InflightGuard::new();
-        fut.await
-    })
-}
+/// Counts a task of the engine that takes the GIL off Python's own threads, so that
+/// interpreter shutdown can wait for it (see [`shutdown`]).
+pub struct PythonTaskGuard;
 
-/// pyo3-async-runtimes' own tokio runtime is a process-global that cannot be
-/// rebuilt after fork, so the bridge runs on ours through its generic API.
-pub struct EngineRuntime;
-
-pub struct EngineJoinError(tokio::task::JoinError);
-
-impl JoinError for EngineJoinError {
-    fn is_panic(&self) -> bool {
-        self.0.is_panic()
-    }
-    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
-        self.0.into_panic()
-    }
-}
-
-tokio::task_local! {
-    static TASK_LOCALS: std::cell::OnceCell<TaskLocals>;
-}
-
-impl Runtime for EngineRuntime {
-    type JoinError = EngineJoinError;
-    type JoinHandle = Pin<Box<dyn Future<Output = Result<(), EngineJoinError>> + Send>>;
-
-    fn spawn<F>(fut: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let handle = runtime().spawn(fut);
-        Box::pin(async move { handle.await.map_err(EngineJoinError) })
-    }
-
-    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        // The bridge hands results to asyncio from these tasks, under the GIL: they
-        // are counted so that interpreter shutdown can wait for them (see `shutdown`).
+impl PythonTaskGuard {
+    pub fn new() -> Self {
         PYTHON_TASKS.fetch_add(1, Ordering::SeqCst);
-        let handle = runtime().spawn_blocking(move || {
-            if SHUTTING_DOWN.load(Ordering::SeqCst) {
-                // The interpreter is going away: its objects must not be touched, not
-                // even dropped. Leak the task's Python references.
-                std::mem::forget(f);
-            } else {
-                f();
-            }
-            PYTHON_TASKS.fetch_sub(1, Ordering::SeqCst);
-        });
-        Box::pin(async move { handle.await.map_err(EngineJoinError) })
+        PythonTaskGuard
+    }
+
+    /// Runs `work` unless the interpreter is going away: then its objects must not be
+    /// touched, not even dropped, so `work` (and the Python references it holds) leaks.
+    pub fn run(self, work: impl FnOnce()) {
+        if shutting_down() {
+            std::mem::forget(work);
+        } else {
+            work();
+        }
     }
 }
 
-impl ContextExt for EngineRuntime {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        let cell = std::cell::OnceCell::new();
-        cell.set(locals).ok();
-        Box::pin(TASK_LOCALS.scope(cell, fut))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS
-            .try_with(|cell| cell.get().map(|locals| locals.clone()))
-            .unwrap_or_default()
+impl Drop for PythonTaskGuard {
+    fn drop(&mut self) {
+        PYTHON_TASKS.fetch_sub(1, Ordering::SeqCst);
     }
 }

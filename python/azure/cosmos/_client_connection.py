@@ -23,7 +23,7 @@ from urllib.parse import urlparse, urlsplit
 
 from azure.core.utils import CaseInsensitiveDict
 
-from ._cosmos_responses import CosmosDict
+from ._cosmos_responses import CosmosDict, response_headers
 from ._native import engine_module
 from ._http_logging import DIAGNOSTICS_LOGGER
 from ._observed_engine import CURRENT_CALL, ObservedOptions, client_observers, observe
@@ -431,7 +431,7 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         :returns: The headers, case-insensitive.
         :rtype: ~azure.core.utils.CaseInsensitiveDict
         """
-        recorded = CaseInsensitiveDict(headers)
+        recorded = response_headers(headers)
         self.last_response_headers = recorded
         return recorded
 

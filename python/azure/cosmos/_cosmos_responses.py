@@ -27,6 +27,32 @@ PageCallback = Callable[[Mapping[str, str], List[Dict[str, Any]]], None]
 ItemType = TypeVar("ItemType", default=Dict[str, Any])
 
 
+def _store_is_filled_directly() -> bool:
+    probe = CaseInsensitiveDict({"X-Probe": "1"})
+    return getattr(probe, "_store", None) == {"x-probe": ("X-Probe", "1")}
+
+
+# azure-core's CaseInsensitiveDict keeps ``{lower-case name: (name, value)}`` in ``_store``; filling it in one
+# comprehension takes about 60% of the time of ``update()``'s per-header ``__setitem__`` calls (2.3 vs 3.9 us
+# for a point read's 12 headers). Checked once against the installed azure-core: any other layout takes the
+# public constructor.
+_FILL_STORE = _store_is_filled_directly()
+
+
+def response_headers(headers: Mapping[str, str]) -> CaseInsensitiveDict:
+    """A response's headers (by wire name) as the case-insensitive dict 4.x returns.
+
+    :param headers: The headers.
+    :returns: A new dict of them.
+    :rtype: ~azure.core.utils.CaseInsensitiveDict
+    """
+    if not _FILL_STORE:
+        return CaseInsensitiveDict(headers)
+    recorded = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    recorded._store = {name.lower(): (name, value) for name, value in headers.items()}  # pylint: disable=protected-access
+    return recorded
+
+
 class CosmosDict(Dict[str, Any]):
     """A ``dict`` result (an item or resource) that also carries its response headers."""
 

@@ -237,6 +237,18 @@ def positive_concurrency(concurrency: Any) -> int:
     return concurrency
 
 
+def _defaults_only(defaults: ClientDefaults, write: bool) -> dict:
+    """The engine options of a call that passed no keyword: the client's defaults."""
+    options: dict = {}
+    if defaults.timeout is not None:
+        options["timeout"] = float(defaults.timeout)
+    if defaults.throughput_bucket is not None:
+        options["throughput_bucket"] = defaults.throughput_bucket
+    if write:
+        options["content_response_on_write"] = not defaults.no_response_on_write
+    return options
+
+
 def build(
     kwargs: Mapping[str, Any],
     defaults: ClientDefaults,
@@ -258,6 +270,11 @@ def build(
     """
     values = {name: value for name, value in kwargs.items() if value is not None}
     values.update((name, value) for name, value in named.items() if value is not None)
+    if not values:
+        # The common call: no keyword at all. Same result as the general path below.
+        if CURRENT_CALL.get() is not None:
+            CURRENT_CALL.set(None)
+        return _defaults_only(defaults, write), None
     observers = take_call_observers(values)
     if "request_options" in values or "feed_options" in values:
         _apply_request_options(values)
