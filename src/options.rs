@@ -123,7 +123,8 @@ pub fn availability_strategy(threshold: Option<f64>) -> AvailabilityStrategy {
 
 impl RequestOptions {
     pub fn from_dict(dict: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let Some(dict) = dict else {
+        // Most calls pass no option: skip the twenty lookups.
+        let Some(dict) = dict.filter(|dict| !dict.is_empty()) else {
             return Ok(Self::default());
         };
         reject_unknown(dict, REQUEST_KEYS)?;

@@ -9,6 +9,7 @@ engine takes a list of components, one per path; :func:`_engine_value` converts 
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Type, Union, overload
@@ -202,10 +203,16 @@ def _split_path(path: str) -> list[str]:
     return names
 
 
+@functools.lru_cache(maxsize=256)
+def _path_names(path: str) -> tuple:
+    # Every write extracts its item's key by the container's paths: parsed once per path, not per write.
+    return tuple(_split_path(path))
+
+
 _MISSING = object()
 
 
-def _lookup(item: Mapping[str, Any], names: list[str]) -> Any:
+def _lookup(item: Mapping[str, Any], names: Sequence[str]) -> Any:
     value: Any = item
     for name in names:
         if not isinstance(value, Mapping) or name not in value:
@@ -231,12 +238,12 @@ def _value_from_item(definition: Mapping[str, Any], item: Mapping[str, Any]) -> 
     if definition.get("kind") == _PartitionKeyKind.MULTI_HASH:
         components = []
         for path in paths:
-            value = _lookup(item, _split_path(path))
+            value = _lookup(item, _path_names(path))
             components.append(None if value is _MISSING else _component(value))
         return components
     if not paths:
         return []
-    value = _lookup(item, _split_path(paths[0]))
+    value = _lookup(item, _path_names(paths[0]))
     if value is _MISSING:
         return _none_value(definition)
     return _engine_value(value)
