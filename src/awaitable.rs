@@ -112,27 +112,31 @@ impl Completions {
                 // A full buffer (WouldBlock) already holds a byte the loop will read.
                 let _ = std::io::Write::write(&mut &*writer, &[1]);
             }
-            Wake::Threadsafe { event_loop } => {
+            Wake::Threadsafe { .. } => {
                 let completions = self.clone();
-                let event_loop = Python::attach(|py| event_loop.clone_ref(py));
                 let guard = PythonTaskGuard::new();
                 // `call_soon_threadsafe` needs the GIL, which an engine thread must not
                 // wait for: a blocking-pool thread waits instead.
                 runtime().spawn_blocking(move || {
-                    guard.run(|| {
-                        Python::attach(|py| {
-                            let drain = LoopDrain { completions };
-                            if let Err(err) = event_loop
-                                .bind(py)
-                                .call_method1(intern!(py, "call_soon_threadsafe"), (drain,))
-                            {
-                                // The loop is closed: nobody awaits these futures any more.
-                                err.write_unraisable(py, None);
-                            }
-                        })
-                    })
+                    guard.run(|| Python::attach(|py| completions.schedule_drain(py)))
                 });
             }
+        }
+    }
+
+    /// Asks a loop without `add_reader` to drain on its own thread.
+    fn schedule_drain(self: Arc<Self>, py: Python<'_>) {
+        let Wake::Threadsafe { event_loop } = &self.wake else {
+            return;
+        };
+        let event_loop = event_loop.clone_ref(py);
+        let drain = LoopDrain { completions: self };
+        if let Err(err) = event_loop
+            .bind(py)
+            .call_method1(intern!(py, "call_soon_threadsafe"), (drain,))
+        {
+            // The loop is closed: nobody awaits these futures any more.
+            err.write_unraisable(py, None);
         }
     }
 

@@ -94,3 +94,22 @@ async def test_completions_need_no_thread_per_operation_async(seeded):
     before = _os_threads()
     _check_outcomes(await _read_all(*seeded, rounds=6), seeded[0], rounds=6)
     assert _os_threads() <= before + 2, (before, _os_threads())
+
+
+class _LoopWithoutReaders(asyncio.SelectorEventLoop):
+    """A loop that cannot watch a file descriptor, as Windows' proactor loop cannot."""
+
+    def add_reader(self, fd, callback, *args):
+        raise NotImplementedError
+
+
+async def test_a_loop_without_add_reader_is_woken_through_call_soon_threadsafe_async(seeded):
+    def in_such_a_loop():
+        loop = _LoopWithoutReaders()
+        try:
+            return loop.run_until_complete(_read_all(*seeded, rounds=2))
+        finally:
+            loop.close()
+
+    outcomes = await asyncio.get_running_loop().run_in_executor(None, in_such_a_loop)
+    _check_outcomes(outcomes, seeded[0], rounds=2)
