@@ -68,3 +68,20 @@ def test_result_types_without_a_server():
     assert CosmosDict(None, response_headers=headers) == {}
     assert ThroughputProperties(400, item).get_response_headers()["x-ms-request-charge"] == "1.5"
     assert ThroughputProperties(offer_throughput=400).get_response_headers() == {}
+
+
+def test_a_pagers_headers_are_those_of_its_latest_page_only(container):
+    # Each page replaces the headers of the one before: the last page has no continuation, so neither do they.
+    for n in range(2):
+        container.create_item({"id": f"h{n}", "pk": "pages"})
+    paged = container.query_items("SELECT * FROM c WHERE c.pk = 'pages'", partition_key="pages", max_item_count=1)
+    pages = paged.by_page()
+    assert [item["id"] for item in next(pages)] == ["h0"]
+    first = paged.get_response_headers()
+    assert first.get("x-ms-continuation")
+    assert [item["id"] for item in next(pages)] == ["h1"]
+    rest = list(pages)
+    assert all(not list(page) for page in rest)
+    last = paged.get_response_headers()
+    assert "x-ms-continuation" not in last
+    assert last["x-ms-activity-id"] and last["x-ms-activity-id"] != first["x-ms-activity-id"]

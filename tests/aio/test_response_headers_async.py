@@ -57,3 +57,19 @@ async def test_last_response_headers_are_the_latest_response_async(container):
     read = await container.read_item(await container.create_item({"id": "a", "pk": "p"}), "p")
     assert container.client_connection.last_response_headers["x-ms-activity-id"] == \
         read.get_response_headers()["x-ms-activity-id"]
+
+
+async def test_a_pagers_headers_are_those_of_its_latest_page_only_async(container):
+    for n in range(2):
+        await container.create_item({"id": f"h{n}", "pk": "pages"})
+    paged = container.query_items("SELECT * FROM c WHERE c.pk = 'pages'", partition_key="pages", max_item_count=1)
+    pages = paged.by_page()
+    assert [item["id"] async for item in await pages.__anext__()] == ["h0"]
+    first = paged.get_response_headers()
+    assert first.get("x-ms-continuation")
+    assert [item["id"] async for item in await pages.__anext__()] == ["h1"]
+    rest = [[item async for item in page] async for page in pages]
+    assert all(not page for page in rest)
+    last = paged.get_response_headers()
+    assert "x-ms-continuation" not in last
+    assert last["x-ms-activity-id"] and last["x-ms-activity-id"] != first["x-ms-activity-id"]

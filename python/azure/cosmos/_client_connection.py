@@ -23,7 +23,7 @@ from urllib.parse import urlparse, urlsplit
 
 from azure.core.utils import CaseInsensitiveDict
 
-from ._cosmos_responses import CosmosDict, response_headers
+from ._cosmos_responses import CosmosDict, replace_headers, response_headers
 from ._native import engine_module
 from ._http_logging import DIAGNOSTICS_LOGGER
 from ._observed_engine import CURRENT_CALL, ObservedOptions, client_observers, observe
@@ -472,8 +472,7 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
 
         def on_page(headers: Mapping[str, str], items: list) -> None:
             recorded = self.record_headers(headers)
-            shared_headers.clear()
-            shared_headers.update(recorded)
+            replace_headers(shared_headers, recorded)
             if hook is not None:
                 hook(recorded, {body_key: items, "_count": len(items)})
 

@@ -53,6 +53,20 @@ def response_headers(headers: Mapping[str, str]) -> CaseInsensitiveDict:
     return recorded
 
 
+def replace_headers(target: CaseInsensitiveDict, headers: CaseInsensitiveDict) -> None:
+    """Make ``target`` hold exactly ``headers`` (a pager's shared header dict, refreshed per page).
+
+    :param target: The dict to refresh in place (callers hold on to it).
+    :param headers: The new page's headers.
+    """
+    if _FILL_STORE:
+        # MutableMapping.clear() pops one header at a time: a tenth of a page's Python time.
+        target._store = dict(headers._store)  # pylint: disable=protected-access
+        return
+    target.clear()
+    target.update(headers)
+
+
 class CosmosDict(Dict[str, Any]):
     """A ``dict`` result (an item or resource) that also carries its response headers."""
 
