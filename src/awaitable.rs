@@ -65,10 +65,7 @@ impl Completions {
             reader.set_nonblocking(true)?;
             writer.set_nonblocking(true)?;
             let fd = std::os::fd::AsRawFd::as_raw_fd(&reader);
-            let completions = Arc::new(Self {
-                queue: Mutex::new(Vec::new()),
-                wake: Wake::Socket { reader, writer },
-            });
+            let completions = Self::new(Wake::Socket { reader, writer });
             let drain = LoopDrain {
                 completions: completions.clone(),
             };
@@ -78,12 +75,16 @@ impl Completions {
                 Err(err) => return Err(err),
             }
         }
-        Ok(Arc::new(Self {
-            queue: Mutex::new(Vec::new()),
-            wake: Wake::Threadsafe {
-                event_loop: event_loop.clone().unbind(),
-            },
+        Ok(Self::new(Wake::Threadsafe {
+            event_loop: event_loop.clone().unbind(),
         }))
+    }
+
+    fn new(wake: Wake) -> Arc<Self> {
+        Arc::new(Self {
+            queue: Mutex::new(Vec::new()),
+            wake,
+        })
     }
 
     fn queue(&self) -> MutexGuard<'_, Vec<Completed>> {

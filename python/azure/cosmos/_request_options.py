@@ -237,15 +237,18 @@ def positive_concurrency(concurrency: Any) -> int:
     return concurrency
 
 
-def _defaults_only(defaults: ClientDefaults, write: bool) -> dict:
-    """The engine options of a call that passed no keyword: the client's defaults."""
-    options: dict = {}
-    if defaults.timeout is not None:
-        options["timeout"] = float(defaults.timeout)
-    if defaults.throughput_bucket is not None:
+def _apply_client_defaults(options: dict, values: dict, defaults: ClientDefaults, write: bool) -> dict:
+    """The client-wide settings a call did not override: timeout, throughput bucket, response on write."""
+    timeout = values.pop("timeout", defaults.timeout)
+    if timeout is not None:
+        options["timeout"] = float(timeout)
+    if "throughput_bucket" not in options and defaults.throughput_bucket is not None:
         options["throughput_bucket"] = defaults.throughput_bucket
     if write:
-        options["content_response_on_write"] = not defaults.no_response_on_write
+        no_response = values.pop("no_response", None)
+        if no_response is None:
+            no_response = defaults.no_response_on_write
+        options["content_response_on_write"] = not no_response
     return options
 
 
@@ -270,12 +273,10 @@ def build(
     """
     values = {name: value for name, value in kwargs.items() if value is not None}
     values.update((name, value) for name, value in named.items() if value is not None)
-    if not values:
-        # The common call: no keyword at all. Same result as the general path below.
-        if CURRENT_CALL.get() is not None:
-            CURRENT_CALL.set(None)
-        return _defaults_only(defaults, write), None
     observers = take_call_observers(values)
+    if not values and observers is None:
+        # The common call: no keyword at all, so only the client's defaults apply.
+        return _apply_client_defaults({}, values, defaults, write), None
     if "request_options" in values or "feed_options" in values:
         _apply_request_options(values)
     check_cache_staleness(values.get("max_integrated_cache_staleness_in_ms"))
@@ -319,16 +320,7 @@ def build(
         options["retry_writes"] = bool(values.pop("retry_write"))
     if query and "max_concurrency" in values:
         options["max_concurrency"] = positive_concurrency(values.pop("max_concurrency"))
-    timeout = values.pop("timeout", defaults.timeout)
-    if timeout is not None:
-        options["timeout"] = float(timeout)
-    if "throughput_bucket" not in options and defaults.throughput_bucket is not None:
-        options["throughput_bucket"] = defaults.throughput_bucket
-    if write:
-        no_response = values.pop("no_response", None)
-        if no_response is None:
-            no_response = defaults.no_response_on_write
-        options["content_response_on_write"] = not no_response
+    _apply_client_defaults(options, values, defaults, write)
     if not query:
         options.pop("max_item_count", None)
         options.pop("continuation", None)
