@@ -4,7 +4,7 @@ use azure_data_cosmos_driver::models::{CosmosResponseHeaders, ResponseBody};
 use azure_data_cosmos_driver::CosmosResponse;
 use bytes::Bytes;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use serde_json::value::RawValue;
 
 use crate::diagnostics::{Diagnostics, PyDiagnostics};
@@ -43,6 +43,29 @@ pub fn pairs_to_dict<'py>(py: Python<'py>, pairs: &HeaderPairs) -> Bound<'py, Py
         dict.set_item(name, value).ok();
     }
     dict
+}
+
+/// The headers in the layout of azure-core's `CaseInsensitiveDict._store`,
+/// `{lower-case name: (name, value)}`: the facade's result headers are made from it
+/// without a Python-level pass over every header. Header names are ASCII (HTTP), so
+/// ASCII lower-casing is `str.lower()`; a name already lower-case is one string object
+/// shared by the key and the pair.
+pub fn pairs_to_store<'py>(py: Python<'py>, pairs: &HeaderPairs) -> Bound<'py, PyDict> {
+    let store = PyDict::new(py);
+    for (name, value) in pairs {
+        let wire_name = PyString::new(py, name);
+        let key = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            PyString::new(py, &name.to_ascii_lowercase())
+        } else {
+            wire_name.clone()
+        };
+        let pair = PyTuple::new(py, [wire_name, PyString::new(py, value)]);
+        // A two-string tuple on a fresh dict with a str key: neither step can fail.
+        if let Ok(pair) = pair {
+            store.set_item(key, pair).ok();
+        }
+    }
+    store
 }
 
 /// The body of a driver response as one byte string, without re-parsing it.
@@ -176,6 +199,11 @@ impl PyResponse {
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> Bound<'py, PyDict> {
         pairs_to_dict(py, &self.headers)
+    }
+
+    #[getter]
+    fn header_store<'py>(&self, py: Python<'py>) -> Bound<'py, PyDict> {
+        pairs_to_store(py, &self.headers)
     }
 
     #[getter]

@@ -85,3 +85,13 @@ def test_a_pagers_headers_are_those_of_its_latest_page_only(container):
     last = paged.get_response_headers()
     assert "x-ms-continuation" not in last
     assert last["x-ms-activity-id"] and last["x-ms-activity-id"] != first["x-ms-activity-id"]
+
+
+def test_result_headers_are_laid_out_as_azure_cores_constructor_lays_them_out(container):
+    # The engine fills the dict's store itself; it must be the dict the public constructor builds.
+    headers = container.create_item({"id": "a", "pk": "p"}).get_response_headers()
+    rebuilt = CaseInsensitiveDict(dict(headers.items()))
+    assert list(headers.items()) == list(rebuilt.items())
+    assert list(headers.lowerkey_items()) == list(rebuilt.lowerkey_items())
+    assert all(name == name.lower() for name in headers)
+    assert headers == rebuilt and headers.copy() == rebuilt

@@ -73,3 +73,12 @@ async def test_a_pagers_headers_are_those_of_its_latest_page_only_async(containe
     last = paged.get_response_headers()
     assert "x-ms-continuation" not in last
     assert last["x-ms-activity-id"] and last["x-ms-activity-id"] != first["x-ms-activity-id"]
+
+
+async def test_result_headers_are_laid_out_as_azure_cores_constructor_lays_them_out_async(container):
+    headers = (await container.create_item({"id": "a", "pk": "p"})).get_response_headers()
+    rebuilt = CaseInsensitiveDict(dict(headers.items()))
+    assert list(headers.items()) == list(rebuilt.items())
+    assert list(headers.lowerkey_items()) == list(rebuilt.lowerkey_items())
+    assert all(name == name.lower() for name in headers)
+    assert headers == rebuilt and headers.copy() == rebuilt

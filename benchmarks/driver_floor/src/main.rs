@@ -2,7 +2,7 @@
 //! `azure_data_cosmos_driver` from Rust, without Python, against the same server.
 //!
 //!     driver_floor --endpoint URL --key KEY --database DB --container C --ops N --seconds S
-//!         --big-ops N --in-flight 1,16,64,256
+//!         --big-ops N --in-flight 1,16,64,256 [--only read,upsert]
 //!
 //! Prints progress on stderr and, as its last stdout line, the JSON of `perf_workloads.py run`:
 //! `{"version": .., "workloads": {name: {"ops_per_s", "cpu_ms_per_op", "p50_ms", "p99_ms", ..}}}`.
@@ -27,6 +27,8 @@ struct Args {
     seconds: f64,
     big_ops: usize,
     in_flight: Vec<usize>,
+    /// Workload names to run (`--only read,upsert`), for profiling one of them; empty: all.
+    only: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -66,6 +68,12 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| format!("--in-flight: {n:?} is not a count"))
             })
             .collect::<Result<_, _>>()?,
+        only: take("only", Some(""))?
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect(),
     };
     if let Some(unknown) = values.keys().next() {
         return Err(format!("unknown option --{unknown}"));
@@ -92,7 +100,11 @@ async fn run(args: Args) -> Result<Value, String> {
                 .unwrap_or_default()
                 .subsec_nanos()
     );
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
     for (name, operation) in sequential_operations(&target, &tag) {
+        if !wanted(&name) {
+            continue;
+        }
         eprintln!("driver floor: {name}");
         let (limit, warmup) = match name.as_str() {
             "query 1k" | "read-many 100" => (per_drain, 2),
@@ -105,6 +117,9 @@ async fn run(args: Args) -> Result<Value, String> {
     for (kind, operation) in concurrent_operations(&target) {
         for &in_flight in &args.in_flight {
             let name = format!("async {kind} x{in_flight}");
+            if !wanted(&name) {
+                continue;
+            }
             eprintln!("driver floor: {name}");
             let result = measure_concurrent(&operation, args.ops, args.seconds, in_flight).await;
             workloads.insert(name.clone(), result.map_err(|e| format!("{name}: {e}"))?);

@@ -23,7 +23,7 @@ from urllib.parse import urlparse, urlsplit
 
 from azure.core.utils import CaseInsensitiveDict
 
-from ._cosmos_responses import CosmosDict, replace_headers, response_headers
+from ._cosmos_responses import CosmosDict, headers_of_response, replace_headers, response_headers
 from ._native import engine_module
 from ._http_logging import DIAGNOSTICS_LOGGER
 from ._observed_engine import CURRENT_CALL, ObservedOptions, client_observers, observe
@@ -435,6 +435,17 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         self.last_response_headers = recorded
         return recorded
 
+    def record_response_headers(self, response: Any) -> CaseInsensitiveDict:
+        """:meth:`record_headers` for an engine ``Response``.
+
+        :param response: The engine response.
+        :returns: Its headers, case-insensitive.
+        :rtype: ~azure.core.utils.CaseInsensitiveDict
+        """
+        recorded = headers_of_response(response)
+        self.last_response_headers = recorded
+        return recorded
+
     def result(self, response: Any, hook: ResponseHook) -> CosmosDict:
         """Turn an engine response into 4.x's result for a resource or item operation.
 
@@ -443,7 +454,7 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         :returns: The body as a :class:`~azure.cosmos.CosmosDict` (empty if the service sent none).
         :rtype: ~azure.cosmos.CosmosDict
         """
-        headers = self.record_headers(response.headers)
+        headers = self.record_response_headers(response)
         result = CosmosDict(load_json(response.body), response_headers=headers)
         if hook is not None:
             hook(headers, result)
@@ -455,7 +466,7 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         :param response: The engine response.
         :param hook: The caller's ``response_hook``, called with ``(headers, None)``.
         """
-        headers = self.record_headers(response.headers)
+        headers = self.record_response_headers(response)
         if hook is not None:
             hook(headers, None)
 

@@ -53,6 +53,21 @@ def response_headers(headers: Mapping[str, str]) -> CaseInsensitiveDict:
     return recorded
 
 
+def headers_of_response(response: Any) -> CaseInsensitiveDict:
+    """An engine response's headers as the case-insensitive dict 4.x returns, built from the store the
+    engine lays out (``Response.header_store``) when azure-core keeps that layout.
+
+    :param response: An engine ``Response``.
+    :returns: A new dict of its headers.
+    :rtype: ~azure.core.utils.CaseInsensitiveDict
+    """
+    if not _FILL_STORE:
+        return CaseInsensitiveDict(response.headers)
+    recorded = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    recorded._store = response.header_store  # pylint: disable=protected-access
+    return recorded
+
+
 def replace_headers(target: CaseInsensitiveDict, headers: CaseInsensitiveDict) -> None:
     """Make ``target`` hold exactly ``headers`` (a pager's shared header dict, refreshed per page).
 

@@ -90,8 +90,9 @@ def accepts_documented_keywords(func: _Method) -> _Method:
 
         @functools.wraps(func)
         async def checked_async(*args: Any, **kwargs: Any) -> Any:
-            reject_unknown(qualname, known, kwargs)
-            check_excluded(kwargs)
+            if kwargs:
+                reject_unknown(qualname, known, kwargs)
+                check_excluded(kwargs)
             outer = CURRENT_CALL.get()
             try:
                 return await func(*args, **kwargs)
@@ -103,8 +104,9 @@ def accepts_documented_keywords(func: _Method) -> _Method:
 
     @functools.wraps(func)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        reject_unknown(qualname, known, kwargs)
-        check_excluded(kwargs)
+        if kwargs:
+            reject_unknown(qualname, known, kwargs)
+            check_excluded(kwargs)
         # The call's observers (logging keywords, raw hooks; see ``build``) end with the call.
         outer = CURRENT_CALL.get()
         try:
@@ -271,8 +273,10 @@ def build(
         are an ``ObservedOptions`` dict that carries them.
     :rtype: tuple[dict, Optional[Callable]]
     """
-    values = {name: value for name, value in kwargs.items() if value is not None}
-    values.update((name, value) for name, value in named.items() if value is not None)
+    values = {name: value for name, value in kwargs.items() if value is not None} if kwargs else {}
+    for name, value in named.items():
+        if value is not None:
+            values[name] = value
     observers = take_call_observers(values)
     if not values and observers is None:
         # The common call: no keyword at all, so only the client's defaults apply.

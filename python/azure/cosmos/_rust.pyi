@@ -104,6 +104,9 @@ class Response:
     def headers(self) -> dict[str, str]:
         """Response headers by their wire names, lower-case (``x-ms-request-charge``, ``etag``, ...)."""
     @property
+    def header_store(self) -> dict[str, tuple[str, str]]:
+        """The headers as ``{lower-case name: (wire name, value)}``, azure-core's ``CaseInsensitiveDict`` layout."""
+    @property
     def body(self) -> bytes:
         """Raw JSON body; ``b""`` when the service sent none (e.g. delete)."""
     @property

@@ -8,7 +8,7 @@ import warnings
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.paging import ItemPaged
-from azure.core.tracing.decorator import distributed_trace
+from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options
@@ -782,7 +782,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
                                                        self._partition_key(partition_key), body, options)
         except CosmosHttpResponseError as error:
             raise batch_error(error, self.client_connection.record_headers) from None
-        results = batch_results(self.client_connection.record_headers(response.headers), response.body)
+        results = batch_results(self.client_connection.record_response_headers(response), response.body)
         if hook is not None:
             hook(results.get_response_headers(), results)
         return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Optional, Union, overload
 
-from azure.core.tracing.decorator import distributed_trace
+from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options
@@ -340,7 +340,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         """
         _request_options.build(kwargs, self.client_connection.defaults)
         response = self.client_connection.engine.read_database_account()
-        headers = self.client_connection.record_headers(response.headers)
+        headers = self.client_connection.record_response_headers(response)
         properties = load_json(response.body) or {}
         if response_hook is not None:
             response_hook(headers)
@@ -463,7 +463,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         database_id = resource_id(database)
         response = self._engine.delete_database(database_id, options)
         self.client_connection.forget_container(database_id)
-        headers = self.client_connection.record_headers(response.headers)
+        headers = self.client_connection.record_response_headers(response)
         if response_hook:
             response_hook(headers)
 

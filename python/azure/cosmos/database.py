@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable, Literal, Mapping, Optional, Union, overload
 
-from azure.core.tracing.decorator import distributed_trace
+from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options

@@ -147,6 +147,10 @@ def _component(value: Any) -> Any:
     )
 
 
+# Exactly these types are passed through as one component (see ``_component``).
+_SCALAR_TYPES = frozenset({str, int, float, bool})
+
+
 def _engine_value(value: Any) -> list:
     """Convert a 4.x partition-key argument into the engine's list of components.
 
@@ -156,6 +160,9 @@ def _engine_value(value: Any) -> list:
     :rtype: list
     :raises TypeError: The value is of a type 4.x cannot send either.
     """
+    if type(value) in _SCALAR_TYPES:
+        # The common argument, decided without the ABC checks below.
+        return [value]
     if isinstance(value, _Empty):
         return []
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional, Union
 
-from azure.core.tracing.decorator import distributed_trace
+from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options

@@ -8,8 +8,7 @@ from typing import (Any, AsyncIterable, AsyncIterator, Callable, Iterable, Liter
                     overload)
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList
-from azure.core.tracing.decorator import distributed_trace
-from azure.core.tracing.decorator_async import distributed_trace_async
+from .._tracing import distributed_trace, distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
@@ -762,7 +761,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
                                                              options)
         except CosmosHttpResponseError as error:
             raise batch_error(error, self.client_connection.record_headers) from None
-        results = batch_results(self.client_connection.record_headers(response.headers), response.body)
+        results = batch_results(self.client_connection.record_response_headers(response), response.body)
         if hook is not None:
             hook(results.get_response_headers(), results)
         return results

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Optional, Union, overload
 
-from azure.core.tracing.decorator import distributed_trace
-from azure.core.tracing.decorator_async import distributed_trace_async
+from .._tracing import distributed_trace, distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
@@ -180,7 +179,7 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         _request_options.build(kwargs, self.client_connection.defaults)
         engine = await self._engine()
         response = await engine.read_database_account_async()
-        headers = self.client_connection.record_headers(response.headers)
+        headers = self.client_connection.record_response_headers(response)
         if response_hook is not None:
             response_hook(headers)
         return database_account(load_json(response.body) or {}, headers)
@@ -459,6 +458,6 @@ class CosmosClient:  # pylint: disable=client-accepts-api-version-keyword
         engine = await self._engine(options)
         response = await engine.delete_database_async(database_id, options)
         self.client_connection.forget_container(database_id)
-        headers = self.client_connection.record_headers(response.headers)
+        headers = self.client_connection.record_response_headers(response)
         if response_hook:
             response_hook(headers)

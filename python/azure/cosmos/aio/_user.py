@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional, Union
 
-from azure.core.tracing.decorator import distributed_trace
-from azure.core.tracing.decorator_async import distributed_trace_async
+from .._tracing import distributed_trace, distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
