@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, TypeVar, cast
 
 from azure.core.settings import settings
 from azure.core.tracing.decorator import distributed_trace as _core_distributed_trace
@@ -20,6 +20,9 @@ from azure.core.tracing.decorator_async import distributed_trace_async as _core_
 # The keywords azure-core's wrapper reads or removes; a call carrying one takes azure-core's path.
 _TRACING_KEYWORDS = frozenset({"merge_span", "parent_span", "tracing_options", "tracing_attributes"})
 _SETTING_NAMES = ("tracing_enabled", "tracing_implementation")
+
+# The decorated method keeps its own signature for type checkers.
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 def _tracing_off_check() -> Optional[Callable[[], bool]]:
@@ -66,19 +69,17 @@ def _tracing_off_check() -> Optional[Callable[[], bool]]:
 _tracing_off = _tracing_off_check()
 
 
-def distributed_trace(func: Optional[Callable[..., Any]] = None, **options: Any) -> Any:
+def distributed_trace(func: _Method, /, **options: Any) -> _Method:
     """azure-core's :func:`~azure.core.tracing.decorator.distributed_trace`, untraced calls made directly.
 
-    :param func: The method; omitted when the decorator is given options.
+    :param func: The method.
     :keyword options: azure-core's decorator options (``name_of_span``, ``kind``, ``tracing_attributes``).
     :returns: The wrapped method (``__wrapped__`` is ``func``).
     """
-    if func is None:
-        return functools.partial(distributed_trace, **options)
     traced = _core_distributed_trace(func, **options)
     tracing_off = _tracing_off
     if tracing_off is None:
-        return traced
+        return cast(_Method, traced)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -86,23 +87,21 @@ def distributed_trace(func: Optional[Callable[..., Any]] = None, **options: Any)
             return func(*args, **kwargs)
         return traced(*args, **kwargs)
 
-    return wrapper
+    return cast(_Method, wrapper)
 
 
-def distributed_trace_async(func: Optional[Callable[..., Any]] = None, **options: Any) -> Any:
+def distributed_trace_async(func: _Method, /, **options: Any) -> _Method:
     """azure-core's :func:`~azure.core.tracing.decorator_async.distributed_trace_async`, untraced calls
     awaited directly.
 
-    :param func: The coroutine function; omitted when the decorator is given options.
+    :param func: The coroutine function.
     :keyword options: azure-core's decorator options (``name_of_span``, ``kind``, ``tracing_attributes``).
     :returns: The wrapped coroutine function (``__wrapped__`` is ``func``).
     """
-    if func is None:
-        return functools.partial(distributed_trace_async, **options)
     traced = _core_distributed_trace_async(func, **options)
     tracing_off = _tracing_off
     if tracing_off is None:
-        return traced
+        return cast(_Method, traced)
 
     @functools.wraps(func)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -110,4 +109,4 @@ def distributed_trace_async(func: Optional[Callable[..., Any]] = None, **options
             return await func(*args, **kwargs)
         return await traced(*args, **kwargs)
 
-    return wrapper
+    return cast(_Method, wrapper)

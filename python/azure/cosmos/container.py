@@ -8,7 +8,6 @@ import warnings
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Optional, Sequence, Union, overload
 
 from azure.core.paging import ItemPaged
-from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options
@@ -33,6 +32,7 @@ from ._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
 from ._serialization import dump_parameters, load_json
+from ._tracing import distributed_trace
 from .bulk import BulkOperationResult
 from .exceptions import CosmosHttpResponseError
 from .offer import ThroughputProperties

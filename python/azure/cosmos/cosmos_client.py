@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Optional, Union, overload
 
-from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options
@@ -18,6 +17,7 @@ from ._request_builders import (
 from ._request_validation import check_resource_id
 from ._request_options import accepts_documented_keywords
 from ._serialization import dump_parameters, load_json
+from ._tracing import distributed_trace
 from .database import DatabaseProxy
 from .documents import DatabaseAccount
 from .exceptions import CosmosResourceNotFoundError

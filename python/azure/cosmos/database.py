@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable, Literal, Mapping, Optional, Union, overload
 
-from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options
@@ -22,6 +21,7 @@ from ._request_throughput import (
 )
 from ._request_users import USERS, resource_body, user_id
 from ._serialization import dump_json, dump_parameters, load_json
+from ._tracing import distributed_trace
 from .container import ContainerProxy
 from .exceptions import CosmosResourceNotFoundError
 from .offer import ThroughputProperties

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
-from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options
@@ -21,6 +20,7 @@ from ._request_scripts import (
     FEED_BODY_KEYS, container_address, procedure_arguments, procedure_result, script_body, script_id, script_query,
     with_script_logging,
 )
+from ._tracing import distributed_trace
 from .partition_key import NonePartitionKeyValue, PartitionKeyType, _engine_value, _none_value
 
 __all__ = ("ScriptType", "ScriptsProxy")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional, Union
 
-from ._tracing import distributed_trace
 from azure.core.utils import CaseInsensitiveDict
 
 from . import _request_options
@@ -16,6 +15,7 @@ from ._request_users import (
     PERMISSIONS, USERS, permission_id, permission_record, resource_body,
 )
 from ._serialization import dump_parameters
+from ._tracing import distributed_trace
 from .permission import Permission
 
 __all__ = ("UserProxy", "Permission")

@@ -8,7 +8,6 @@ from typing import (Any, AsyncIterable, AsyncIterator, Callable, Iterable, Liter
                     overload)
 
 from azure.core.async_paging import AsyncItemPaged, AsyncList
-from .._tracing import distributed_trace, distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
@@ -31,6 +30,7 @@ from .._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
 from .._serialization import dump_parameters, load_json
+from .._tracing import distributed_trace, distributed_trace_async
 from ..bulk import BulkOperationResult
 from ..exceptions import CosmosHttpResponseError
 from ..offer import ThroughputProperties

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Optional, Union, overload
 
-from .._tracing import distributed_trace, distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
@@ -17,6 +16,7 @@ from .._request_builders import (
 from .._request_validation import check_resource_id
 from .._request_options import accepts_documented_keywords
 from .._serialization import dump_parameters, load_json
+from .._tracing import distributed_trace, distributed_trace_async
 from ..documents import DatabaseAccount
 from ..exceptions import CosmosResourceNotFoundError
 from ..offer import ThroughputProperties

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Literal, Mapping, Optional, Union, overload
 
-from .._tracing import distributed_trace, distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
@@ -21,6 +20,7 @@ from .._request_throughput import (
 )
 from .._request_users import USERS, resource_body, user_id
 from .._serialization import dump_json, dump_parameters, load_json
+from .._tracing import distributed_trace, distributed_trace_async
 from ..exceptions import CosmosResourceNotFoundError
 from ..offer import ThroughputProperties
 from ..partition_key import PartitionKey

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
-from .._tracing import distributed_trace, distributed_trace_async
 from azure.core.utils import CaseInsensitiveDict
 
 from .. import _request_options
@@ -16,6 +15,7 @@ from .._request_scripts import (
     FEED_BODY_KEYS, container_address, procedure_arguments, procedure_result, script_body, script_id, script_query,
     with_script_logging,
 )
+from .._tracing import distributed_trace, distributed_trace_async
 from ..partition_key import PartitionKeyType
 from ..scripts import ScriptType
 
