@@ -10,17 +10,7 @@ from azure.core.tracing import decorator_async as core_decorator_async
 from azure.cosmos import PartitionKey
 from azure.cosmos.aio import ContainerProxy, CosmosClient
 
-from ..test_tracing import RecordingSpan
-
-
-@pytest.fixture
-def recording():
-    RecordingSpan.opened = []
-    settings.tracing_implementation = RecordingSpan
-    try:
-        yield RecordingSpan.opened
-    finally:
-        settings.tracing_implementation.unset_value()
+from ..test_tracing import recording  # noqa: F401  (the fixture, shared with the sync tests)
 
 
 @pytest.fixture
