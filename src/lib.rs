@@ -5,11 +5,12 @@
 //! path every operation takes), one file per domain (`databases`, `containers`,
 //! `items`, `batch`, `bulk` (with `bulk_plan`, `bulk_executor`), `change_feed`, `feed_ranges`, `read_many`, `offers`,
 //! `resources` for users, permissions and scripts), `query` (paged
-//! feeds), `response`/`errors`/`options`/`partition_key` (boundary conversions).
+//! feeds), `response`/`errors`/`options`/`partition_key` (boundary conversions), `allocator` (the heap).
 
 use pyo3::prelude::*;
 
 mod account;
+mod allocator;
 mod awaitable;
 mod batch;
 mod bulk;
@@ -41,6 +42,10 @@ mod rest;
 mod retry;
 mod runtime;
 mod session_tokens;
+
+// Every Rust allocation of the engine (not Python's): see `allocator` for why.
+#[global_allocator]
+static ALLOCATOR: allocator::EngineAllocator = allocator::EngineAllocator;
 
 /// Version of the `azure_data_cosmos_driver` crate compiled in, read from Cargo.lock by build.rs.
 const ENGINE_VERSION: &str = env!("AZURE_DATA_COSMOS_DRIVER_VERSION");

@@ -187,6 +187,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             response = write(self._database_id, self.id,
                              _value_from_item(self._properties().get("partitionKey") or {}, sent), identifier,
                              data, options)
+        # Freed before the response is parsed: a body as large as the document need not outlive the request.
+        del data
         return self.client_connection.result(response, hook)
 
     @distributed_trace

@@ -188,6 +188,8 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
             response = await write(self._database_id, self.id,
                                    _value_from_item(fresh.get("partitionKey") or {}, sent), identifier, data,
                                    options)
+        # Freed before the response is parsed: a body as large as the document need not outlive the request.
+        del data
         return self.client_connection.result(response, hook)
 
     @distributed_trace_async
