@@ -189,13 +189,14 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
         .with_operation_options(client_operation_options(&options))
         .with_preferred_regions(preferred)
         .build();
+    // 4.x reads the account when the client is made; so does this (`create_driver`
+    // initializes the driver: the account read, the HTTP version probe, the transport),
+    // so that a wrong endpoint or key fails in the constructor, not on the first operation.
+    // A second `initialize()` would repeat all of it.
     let driver = runtime
         .create_driver(driver_options)
         .await
         .map_err(cosmos_error_to_py)?;
-    // 4.x reads the account when the client is made; so does this, so that a wrong
-    // endpoint or key fails in the constructor, not on the first operation.
-    driver.initialize().await.map_err(cosmos_error_to_py)?;
     let rest = RestClient::new(&options)?;
     Ok(EngineCore {
         driver,
