@@ -229,10 +229,14 @@ impl EngineCore {
     /// a cache per account: 4.x's `get_container_client` does no I/O, so the first
     /// operation on a container reads it and later ones reuse the cached entry.
     pub async fn container(&self, database: &str, container: &str) -> PyResult<ContainerReference> {
-        self.driver
-            .resolve_container(database, container, OperationOptions::default())
-            .await
-            .map_err(cosmos_error_to_py)
+        // Boxed for the same reason as the operation itself (`operation::execute_mapping_errors`):
+        // the driver's resolution future is large and would make every operation future as large.
+        Box::pin(
+            self.driver
+                .resolve_container(database, container, OperationOptions::default()),
+        )
+        .await
+        .map_err(cosmos_error_to_py)
     }
 
     /// Applies client-wide defaults that the driver has no client option for.

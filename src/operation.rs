@@ -27,9 +27,13 @@ pub async fn execute_mapping_errors(
 ) -> PyResult<PyResponse> {
     let operation = options.apply_to(operation);
     let operation_options = options.operation_options(&[])?;
+    // The driver's operation future is about 16 KB: boxed, the futures around it stay small, so
+    // handing an operation to the runtime (block_on, spawn) moves a pointer instead of copying it.
     let response = retrying(&core.retry, operation.is_read_only(), || {
-        core.driver
-            .execute_singleton_operation(operation.clone(), operation_options.clone())
+        Box::pin(
+            core.driver
+                .execute_singleton_operation(operation.clone(), operation_options.clone()),
+        )
     })
     .await
     .map_err(map_error)?;
