@@ -229,8 +229,8 @@ impl EngineCore {
     /// a cache per account: 4.x's `get_container_client` does no I/O, so the first
     /// operation on a container reads it and later ones reuse the cached entry.
     pub async fn container(&self, database: &str, container: &str) -> PyResult<ContainerReference> {
-        // Boxed for the same reason as the operation itself (`operation::execute_mapping_errors`):
-        // the driver's resolution future is large and would make every operation future as large.
+        // Boxed, as the operation in `operation::execute_mapping_errors` is: inline, the driver's
+        // resolution future would make every item operation's future as large as itself.
         Box::pin(
             self.driver
                 .resolve_container(database, container, OperationOptions::default()),

@@ -27,8 +27,9 @@ pub async fn execute_mapping_errors(
 ) -> PyResult<PyResponse> {
     let operation = options.apply_to(operation);
     let operation_options = options.operation_options(&[])?;
-    // The driver's operation future is about 16 KB: boxed, the futures around it stay small, so
-    // handing an operation to the runtime (block_on, spawn) moves a pointer instead of copying it.
+    // The driver's futures are large (with them inline an item operation's future was about 16 KB,
+    // copied twice on its way into the runtime). Boxed here and in `EngineCore::container`, the
+    // futures around them stay small: block_on and spawn move a pointer's worth instead.
     let response = retrying(&core.retry, operation.is_read_only(), || {
         Box::pin(
             core.driver
