@@ -151,7 +151,7 @@ where
     // finalization): a call that starts after that point is the main thread's or a
     // daemon's; one that was under way when it began cannot be the main thread's.
     let on_main_thread = shutting_down() && is_main_thread(py);
-    // Operation futures are large: boxed once here, only a pointer moves from now on.
+    // Pinned on the heap once: `select!` below polls it by reference on every signal check.
     let fut = Box::pin(fut);
     py.detach(|| {
         let result = runtime.block_on(async move {
