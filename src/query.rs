@@ -24,7 +24,7 @@ use crate::errors::{client_error, cosmos_error_to_py, response_error};
 use crate::merged_query::{self, MergedFeed, MergedQuery};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
-use crate::response::{feed_items, header_pairs, HeaderPairs, PyPage};
+use crate::response::{feed_page, header_pairs, HeaderPairs, PyPage};
 use crate::rest::{rest_query_headers, RestClient, RestTarget};
 use crate::retry::{classify, retrying, Attempts, RetryPolicy};
 use crate::runtime::{block_on, ProcessGuard};
@@ -376,8 +376,11 @@ impl RunningFeed {
                 .map(|(_, value)| value.clone());
             *drained = continuation.is_none();
             let next = continuation.clone();
-            let (items, count) = feed_items(ResponseBody::from_bytes(response_body))
-                .map_err(|message| response_error(&message))?;
+            let (items, count) = feed_page(
+                ResponseBody::from_bytes(response_body),
+                item_count(&response_headers),
+            )
+            .map_err(|message| response_error(&message))?;
             return Ok(Some(self.page(
                 response_headers,
                 items,
@@ -448,8 +451,8 @@ impl RunningFeed {
         };
         let headers = header_pairs(response.headers());
         let diagnostics = Some(Diagnostics::Driver(response.diagnostics()));
-        let (items, count) =
-            feed_items(response.into_body()).map_err(|message| response_error(&message))?;
+        let (items, count) = feed_page(response.into_body(), item_count(&headers))
+            .map_err(|message| response_error(&message))?;
         Ok(Some(self.page(
             headers,
             items,
@@ -555,6 +558,14 @@ impl RunningFeed {
             }
         }
     }
+}
+
+/// The page's `x-ms-item-count` header, as the service sent it.
+fn item_count(headers: &HeaderPairs) -> Option<&str> {
+    headers
+        .iter()
+        .find(|(name, _)| name == "x-ms-item-count")
+        .map(|(_, value)| value.as_str())
 }
 
 /// How many physical ranges overlap `target` (the whole container if `None`).

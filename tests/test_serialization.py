@@ -7,7 +7,8 @@ import math
 
 import pytest
 
-from azure.cosmos._serialization import dump_json, dump_parameters, load_json
+from azure.cosmos._serialization import dump_json, dump_parameters, load_feed_items, load_json
+from azure.cosmos.exceptions import CosmosHttpResponseError
 
 SAMPLES = [
     {"id": "a", "n": 1, "f": 2.5, "b": True, "none": None, "list": [1, "two", {"three": 3}]},
@@ -58,3 +59,21 @@ def test_load_json():
     # What orjson refuses and the standard library (4.x's parser) accepts.
     assert load_json(b'"\\ud800"') == "\ud800"
     assert load_json(b"1e400") == math.inf
+
+
+def test_load_feed_items_takes_the_array_out_of_the_service_envelope():
+    envelope = b'{"_rid":"r","Documents":[{"id":"a"},{"id":"b"}],"_count":2}'
+    assert load_feed_items(envelope) == [{"id": "a"}, {"id": "b"}]
+    assert load_feed_items(b'{"_rid":"r","Offers":[],"_count":0}') == []
+    assert load_feed_items(b'{"DocumentCollections":[{"id":"c"}]}') == [{"id": "c"}]
+    # Items the engine assembled arrive as a bare array; no payload is no items.
+    assert load_feed_items(b'[1,{"id":"x"}]') == [1, {"id": "x"}]
+    assert load_feed_items(b"") == []
+
+
+@pytest.mark.parametrize("payload", [b'{"_rid":"r","_count":1}', b'{"Documents":{"id":"a"}}', b'"text"'])
+def test_load_feed_items_refuses_a_page_without_a_resource_array(payload):
+    with pytest.raises(CosmosHttpResponseError) as raised:
+        load_feed_items(payload)
+    assert raised.value.status_code == 500
+    assert "no resource array" in str(raised.value)

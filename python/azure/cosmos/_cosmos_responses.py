@@ -17,7 +17,7 @@ from azure.core.paging import ItemPaged, PageIterator
 from azure.core.utils import CaseInsensitiveDict
 from typing_extensions import TypeVar
 
-from ._serialization import load_json
+from ._serialization import load_feed_items
 
 # A page callback receives the page's headers and its parsed items.
 PageCallback = Callable[[Mapping[str, str], List[Dict[str, Any]]], None]
@@ -126,7 +126,7 @@ def _accept_page(iterator: Any, page: Any) -> Optional[list]:
         iterator._finished = True
         iterator.continuation_token = None
         return None
-    items = load_json(page.items) or []
+    items = load_feed_items(page.body)
     iterator._did_a_call_already = True
     iterator._on_page(page.headers, items)
     if not items:

@@ -394,11 +394,14 @@ class _Observation:
             return
         headers = page.headers
         self._log(_diagnostics_json(page), 200, headers)
-        count = headers.get(HttpHeaders.ItemCount)
-        if count is None:
-            count = str(len(json.loads(page.items) or []))
-        body = b'{"' + (self.feed_key or "Documents").encode() + b'":' + page.items + b',"_count":' \
-            + str(count).encode() + b"}"
+        body = page.body
+        if not body.lstrip().startswith(b"{"):
+            # Items the engine assembled (merged across ranges): shown in the service's envelope.
+            count = headers.get(HttpHeaders.ItemCount)
+            if count is None:
+                count = str(len(json.loads(body) or []))
+            body = b'{"' + (self.feed_key or "Documents").encode() + b'":' + body + b',"_count":' \
+                + str(count).encode() + b"}"
         self._respond(200, headers, body)
 
     def failed(self, error: BaseException) -> None:

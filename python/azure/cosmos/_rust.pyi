@@ -117,8 +117,9 @@ class Page:
     @property
     def headers(self) -> dict[str, str]: ...
     @property
-    def items(self) -> bytes:
-        """The page's items as one JSON array (``b"[...]"``), parsed once by the facade."""
+    def body(self) -> bytes:
+        """The page's payload, parsed once by the facade: the service's envelope
+        (``{"Documents": [...], "_count": n}``) or, for items the engine assembled, a JSON array."""
     @property
     def continuation(self) -> Optional[str]:
         """Token that resumes right after this page; ``None`` on the last page."""

@@ -15,7 +15,12 @@ from typing import Any, Optional
 
 import orjson
 
+from .exceptions import CosmosHttpResponseError
+
 _SEPARATORS = (",", ":")
+# The property holding a feed page's resources, per resource kind.
+_FEED_ARRAYS = ("Documents", "Databases", "DocumentCollections", "Offers", "Users", "Permissions",
+                "StoredProcedures", "Triggers", "UserDefinedFunctions", "Conflicts", "PartitionKeyRanges")
 
 
 def dump_json(value: Any, *, ensure_ascii: bool = True) -> bytes:
@@ -75,3 +80,26 @@ def load_json(data: bytes) -> Any:
         # orjson refuses a few things the standard library (and so 4.x) accepts:
         # unpaired surrogate escapes and numbers beyond a double's range.
         return json.loads(data)
+
+
+def load_feed_items(data: bytes) -> list:
+    """Parse a query or feed page's payload into its items.
+
+    :param bytes data: A JSON array of items (a page the engine assembled), or the
+        service's envelope (``{"Documents": [...], "_count": n}``), which is parsed whole
+        so that its bytes are read once.
+    :returns: The page's items; an empty list for an empty payload.
+    :rtype: list
+    :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The payload holds no resource array.
+    """
+    page = load_json(data)
+    if page is None:
+        return []
+    if isinstance(page, list):
+        return page
+    if isinstance(page, dict):
+        for name in _FEED_ARRAYS:
+            items = page.get(name)
+            if isinstance(items, list):
+                return items
+    raise CosmosHttpResponseError(status_code=500, message="feed page has no resource array")

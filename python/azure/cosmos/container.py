@@ -31,7 +31,7 @@ from ._request_read_many import read_many_request, read_many_result
 from ._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
-from ._serialization import dump_parameters, load_json
+from ._serialization import dump_parameters, load_feed_items, load_json
 from ._tracing import distributed_trace
 from .bulk import BulkOperationResult
 from .exceptions import CosmosHttpResponseError
@@ -1150,7 +1150,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         page = pager.next_page()
         while page is not None:
             self.client_connection.record_headers(page.headers)
-            offers.extend(load_json(page.items) or [])
+            offers.extend(load_feed_items(page.body))
             page = pager.next_page()
         return offers
 

@@ -20,7 +20,7 @@ from ._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
 from ._request_users import USERS, resource_body, user_id
-from ._serialization import dump_json, dump_parameters, load_json
+from ._serialization import dump_json, dump_parameters, load_feed_items
 from ._tracing import distributed_trace
 from .container import ContainerProxy
 from .exceptions import CosmosResourceNotFoundError
@@ -691,7 +691,7 @@ class DatabaseProxy:
         page = pager.next_page()
         while page is not None:
             headers = self.client_connection.record_headers(page.headers)
-            offers.extend(load_json(page.items) or [])
+            offers.extend(load_feed_items(page.body))
             page = pager.next_page()
         offer = only_offer(offers, "database " + self.database_link)
         return offers, CosmosDict(offer, response_headers=headers), headers

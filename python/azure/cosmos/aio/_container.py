@@ -29,7 +29,7 @@ from .._request_read_many import read_many_request, read_many_result
 from .._request_throughput import (
     OFFER_QUERY, offer_query_parameters, only_offer, replaced_throughput, replacement_offer, throughput_properties,
 )
-from .._serialization import dump_parameters, load_json
+from .._serialization import dump_parameters, load_feed_items, load_json
 from .._tracing import distributed_trace, distributed_trace_async
 from ..bulk import BulkOperationResult
 from ..exceptions import CosmosHttpResponseError
@@ -1136,7 +1136,7 @@ class ContainerProxy:  # pylint: disable=too-many-public-methods
         page = await pager.next_page_async()
         while page is not None:
             self.client_connection.record_headers(page.headers)
-            offers.extend(load_json(page.items) or [])
+            offers.extend(load_feed_items(page.body))
             page = await pager.next_page_async()
         return offers
 
