@@ -71,9 +71,14 @@ def test_load_feed_items_takes_the_array_out_of_the_service_envelope():
     assert load_feed_items(b"") == []
 
 
-@pytest.mark.parametrize("payload", [b'{"_rid":"r","_count":1}', b'{"Documents":{"id":"a"}}', b'"text"'])
-def test_load_feed_items_refuses_a_page_without_a_resource_array(payload):
+@pytest.mark.parametrize("payload, reason", [
+    (b'{"_rid":"r","_count":1}', "no resource array"),
+    (b'{"Documents":{"id":"a"}}', "no resource array"),
+    (b'"text"', "no resource array"),
+    (b'{"Documents":[1,', "not JSON"),
+])
+def test_load_feed_items_refuses_a_page_without_a_resource_array(payload, reason):
     with pytest.raises(CosmosHttpResponseError) as raised:
         load_feed_items(payload)
     assert raised.value.status_code == 500
-    assert "no resource array" in str(raised.value)
+    assert reason in str(raised.value)

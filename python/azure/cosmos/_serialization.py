@@ -90,9 +90,12 @@ def load_feed_items(data: bytes) -> list:
         so that its bytes are read once.
     :returns: The page's items; an empty list for an empty payload.
     :rtype: list
-    :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The payload holds no resource array.
+    :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The payload is not JSON or holds no resource array.
     """
-    page = load_json(data)
+    try:
+        page = load_json(data)
+    except ValueError as error:
+        raise CosmosHttpResponseError(status_code=500, message=f"feed page is not JSON: {error}") from error
     if page is None:
         return []
     if isinstance(page, list):
