@@ -67,6 +67,10 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_CRATE", "azure_data_cosmos_driver")?;
     m.add("ENGINE_VERSION", ENGINE_VERSION)?;
     m.add(
+        "FEED_ARRAYS",
+        pyo3::types::PyTuple::new(m.py(), response::FEED_ARRAYS)?,
+    )?;
+    m.add(
         "BUILD_PROFILE",
         if cfg!(debug_assertions) {
             "debug"

@@ -465,7 +465,7 @@ impl RunningFeed {
     fn page(
         &self,
         headers: HeaderPairs,
-        items: Bytes,
+        body: Bytes,
         count: usize,
         continuation: Option<String>,
         diagnostics: Option<Diagnostics>,
@@ -475,7 +475,7 @@ impl RunningFeed {
             (_, continuation) => continuation,
         };
         (
-            PyPage::new(headers, items, continuation).with_diagnostics(diagnostics),
+            PyPage::new(headers, body, continuation).with_diagnostics(diagnostics),
             count,
         )
     }

@@ -77,8 +77,9 @@ pub fn body_bytes(body: &ResponseBody) -> Bytes {
     }
 }
 
-/// The property holding a feed page's resources, per resource kind.
-const FEED_ARRAYS: &[&str] = &[
+/// The property holding a feed page's resources, per resource kind (also the facade's
+/// list, as `_rust.FEED_ARRAYS`, for the envelopes it parses).
+pub const FEED_ARRAYS: &[&str] = &[
     "Documents",
     "Databases",
     "DocumentCollections",

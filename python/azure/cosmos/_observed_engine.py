@@ -395,7 +395,7 @@ class _Observation:
         headers = page.headers
         self._log(_diagnostics_json(page), 200, headers)
         body = page.body
-        if not body.lstrip().startswith(b"{"):
+        if body[:1] == b"[":
             # Items the engine assembled (merged across ranges): shown in the service's envelope.
             count = headers.get(HttpHeaders.ItemCount)
             if count is None:

@@ -29,6 +29,8 @@ ENGINE_CRATE: str
 """``"azure_data_cosmos_driver"``."""
 ENGINE_VERSION: str
 """Exact version of the ``azure_data_cosmos_driver`` crate compiled in, e.g. ``"1.0.0"``."""
+FEED_ARRAYS: tuple[str, ...]
+"""The property holding a feed page's resources, per resource kind (``"Documents"``, ``"Offers"``, ...)."""
 BUILD_PROFILE: str
 """``"debug"`` or ``"release"``: benchmarks refuse a debug build."""
 

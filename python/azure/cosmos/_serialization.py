@@ -15,12 +15,10 @@ from typing import Any, Optional
 
 import orjson
 
+from ._native import engine_module
 from .exceptions import CosmosHttpResponseError
 
 _SEPARATORS = (",", ":")
-# The property holding a feed page's resources, per resource kind.
-_FEED_ARRAYS = ("Documents", "Databases", "DocumentCollections", "Offers", "Users", "Permissions",
-                "StoredProcedures", "Triggers", "UserDefinedFunctions", "Conflicts", "PartitionKeyRanges")
 
 
 def dump_json(value: Any, *, ensure_ascii: bool = True) -> bytes:
@@ -101,7 +99,8 @@ def load_feed_items(data: bytes) -> list:
     if isinstance(page, list):
         return page
     if isinstance(page, dict):
-        for name in _FEED_ARRAYS:
+        # The engine's list of resource arrays, so both sides read an envelope alike.
+        for name in engine_module().FEED_ARRAYS:
             items = page.get(name)
             if isinstance(items, list):
                 return items
