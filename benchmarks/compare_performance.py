@@ -2,7 +2,8 @@
 
     python benchmarks/compare_performance.py [--server canned|emulator|vercel|...] [--endpoint URL --key KEY]
         [--ops N] [--seconds 10] [--big-ops 100] [--in-flight 1,16,64,256] [--long-seconds 60]
-        [--first-call-runs 5] [--json out.json] [--plot dir/] [--driver-floor PATH|build] [--allow-debug-build]
+        [--first-call-runs 5] [--rounds 1] [--json out.json] [--plot dir/] [--driver-floor PATH|build]
+        [--allow-debug-build]
 
 v5 must be a release build of the native module (``bash tools/dev.sh release``); a debug build is refused
 unless ``--allow-debug-build`` (and is then labelled in the output). Each package runs in its own
@@ -28,6 +29,11 @@ partition (``xp GROUP BY seq`` is v5 with ``max_concurrency=1``; 4.x cannot run 
 partitions). Apart from these: the first call of a new client in a new process (``--first-call-runs``
 processes, median) and a long run of async point reads (``--long-seconds``; 0 skips it) for peak RSS and
 RSS growth.
+
+``--rounds N`` runs the workloads of every client N times, interleaved (4.17.1, ours, the driver, then
+again), and reports each figure's median over the rounds: a machine whose speed drifts during the run then
+weighs on every column alike (ratios of sequential point operations move by tens of percent between
+single runs here). Peak RSS is the highest of the rounds.
 
 A quick look (about a minute): ``--ops 200 --seconds 1 --big-ops 3 --long-seconds 3 --first-call-runs 2``.
 
@@ -180,6 +186,8 @@ def _parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--in-flight", default="1,16,64,256", help="async concurrency levels, comma-separated")
     parser.add_argument("--long-seconds", type=float, default=60.0, help="length of the RSS run (0: skip it)")
     parser.add_argument("--first-call-runs", type=int, default=5, help="new processes timed for the first call")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run phases of every client, interleaved; each figure is their median (default 1)")
     parser.add_argument("--json", metavar="PATH", help="write the full report as JSON")
     parser.add_argument("--plot", metavar="DIR", help="write PNG figures (needs matplotlib)")
     parser.add_argument("--driver-floor", metavar="PATH",
@@ -199,36 +207,56 @@ def _measure(args: argparse.Namespace, config: Dict[str, Any], pythons: List[str
                               "in_flight": config["in_flight"], "notes": [], "server_cost": {}}
     if server:
         report["server_ceiling"] = canned.measure_ceiling(server)
+    # The run phase of every client, round after round (4.17.1, ours, the driver, then again), so that a drift
+    # of the machine's speed during the run weighs on every column alike; each figure is the rounds' median.
+    rounds: Dict[str, List[Dict[str, Any]]] = {}
+    driver_label = None
+    for round_number in range(1, args.rounds + 1):
+        for python, label in zip(pythons, labels):
+            print(f"measuring {label} (round {round_number} of {args.rounds}) ...", file=sys.stderr, flush=True)
+            rounds.setdefault(label, []).append(_run_counting_server_cost(
+                report, label, server, lambda python=python: _run_phase(python, "run", config)))
+        if args.driver_floor:
+            print(f"measuring the bare driver (round {round_number} of {args.rounds}) ...", file=sys.stderr,
+                  flush=True)
+            driver = _run_driver_floor(args.driver_floor, config)
+            driver_label = f"driver {driver.get('version', '')}".strip()
+            rounds.setdefault(driver_label, []).append(driver)
+    for label, outcomes in rounds.items():
+        report["results"][label] = perf_report.median_of_rounds(outcomes)
+    if driver_label:
+        report["clients"].append(driver_label)
     for python, label in zip(pythons, labels):
-        cpu_before = server.cpu_seconds() if server else 0.0
-        requests_before = server.stats()["requests"] if server else 0
-        print(f"measuring {label} ...", file=sys.stderr, flush=True)
-        try:
-            report["results"][label] = _run_phase(python, "run", config)
-        finally:
-            if server and server.stats()["misses"]:
-                # A client failing on the canned server's 400 is most likely a request shape not recorded.
-                print(f"the canned server had no recorded answer for: {server.stats()['recent_misses'][:3]}; "
-                      "re-record its fixture with --rerecord", file=sys.stderr)
-        if server:
-            stats = server.stats()
-            requests = stats["requests"] - requests_before
-            cpu = server.cpu_seconds() - cpu_before
-            report["server_cost"][label] = {"requests": requests, "server_cpu_s": cpu,
-                                            "server_cpu_us_per_request": 1e6 * cpu / requests if requests else None}
-            if stats["misses"]:
-                raise SystemExit(f"the canned server had no answer for {stats['misses']} requests (re-record with "
-                                 f"--rerecord): {stats['recent_misses'][:3]}")
         if args.first_call_runs > 0:
             report["first_call"][label] = _first_call(python, config, args.first_call_runs)
         if args.long_seconds > 0:
             report["long_run"][label] = _run_phase(python, "long", config)
-    if args.driver_floor:
-        driver = _run_driver_floor(args.driver_floor, config)
-        label = f"driver {driver.get('version', '')}".strip()
-        report["clients"].append(label)
-        report["results"][label] = driver
     return report
+
+
+def _run_counting_server_cost(report: Dict[str, Any], label: str, server: Optional[canned.CannedServer],
+                              run: Any) -> Dict[str, Any]:
+    """``run()``'s result; with the canned server, its CPU and requests meanwhile added to ``label``'s cost."""
+    cpu_before = server.cpu_seconds() if server else 0.0
+    requests_before = server.stats()["requests"] if server else 0
+    try:
+        outcome = run()
+    finally:
+        if server and server.stats()["misses"]:
+            # A client failing on the canned server's 400 is most likely a request shape not recorded.
+            print(f"the canned server had no recorded answer for: {server.stats()['recent_misses'][:3]}; "
+                  "re-record its fixture with --rerecord", file=sys.stderr)
+    if server:
+        stats = server.stats()
+        cost = report["server_cost"].setdefault(label, {"requests": 0, "server_cpu_s": 0.0})
+        cost["requests"] += stats["requests"] - requests_before
+        cost["server_cpu_s"] += server.cpu_seconds() - cpu_before
+        cost["server_cpu_us_per_request"] = (1e6 * cost["server_cpu_s"] / cost["requests"] if cost["requests"]
+                                             else None)
+        if stats["misses"]:
+            raise SystemExit(f"the canned server had no answer for {stats['misses']} requests (re-record with "
+                             f"--rerecord): {stats['recent_misses'][:3]}")
+    return outcome
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -236,6 +264,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
     import local_servers
 
+    if args.rounds < 1:
+        raise SystemExit(f"--rounds must be at least 1, got {args.rounds}")
     ref_python = _reference_python()
     v5_version = _package_version(args.v5_python)
     if not v5_version or not v5_version.startswith("5."):

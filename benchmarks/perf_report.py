@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 from typing import Any, Dict, List, Optional
 
 import perf_workloads
@@ -32,6 +33,43 @@ def _ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional
 
 def _cell(value: Optional[float], width: int, digits: int) -> str:
     return f"{NA:>{width}}" if value is None else f"{value:>{width}.{digits}f}"
+
+
+def _median_figures(figures: List[Dict[str, Any]]) -> Dict[str, Any]:
+    combined: Dict[str, Any] = {}
+    for field in figures[0]:
+        values = [f.get(field) for f in figures]
+        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+                   and not (isinstance(v, float) and math.isnan(v))]
+        if field == "peak_rss_mb":
+            combined[field] = max(numbers) if numbers else None
+        elif numbers and len(numbers) == len(values):
+            combined[field] = statistics.median(numbers)
+        else:
+            combined[field] = values[0]
+    return combined
+
+
+def median_of_rounds(rounds: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """One client's ``run`` outputs of several rounds as one: each workload's figures are the rounds'
+    medians, peak RSS the highest; a workload unsupported in any round is reported unsupported."""
+    if len(rounds) == 1:
+        return rounds[0]
+    combined = {key: value for key, value in rounds[0].items() if key not in ("workloads", "peak_rss_mb")}
+    combined["rounds"] = len(rounds)
+    peaks = [r["peak_rss_mb"] for r in rounds if isinstance(r.get("peak_rss_mb"), (int, float))]
+    if peaks:
+        combined["peak_rss_mb"] = max(peaks)
+    workloads: Dict[str, Any] = {}
+    for name in rounds[0].get("workloads", {}):
+        outcomes = [r.get("workloads", {}).get(name) for r in rounds]
+        if any(not outcome or "unsupported" in outcome for outcome in outcomes):
+            workloads[name] = next((o for o in outcomes if o and "unsupported" in o),
+                                   {"unsupported": "missing in a round"})
+        else:
+            workloads[name] = _median_figures(outcomes)
+    combined["workloads"] = workloads
+    return combined
 
 
 def compute_ratios(report: Dict[str, Any]) -> Dict[str, Dict[str, Optional[float]]]:
@@ -92,6 +130,8 @@ def print_table(report: Dict[str, Any]) -> None:
                                                    + _cell(_value(r, "p99_ms"), latency_width, 1) for r in rows)
                   + _cell(report["ratios"][name]["p99_ms ours/ref"], 11, 2))
 
+    _print_peak_by_workload(report, name_width, width)
+
     first_call = report.get("first_call") or {}
     if first_call:
         print()
@@ -122,6 +162,21 @@ def print_table(report: Dict[str, Any]) -> None:
         print(note)
     print("ratio = ours / 4.17.1" + (" and /drv = ours / bare driver" if has_driver else "")
           + " (ops/s: higher is better for ours; CPU ms/op and latency: lower is better).")
+
+
+def _print_peak_by_workload(report: Dict[str, Any], name_width: int, width: int) -> None:
+    """Which workload sets a client's peak RSS (each measured from its warm-up on, VmHWM reset before it)."""
+    clients: List[str] = report["clients"]
+    results = report["results"]
+    if not any(_value(results[label]["workloads"].get(name), "peak_rss_mb") is not None
+               for label in clients for name in report["workloads"]):
+        return  # a report of a version that did not measure it
+    print()
+    print(f"{'peak RSS MB':<{name_width}}" + "".join(f"{label:>{width}}" for label in clients)
+          + "   (of the process while the workload ran, warm-up included)")
+    for name in report["workloads"]:
+        rows = [results[label]["workloads"].get(name) for label in clients]
+        print(f"{name:<{name_width}}" + "".join(_cell(_value(r, "peak_rss_mb"), width, 1) for r in rows))
 
 
 def write_json(report: Dict[str, Any], path: str) -> None:

@@ -6,7 +6,8 @@ It imports only the standard library and ``azure.cosmos`` (whichever version tha
 same code measures 4.17.1 and 5. Phases:
 
 - ``setup`` / ``teardown``: create / delete the benchmark database on a real server (emulator mode);
-- ``run``: every workload, one after another, printing one JSON line of results;
+- ``run``: every workload, one after another, printing one JSON line of results (each workload's own peak
+  RSS too, from its warm-up on: VmHWM is reset before each);
 - ``touch``: every distinct request of every workload once (``record_canned.py`` records them);
 - ``first-call``: a new client's first point read in this fresh process (import and call timed apart);
 - ``long``: async point reads for ``long_seconds`` with RSS sampled every second: peak, and growth as the
@@ -85,14 +86,38 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def _peak_rss_mb() -> float:
+_highest_seen_mb = 0.0
+
+
+def _high_water_mb() -> float:
     # VmHWM is this process image's own high-water mark; getrusage's ru_maxrss would also carry the peak of
     # the parent that forked it (Linux keeps it across fork and exec), i.e. the benchmark driver's.
+    # The kernel answers max(its recorded mark, the RSS now) but records the mark only on some events (unmaps,
+    # exit), so a later reading can be lower than an earlier one: the highest reading is kept as well.
+    global _highest_seen_mb
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024 / 1e6
+                reading = int(line.split()[1]) * 1024 / 1e6
+                _highest_seen_mb = max(_highest_seen_mb, reading)
+                return reading
     return float("nan")
+
+
+def _restart_high_water() -> None:
+    """Lets the next workload's peak be read on its own: ``5`` in ``clear_refs`` resets VmHWM to the
+    current RSS (Linux); the process's peak so far is kept for ``_peak_rss_mb``."""
+    _high_water_mb()
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass  # no such file (not Linux) or not allowed: the phase's peak is then the process's so far
+
+
+def _peak_rss_mb() -> float:
+    """The process's peak RSS, across the resets of ``_restart_high_water``."""
+    return max(_highest_seen_mb, _high_water_mb())
 
 
 # ----------------------------------------------------------------------------- data
@@ -141,6 +166,7 @@ def _rates(done: int, wall: float, cpu: float, latencies: List[float] = ()) -> D
         "ops_per_s": done / wall if wall > 0 else 0.0,
         "cpu_ms_per_op": 1000.0 * cpu / done if done else float("nan"),
     }
+    result["peak_rss_mb"] = _high_water_mb()  # since the workload's warm-up began
     if latencies:
         ordered = sorted(latencies)
         result["p50_ms"] = 1000.0 * _percentile(ordered, 0.50)
@@ -150,6 +176,7 @@ def _rates(done: int, wall: float, cpu: float, latencies: List[float] = ()) -> D
 
 def measure_sync(operation: Callable[[int], None], max_ops: int, seconds: float,
                  warmup: int = WARMUP_OPS) -> Dict[str, Any]:
+    _restart_high_water()
     for i in range(warmup):
         operation(i)
     done = 0
@@ -169,6 +196,7 @@ def measure_sync(operation: Callable[[int], None], max_ops: int, seconds: float,
 
 async def measure_async(operation: Callable[[int], Any], max_ops: int, seconds: float,
                         in_flight: int) -> Dict[str, Any]:
+    _restart_high_water()
     # The warm-up opens as many connections as the measurement will use.
     await asyncio.gather(*(operation(i) for i in range(max(WARMUP_OPS, in_flight))))
     started = 0

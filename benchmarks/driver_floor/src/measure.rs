@@ -1,7 +1,7 @@
 //! The measuring loops of `perf_workloads.py` (`measure_sync`, `measure_async`), in Rust: the same
 //! warm-ups, limits, indices and figures, so the floor's numbers read like the Python clients'.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,8 +26,24 @@ pub fn process_cpu() -> Duration {
     seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
+/// The highest [`high_water_mb`] reading so far, in MB (as `f64` bits).
+static HIGHEST_SEEN_MB: AtomicU64 = AtomicU64::new(0);
+
 /// `VmHWM` of `/proc/self/status`, in MB (NaN where there is no such file).
-pub fn peak_rss_mb() -> f64 {
+///
+/// The kernel answers max(its recorded mark, the RSS now) but records the mark only on some events
+/// (unmaps, exit), so a later reading can be lower than an earlier one: the highest is kept as well.
+fn high_water_mb() -> f64 {
+    let reading = read_high_water_mb();
+    if reading.is_finite() {
+        let _ = HIGHEST_SEEN_MB.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |seen| {
+            (reading > f64::from_bits(seen)).then_some(reading.to_bits())
+        });
+    }
+    reading
+}
+
+fn read_high_water_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
@@ -38,6 +54,20 @@ pub fn peak_rss_mb() -> f64 {
         })
         .map(|kb| kb * 1024.0 / 1e6)
         .unwrap_or(f64::NAN)
+}
+
+/// Lets the next workload's peak be read on its own, as `_restart_high_water` of `perf_workloads.py`
+/// does: `5` in `clear_refs` resets VmHWM to the current RSS (Linux).
+fn restart_high_water() {
+    high_water_mb();
+    // Not Linux or not allowed: the workload's peak is then the process's so far.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak RSS in MB, across the resets of [`restart_high_water`].
+pub fn peak_rss_mb() -> f64 {
+    let now = high_water_mb();
+    f64::from_bits(HIGHEST_SEEN_MB.load(Ordering::Relaxed)).max(now)
 }
 
 /// The value at `fraction` of sorted values, picked as `_percentile` does.
@@ -64,6 +94,8 @@ fn rates(done: usize, wall: Duration, cpu: Duration, latencies: &mut [f64]) -> V
         "seconds": wall,
         "ops_per_s": if wall > 0.0 { done as f64 / wall } else { 0.0 },
         "cpu_ms_per_op": number(if done > 0 { 1000.0 * cpu.as_secs_f64() / done as f64 } else { f64::NAN }),
+        // Since the workload's warm-up began.
+        "peak_rss_mb": number(high_water_mb()),
     });
     if !latencies.is_empty() {
         latencies.sort_by(f64::total_cmp);
@@ -80,6 +112,7 @@ pub async fn measure_sequential(
     seconds: f64,
     warmup: usize,
 ) -> Result<Value, String> {
+    restart_high_water();
     for i in 0..warmup {
         operation(i).await?;
     }
@@ -113,6 +146,7 @@ pub async fn measure_concurrent(
     seconds: f64,
     in_flight: usize,
 ) -> Result<Value, String> {
+    restart_high_water();
     // The warm-up opens as many connections as the measurement will use.
     let warmup: Vec<_> = (0..WARMUP_OPS.max(in_flight))
         .map(|i| operation(i))

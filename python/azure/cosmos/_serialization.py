@@ -19,6 +19,10 @@ from ._native import engine_module
 from .exceptions import CosmosHttpResponseError
 
 _SEPARATORS = (",", ":")
+# json.dumps with any option but the defaults builds a new JSONEncoder on every call; these are the two it
+# would build (the same settings), made once. Each encode() still runs with fresh state (circular checks).
+_ENCODERS = {ensure_ascii: json.JSONEncoder(separators=_SEPARATORS, ensure_ascii=ensure_ascii)
+             for ensure_ascii in (True, False)}
 
 
 def dump_json(value: Any, *, ensure_ascii: bool = True) -> bytes:
@@ -31,7 +35,7 @@ def dump_json(value: Any, *, ensure_ascii: bool = True) -> bytes:
     :rtype: bytes
     :raises TypeError: The value (or something inside it) is not JSON serialisable.
     """
-    text = json.dumps(value, separators=_SEPARATORS, ensure_ascii=ensure_ascii)
+    text = _ENCODERS[bool(ensure_ascii)].encode(value)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
