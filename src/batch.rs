@@ -12,18 +12,19 @@ use pyo3::types::{PyBytes, PyDict};
 use crate::awaitable::into_awaitable;
 use crate::engine::{EngineCore, PyEngine};
 use crate::errors::write_error_to_py;
-use crate::operation::execute_within_mapping_errors;
+use crate::operation::execute_with_body_within;
 use crate::options::RequestOptions;
 use crate::partition_key;
+use crate::request_body::OwnedBody;
 use crate::response::PyResponse;
 use crate::runtime::block_on;
 
-async fn execute_batch(
+async fn execute_batch<B: AsRef<[u8]>>(
     core: EngineCore,
     database: String,
     container: String,
     partition_key: azure_data_cosmos_driver::models::PartitionKey,
-    body: Vec<u8>,
+    body: B,
     options: RequestOptions,
 ) -> PyResult<PyResponse> {
     let map_error = if options.retry_writes.unwrap_or(core.retry.retry_writes) {
@@ -31,12 +32,13 @@ async fn execute_batch(
     } else {
         write_error_to_py
     };
-    execute_within_mapping_errors(
+    execute_with_body_within(
         core,
         options,
+        Some(body),
         |core| async move {
             let reference = core.container(&database, &container).await?;
-            Ok(CosmosOperation::batch(reference, partition_key).with_body(body))
+            Ok(CosmosOperation::batch(reference, partition_key))
         },
         map_error,
     )
@@ -57,7 +59,7 @@ impl PyEngine {
     ) -> PyResult<PyResponse> {
         let (core, options) = self.prepare(options)?;
         let partition_key = partition_key::from_python(partition_key)?;
-        let body = body.as_bytes().to_vec();
+        let body = body.as_bytes();
         block_on(
             py,
             execute_batch(core, database, container, partition_key, body, options),
@@ -76,7 +78,7 @@ impl PyEngine {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (core, options) = self.prepare(options)?;
         let partition_key = partition_key::from_python(partition_key)?;
-        let body = body.as_bytes().to_vec();
+        let body = OwnedBody::new(body);
         into_awaitable(
             py,
             execute_batch(core, database, container, partition_key, body, options),

@@ -1,7 +1,8 @@
 //! Item operations: create, upsert, replace, read, delete, patch; item queries.
 //!
 //! Bodies arrive as JSON bytes already produced by the facade (4.x's `json.dumps`
-//! rules) and are handed to the driver as they are.
+//! rules) and are handed to the driver as they are, read from the Python object
+//! (`request_body.rs`).
 
 use azure_data_cosmos_driver::models::{CosmosOperation, FeedRange, ItemReference, PartitionKey};
 use azure_data_cosmos_driver::options::PlanOptions;
@@ -13,10 +14,11 @@ use crate::engine::{EngineCore, PyEngine};
 use crate::errors::{cosmos_error_to_py, patch_error_to_py, write_error_to_py};
 use crate::feed_ranges;
 use crate::merged_query::MergedQuery;
-use crate::operation::execute_within_mapping_errors;
+use crate::operation::execute_with_body_within;
 use crate::options::RequestOptions;
 use crate::partition_key;
 use crate::query::{query_body, FeedKind, FeedRequest, FeedTarget, PyPager};
+use crate::request_body::OwnedBody;
 use crate::response::PyResponse;
 use crate::runtime::block_on;
 
@@ -60,7 +62,11 @@ impl ItemCall {
         })
     }
 
-    async fn run(self, kind: ItemOperation, body: Option<Vec<u8>>) -> PyResult<PyResponse> {
+    async fn run<B: AsRef<[u8]>>(
+        self,
+        kind: ItemOperation,
+        body: Option<B>,
+    ) -> PyResult<PyResponse> {
         let Self {
             core,
             database,
@@ -80,9 +86,10 @@ impl ItemCall {
             _ if options.retry_writes.unwrap_or(core.retry.retry_writes) => cosmos_error_to_py,
             _ => write_error_to_py,
         };
-        execute_within_mapping_errors(
+        execute_with_body_within(
             core,
             options,
+            body,
             move |core| async move {
                 let reference = core.container(&database, &container).await?;
                 let item = ItemReference::from_name(&reference, partition_key, id);
@@ -94,10 +101,7 @@ impl ItemCall {
                     ItemOperation::Delete => CosmosOperation::delete_item(item),
                     ItemOperation::Patch => CosmosOperation::patch_item(item),
                 };
-                Ok(match body {
-                    Some(body) => operation.with_body(body),
-                    None => operation,
-                })
+                Ok(operation)
             },
             map_error,
         )
@@ -124,7 +128,7 @@ macro_rules! item_body_twins {
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<PyResponse> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                block_on(py, call.run($kind, Some(body.as_bytes().to_vec())))
+                block_on(py, call.run($kind, Some(body.as_bytes())))
             }
 
             #[pyo3(signature = (database, container, partition_key, id, body, options=None))]
@@ -140,7 +144,7 @@ macro_rules! item_body_twins {
                 options: Option<&Bound<'py, PyDict>>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                into_awaitable(py, call.run($kind, Some(body.as_bytes().to_vec())))
+                into_awaitable(py, call.run($kind, Some(OwnedBody::new(body))))
             }
         }
     };
@@ -161,7 +165,7 @@ macro_rules! item_point_twins {
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<PyResponse> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                block_on(py, call.run($kind, None))
+                block_on(py, call.run($kind, None::<&[u8]>))
             }
 
             #[pyo3(signature = (database, container, partition_key, id, options=None))]
@@ -175,7 +179,7 @@ macro_rules! item_point_twins {
                 options: Option<&Bound<'py, PyDict>>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let call = ItemCall::new(self, database, container, partition_key, id, options)?;
-                into_awaitable(py, call.run($kind, None))
+                into_awaitable(py, call.run($kind, None::<&[u8]>))
             }
         }
     };

@@ -35,6 +35,7 @@ mod partition_key;
 mod query;
 mod query_merge;
 mod read_many;
+mod request_body;
 mod resources;
 mod response;
 mod rest;

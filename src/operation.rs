@@ -18,10 +18,12 @@ use crate::retry::retrying;
 pub use crate::runtime::with_timeout;
 
 /// Runs one operation with its options; the response, or the 4.x exception built
-/// from the driver's error by `map_error`.
-pub async fn execute_mapping_errors(
+/// from the driver's error by `map_error`. A `body` is attached to each attempt's
+/// copy of the operation (see `request_body.rs`).
+async fn execute_mapping_errors(
     core: &EngineCore,
     operation: CosmosOperation,
+    body: Option<&[u8]>,
     options: &RequestOptions,
     map_error: fn(CosmosError) -> PyErr,
 ) -> PyResult<PyResponse> {
@@ -31,9 +33,13 @@ pub async fn execute_mapping_errors(
     // copied twice on its way into the runtime). Boxed here and in `EngineCore::container`, the
     // futures around them stay small: block_on and spawn move a pointer's worth instead.
     let response = retrying(&core.retry, operation.is_read_only(), || {
+        let attempt = match body {
+            Some(body) => operation.clone().with_body(body.to_vec()),
+            None => operation.clone(),
+        };
         Box::pin(
             core.driver
-                .execute_singleton_operation(operation.clone(), operation_options.clone()),
+                .execute_singleton_operation(attempt, operation_options.clone()),
         )
     })
     .await
@@ -66,10 +72,28 @@ where
     F: FnOnce(EngineCore) -> Fut,
     Fut: Future<Output = PyResult<CosmosOperation>>,
 {
+    execute_with_body_within(core, options, None::<&[u8]>, build, map_error).await
+}
+
+/// [`execute_within_mapping_errors`] for a write whose `body` (the Python bytes, borrowed
+/// or kept alive) is copied into each attempt rather than built into the operation.
+pub async fn execute_with_body_within<F, Fut, B>(
+    core: EngineCore,
+    options: RequestOptions,
+    body: Option<B>,
+    build: F,
+    map_error: fn(CosmosError) -> PyErr,
+) -> PyResult<PyResponse>
+where
+    F: FnOnce(EngineCore) -> Fut,
+    Fut: Future<Output = PyResult<CosmosOperation>>,
+    B: AsRef<[u8]>,
+{
     let timeout = options.timeout;
     with_timeout(timeout, async move {
         let operation = build(core.clone()).await?;
-        execute_mapping_errors(&core, operation, &options, map_error).await
+        let body = body.as_ref().map(AsRef::as_ref);
+        execute_mapping_errors(&core, operation, body, &options, map_error).await
     })
     .await
 }
