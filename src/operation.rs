@@ -58,25 +58,12 @@ where
     F: FnOnce(EngineCore) -> Fut,
     Fut: Future<Output = PyResult<CosmosOperation>>,
 {
-    execute_within_mapping_errors(core, options, build, cosmos_error_to_py).await
+    execute_with_body_within(core, options, None::<&[u8]>, build, cosmos_error_to_py).await
 }
 
-/// [`execute_within`] with an operation-specific mapping of driver errors.
-pub async fn execute_within_mapping_errors<F, Fut>(
-    core: EngineCore,
-    options: RequestOptions,
-    build: F,
-    map_error: fn(CosmosError) -> PyErr,
-) -> PyResult<PyResponse>
-where
-    F: FnOnce(EngineCore) -> Fut,
-    Fut: Future<Output = PyResult<CosmosOperation>>,
-{
-    execute_with_body_within(core, options, None::<&[u8]>, build, map_error).await
-}
-
-/// [`execute_within_mapping_errors`] for a write whose `body` (the Python bytes, borrowed
-/// or kept alive) is copied into each attempt rather than built into the operation.
+/// [`execute_within`] with an operation-specific mapping of driver errors, for a write whose
+/// `body` (the Python bytes, borrowed or kept alive) is copied into each attempt rather than
+/// built into the operation.
 pub async fn execute_with_body_within<F, Fut, B>(
     core: EngineCore,
     options: RequestOptions,
