@@ -17,6 +17,7 @@ use azure_data_cosmos_driver::options::{
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyDict;
 
 /// Options of one operation (the `RequestOptions` TypedDict of `_rust.pyi`).
@@ -58,11 +59,23 @@ fn get<'py, T: for<'a> FromPyObject<'a, 'py>>(
     key: &str,
 ) -> PyResult<Option<T>> {
     match dict.get_item(key)? {
-        Some(value) if !value.is_none() => Ok(Some(value.extract().map_err(|_| {
-            PyTypeError::new_err(format!("engine option {key:?} has the wrong type"))
-        })?)),
-        _ => Ok(None),
+        Some(value) => value_of(&value, key),
+        None => Ok(None),
     }
+}
+
+/// An option's value; `None` (Python's) is "not set".
+fn value_of<'py, T: for<'a> FromPyObject<'a, 'py>>(
+    value: &Bound<'py, PyAny>,
+    key: &str,
+) -> PyResult<Option<T>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    value
+        .extract()
+        .map(Some)
+        .map_err(|_| PyTypeError::new_err(format!("engine option {key:?} has the wrong type")))
 }
 
 fn reject_unknown(dict: &Bound<'_, PyDict>, known: &[&str]) -> PyResult<()> {
@@ -76,29 +89,6 @@ fn reject_unknown(dict: &Bound<'_, PyDict>, known: &[&str]) -> PyResult<()> {
     }
     Ok(())
 }
-
-const REQUEST_KEYS: &[&str] = &[
-    "session_token",
-    "if_match",
-    "if_none_match",
-    "initial_headers",
-    "priority",
-    "throughput_bucket",
-    "excluded_locations",
-    "timeout",
-    "consistency_level",
-    "content_response_on_write",
-    "max_item_count",
-    "continuation",
-    "populate_query_metrics",
-    "populate_index_metrics",
-    "offer_throughput",
-    "auto_scale_max_throughput",
-    "auto_scale_increment_percent",
-    "hedging_threshold",
-    "retry_writes",
-    "max_concurrency",
-];
 
 /// Whether errors built in this process capture a stack trace (std reads
 /// `RUST_LIB_BACKTRACE`/`RUST_BACKTRACE` once).
@@ -123,38 +113,57 @@ pub fn availability_strategy(threshold: Option<f64>) -> AvailabilityStrategy {
 
 impl RequestOptions {
     pub fn from_dict(dict: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        // Most calls pass no option: skip the twenty lookups.
+        let mut options = Self::default();
         let Some(dict) = dict.filter(|dict| !dict.is_empty()) else {
-            return Ok(Self::default());
+            return Ok(options);
         };
-        reject_unknown(dict, REQUEST_KEYS)?;
-        let initial_headers: Option<HashMap<String, String>> = get(dict, "initial_headers")?;
-        let timeout: Option<f64> = get(dict, "timeout")?;
-        Ok(Self {
-            session_token: get(dict, "session_token")?,
-            if_match: get(dict, "if_match")?,
-            if_none_match: get(dict, "if_none_match")?,
-            initial_headers: initial_headers
-                .map(|headers| headers.into_iter().collect())
-                .unwrap_or_default(),
-            priority: get(dict, "priority")?,
-            throughput_bucket: get(dict, "throughput_bucket")?,
-            excluded_locations: get(dict, "excluded_locations")?,
-            timeout: timeout.map(|seconds| Duration::from_secs_f64(seconds.max(0.0))),
-            consistency_level: get(dict, "consistency_level")?,
-            content_response_on_write: get(dict, "content_response_on_write")?,
-            max_item_count: get(dict, "max_item_count")?,
-            continuation: get(dict, "continuation")?,
-            populate_query_metrics: get(dict, "populate_query_metrics")?,
-            populate_index_metrics: get(dict, "populate_index_metrics")?,
-            offer_throughput: get(dict, "offer_throughput")?,
-            auto_scale_max_throughput: get(dict, "auto_scale_max_throughput")?,
-            auto_scale_increment_percent: get(dict, "auto_scale_increment_percent")?,
-            hedging_threshold: get(dict, "hedging_threshold")?,
-            retry_writes: get(dict, "retry_writes")?,
-            max_concurrency: get(dict, "max_concurrency")?,
-            server_side_patch: false,
-        })
+        // One pass over the keys the call set (one to three, usually), rather than a
+        // lookup per known key: each lookup by a Rust &str builds and hashes a new str.
+        for (key, value) in dict.iter() {
+            let key: PyBackedStr = key.extract()?;
+            let key: &str = &key;
+            match key {
+                "session_token" => options.session_token = value_of(&value, key)?,
+                "if_match" => options.if_match = value_of(&value, key)?,
+                "if_none_match" => options.if_none_match = value_of(&value, key)?,
+                "initial_headers" => {
+                    let headers: Option<HashMap<String, String>> = value_of(&value, key)?;
+                    options.initial_headers = headers.unwrap_or_default().into_iter().collect();
+                }
+                "priority" => options.priority = value_of(&value, key)?,
+                "throughput_bucket" => options.throughput_bucket = value_of(&value, key)?,
+                "excluded_locations" => options.excluded_locations = value_of(&value, key)?,
+                "timeout" => {
+                    let seconds: Option<f64> = value_of(&value, key)?;
+                    options.timeout =
+                        seconds.map(|seconds| Duration::from_secs_f64(seconds.max(0.0)));
+                }
+                "consistency_level" => options.consistency_level = value_of(&value, key)?,
+                "content_response_on_write" => {
+                    options.content_response_on_write = value_of(&value, key)?
+                }
+                "max_item_count" => options.max_item_count = value_of(&value, key)?,
+                "continuation" => options.continuation = value_of(&value, key)?,
+                "populate_query_metrics" => options.populate_query_metrics = value_of(&value, key)?,
+                "populate_index_metrics" => options.populate_index_metrics = value_of(&value, key)?,
+                "offer_throughput" => options.offer_throughput = value_of(&value, key)?,
+                "auto_scale_max_throughput" => {
+                    options.auto_scale_max_throughput = value_of(&value, key)?
+                }
+                "auto_scale_increment_percent" => {
+                    options.auto_scale_increment_percent = value_of(&value, key)?
+                }
+                "hedging_threshold" => options.hedging_threshold = value_of(&value, key)?,
+                "retry_writes" => options.retry_writes = value_of(&value, key)?,
+                "max_concurrency" => options.max_concurrency = value_of(&value, key)?,
+                _ => {
+                    return Err(PyTypeError::new_err(format!(
+                        "unknown engine option {key:?}"
+                    )))
+                }
+            }
+        }
+        Ok(options)
     }
 
     /// The engine's per-operation options. `extra_headers` are protocol headers the

@@ -1,5 +1,8 @@
 //! Response objects handed to Python: status, headers by wire name, raw body bytes.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
 use azure_data_cosmos_driver::models::{CosmosResponseHeaders, ResponseBody};
 use azure_data_cosmos_driver::CosmosResponse;
 use bytes::Bytes;
@@ -40,9 +43,38 @@ pub fn pairs_to_dict<'py>(py: Python<'py>, pairs: &HeaderPairs) -> Bound<'py, Py
     let dict = PyDict::new(py);
     for (name, value) in pairs {
         // Setting a str key/value on a fresh dict cannot fail.
-        dict.set_item(name, value).ok();
+        dict.set_item(header_name(py, name), value).ok();
     }
     dict
+}
+
+/// Most header names a process will ever see, as Python strings.
+const MAX_CACHED_NAMES: usize = 512;
+type NameCache = HashMap<Box<str>, Py<PyString>>;
+static HEADER_NAMES: Mutex<Option<NameCache>> = Mutex::new(None);
+
+/// A header name as a Python string, made once per process: every response repeats
+/// the same few dozen names, and a string kept keeps its hash, which each insert
+/// into a result's header dict would otherwise compute again. Names past the cap
+/// (a service sending ever new ones) are made per response, as before.
+pub fn header_name<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
+    let known = HEADER_NAMES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .and_then(|names| names.get(name))
+        .map(|known| known.bind(py).clone());
+    if let Some(known) = known {
+        return known;
+    }
+    // Made without the lock held: a thread holding it never waits on Python.
+    let made = PyString::intern(py, name);
+    let mut names = HEADER_NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    let names = names.get_or_insert_with(HashMap::new);
+    if names.len() < MAX_CACHED_NAMES {
+        names.insert(name.into(), made.clone().unbind());
+    }
+    made
 }
 
 /// The headers in the layout of azure-core's `CaseInsensitiveDict._store`,
@@ -53,7 +85,7 @@ pub fn pairs_to_dict<'py>(py: Python<'py>, pairs: &HeaderPairs) -> Bound<'py, Py
 pub fn pairs_to_store<'py>(py: Python<'py>, pairs: &HeaderPairs) -> Bound<'py, PyDict> {
     let store = PyDict::new(py);
     for (name, value) in pairs {
-        let wire_name = PyString::new(py, name);
+        let wire_name = header_name(py, name);
         let key = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             PyString::new(py, &name.to_ascii_lowercase())
         } else {
