@@ -273,10 +273,9 @@ def build(
         are an ``ObservedOptions`` dict that carries them.
     :rtype: tuple[dict, Optional[Callable]]
     """
-    values = {name: value for name, value in kwargs.items() if value is not None} if kwargs else {}
-    for name, value in named.items():
-        if value is not None:
-            values[name] = value
+    values = {name: value for name, value in named.items() if value is not None}
+    if kwargs:
+        values.update((name, value) for name, value in kwargs.items() if value is not None)
     observers = take_call_observers(values)
     if not values and observers is None:
         # The common call: no keyword at all, so only the client's defaults apply.
