@@ -67,13 +67,14 @@ pub fn header_name<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
     if let Some(known) = known {
         return known;
     }
-    // Made without the lock held: a thread holding it never waits on Python.
-    let made = PyString::intern(py, name);
     let mut names = HEADER_NAMES.lock().unwrap_or_else(PoisonError::into_inner);
     let names = names.get_or_insert_with(HashMap::new);
-    if names.len() < MAX_CACHED_NAMES {
-        names.insert(name.into(), made.clone().unbind());
+    if names.len() >= MAX_CACHED_NAMES {
+        return PyString::new(py, name);
     }
+    // Made with the GIL held and no Python code run, so no other thread can want the lock meanwhile.
+    let made = PyString::intern(py, name);
+    names.insert(name.into(), made.clone().unbind());
     made
 }
 
