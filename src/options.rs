@@ -78,6 +78,11 @@ fn value_of<'py, T: for<'a> FromPyObject<'a, 'py>>(
         .map_err(|_| PyTypeError::new_err(format!("engine option {key:?} has the wrong type")))
 }
 
+/// A duration given in seconds by the facade; a negative one is none at all.
+fn seconds(value: Option<f64>) -> Option<Duration> {
+    value.map(|seconds| Duration::from_secs_f64(seconds.max(0.0)))
+}
+
 fn reject_unknown(dict: &Bound<'_, PyDict>, known: &[&str]) -> PyResult<()> {
     for key in dict.keys() {
         let key: String = key.extract()?;
@@ -133,11 +138,7 @@ impl RequestOptions {
                 "priority" => options.priority = value_of(&value, key)?,
                 "throughput_bucket" => options.throughput_bucket = value_of(&value, key)?,
                 "excluded_locations" => options.excluded_locations = value_of(&value, key)?,
-                "timeout" => {
-                    let seconds: Option<f64> = value_of(&value, key)?;
-                    options.timeout =
-                        seconds.map(|seconds| Duration::from_secs_f64(seconds.max(0.0)));
-                }
+                "timeout" => options.timeout = seconds(value_of(&value, key)?),
                 "consistency_level" => options.consistency_level = value_of(&value, key)?,
                 "content_response_on_write" => {
                     options.content_response_on_write = value_of(&value, key)?
@@ -366,7 +367,7 @@ fn retry_policy(dict: &Bound<'_, PyDict>) -> PyResult<crate::retry::RetryPolicy>
     let waits = |values: Vec<f64>| -> Vec<Duration> {
         values
             .into_iter()
-            .map(|s| Duration::from_secs_f64(s.max(0.0)))
+            .filter_map(|value| seconds(Some(value)))
             .collect()
     };
     let mut policy = crate::retry::RetryPolicy::default();
@@ -377,7 +378,6 @@ fn retry_policy(dict: &Bound<'_, PyDict>) -> PyResult<crate::retry::RetryPolicy>
         policy.read_waits = waits(read);
     }
     policy.retry_writes = get(dict, "retry_writes")?.unwrap_or(false);
-    let seconds = |value: Option<f64>| value.map(|s| Duration::from_secs_f64(s.max(0.0)));
     policy.throttle = crate::retry::ThrottleRetry {
         fixed_interval: seconds(get(dict, "throttle_fixed_interval")?),
         max_count: get(dict, "throttle_retry_count")?.unwrap_or(9),
@@ -432,7 +432,6 @@ impl ClientOptions {
                 ))
             }
         };
-        let seconds = |value: Option<f64>| value.map(|s| Duration::from_secs_f64(s.max(0.0)));
         Ok(Self {
             endpoint: endpoint
                 .ok_or_else(|| PyTypeError::new_err("engine option 'endpoint' is required"))?,

@@ -58,21 +58,16 @@ static HEADER_NAMES: Mutex<Option<NameCache>> = Mutex::new(None);
 /// into a result's header dict would otherwise compute again. Names past the cap
 /// (a service sending ever new ones) are made per response, as before.
 pub fn header_name<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
-    let known = HEADER_NAMES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .and_then(|names| names.get(name))
-        .map(|known| known.bind(py).clone());
-    if let Some(known) = known {
-        return known;
-    }
     let mut names = HEADER_NAMES.lock().unwrap_or_else(PoisonError::into_inner);
     let names = names.get_or_insert_with(HashMap::new);
+    if let Some(known) = names.get(name) {
+        return known.bind(py).clone();
+    }
     if names.len() >= MAX_CACHED_NAMES {
         return PyString::new(py, name);
     }
-    // Made with the GIL held and no Python code run, so no other thread can want the lock meanwhile.
+    // The lock is only taken with the GIL held and nothing here runs Python code, so
+    // holding it while the string is made cannot block another thread on the GIL.
     let made = PyString::intern(py, name);
     names.insert(name.into(), made.clone().unbind());
     made
