@@ -57,6 +57,19 @@ fn shutting_down() -> bool {
 /// How often a blocked sync call wakes up to let Python run signal handlers.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
+/// Workers for a machine with `cores` usable cores: all but one, and at least one.
+///
+/// The GIL keeps the process's Python code on one core at a time, and that core is
+/// busy exactly when the engine is (a sync caller waits in `block_on`, an event loop
+/// polls awaitables), so the workers take the other cores. A worker per core (tokio's
+/// default) left two workers handing each request to each other beside the Python
+/// thread on a 2-core machine: on the canned server a sequential read cost about
+/// 0.73x the process CPU with one worker, and async upserts at 16 and 256 in flight
+/// 0.83x and 0.87x, throughput not lower.
+fn default_worker_threads(cores: usize) -> usize {
+    cores.saturating_sub(1).max(1)
+}
+
 /// The runtime of the current process, built on first use (and again after a fork).
 pub fn runtime() -> Arc<tokio::runtime::Runtime> {
     let pid = std::process::id();
@@ -73,10 +86,16 @@ pub fn runtime() -> Arc<tokio::runtime::Runtime> {
         // would wait for them forever. Leak it deliberately.
         std::mem::forget(stale.runtime);
     }
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all().thread_name("azure-cosmos-engine");
+    // tokio's own TOKIO_WORKER_THREADS, when set, is left to tokio (it refuses a bad value).
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+        builder.worker_threads(default_worker_threads(
+            std::thread::available_parallelism().map_or(1, |cores| cores.get()),
+        ));
+    }
     let runtime = Arc::new(
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_name("azure-cosmos-engine")
+        builder
             .build()
             .expect("failed to start the azure-cosmos tokio runtime"),
     );
@@ -253,5 +272,18 @@ impl PythonTaskGuard {
 impl Drop for PythonTaskGuard {
     fn drop(&mut self) {
         PYTHON_TASKS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_worker_threads;
+
+    #[test]
+    fn leaves_one_core_to_python_and_keeps_at_least_one_worker() {
+        assert_eq!(default_worker_threads(0), 1);
+        assert_eq!(default_worker_threads(1), 1);
+        assert_eq!(default_worker_threads(2), 1);
+        assert_eq!(default_worker_threads(16), 15);
     }
 }
