@@ -62,6 +62,11 @@ fn inflight_operations() -> i64 {
     runtime::inflight_operations()
 }
 
+#[pyfunction]
+fn engine_worker_threads() -> usize {
+    runtime::runtime().metrics().num_workers()
+}
+
 #[pymodule]
 fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -86,6 +91,7 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<response::PyPage>()?;
     m.add_class::<diagnostics::PyDiagnostics>()?;
     m.add_function(wrap_pyfunction!(inflight_operations, m)?)?;
+    m.add_function(wrap_pyfunction!(engine_worker_threads, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::shutdown, m)?)?;
     // Before the interpreter finalizes, engine threads must be done with its objects.
     m.py()

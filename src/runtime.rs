@@ -63,9 +63,9 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// busy exactly when the engine is (a sync caller waits in `block_on`, an event loop
 /// polls awaitables), so the workers take the other cores. A worker per core (tokio's
 /// default) left two workers handing each request to each other beside the Python
-/// thread on a 2-core machine: on the canned server a sequential read cost about
-/// 0.73x the process CPU with one worker, and async upserts at 16 and 256 in flight
-/// 0.83x and 0.87x, throughput not lower.
+/// thread on a 2-core machine: on the canned server one worker took a sequential read
+/// to about 0.73x the process CPU, async operations at 16 and 256 in flight to
+/// 0.83-0.87x, at about the same throughput (benchmarks in the README).
 fn default_worker_threads(cores: usize) -> usize {
     cores.saturating_sub(1).max(1)
 }

@@ -53,3 +53,42 @@ class SilentServer:
     def close(self) -> None:
         self._closing = True
         self._listener.close()
+
+
+_WORKER_COUNT_PROGRAM = """
+import asyncio, json, os, sys
+endpoint, key, kwargs, cores, mode = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+# The runtime starts on the first call, after this: it sizes itself by the cores the process may use.
+os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:cores])
+from azure.cosmos import _rust
+if mode == "sync":
+    from azure.cosmos import CosmosClient
+    with CosmosClient(endpoint, key, **kwargs) as client:
+        list(client.list_databases())
+else:
+    from azure.cosmos.aio import CosmosClient
+    async def main():
+        async with CosmosClient(endpoint, key, **kwargs) as client:
+            [database async for database in client.list_databases()]
+    asyncio.run(main())
+print(_rust.engine_worker_threads())
+"""
+
+
+def engine_workers_of_a_child(server, cores: int, mode: str, tokio_worker_threads: str = "") -> int:
+    """How many workers the engine runtime of a new process has after one call (``mode``: ``"sync"`` or
+    ``"async"``) on ``server``, the process limited to ``cores`` cores (``TOKIO_WORKER_THREADS`` as given)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {name: value for name, value in os.environ.items() if name != "TOKIO_WORKER_THREADS"}
+    if tokio_worker_threads:
+        env["TOKIO_WORKER_THREADS"] = tokio_worker_threads
+    done = subprocess.run(
+        [sys.executable, "-c", _WORKER_COUNT_PROGRAM, server.endpoint, server.key,
+         json.dumps(server.connection_kwargs), str(cores), mode],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.strip())

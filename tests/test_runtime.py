@@ -16,7 +16,7 @@ import pytest
 
 from azure.cosmos import CosmosClient
 
-from ._runtime_helpers import SilentServer
+from ._runtime_helpers import SilentServer, engine_workers_of_a_child
 
 
 def _use_inherited_client(client, queue):
@@ -147,3 +147,14 @@ def test_a_pager_started_before_fork_is_refused_in_the_child(cosmos_server):
         finally:
             for database_id in ids:
                 client.delete_database(database_id)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs two cores to limit a child process to")
+def test_the_engine_leaves_one_core_to_python(cosmos_server):
+    # The GIL keeps Python on one core at a time; the engine's workers take the others, at least one.
+    assert engine_workers_of_a_child(cosmos_server, 2, "sync") == 1
+    assert engine_workers_of_a_child(cosmos_server, 1, "sync") == 1
+    # tokio's own setting wins when given.
+    assert engine_workers_of_a_child(cosmos_server, 2, "sync", tokio_worker_threads="3") == 3
+

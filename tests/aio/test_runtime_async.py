@@ -15,7 +15,7 @@ import pytest
 from azure.cosmos import _rust
 from azure.cosmos.aio import CosmosClient
 
-from .._runtime_helpers import SilentServer
+from .._runtime_helpers import SilentServer, engine_workers_of_a_child
 
 
 def _async_child(endpoint, key, kwargs, queue):
@@ -137,3 +137,12 @@ async def test_a_pager_started_before_fork_is_refused_in_the_child_async(cosmos_
         finally:
             for database_id in ids:
                 await client.delete_database(database_id)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs two cores to limit a child process to")
+async def test_the_engine_leaves_one_core_to_python_async(cosmos_server):
+    # Twin of the sync test: an asyncio program's runtime is the same process-wide one.
+    for cores, setting, expected in ((2, "", 1), (1, "", 1), (2, "3", 3)):
+        workers = await asyncio.to_thread(engine_workers_of_a_child, cosmos_server, cores, "async", setting)
+        assert workers == expected, (cores, setting)

@@ -429,6 +429,10 @@ def shutdown() -> None:
 def inflight_operations() -> int:
     """Number of engine operations whose Rust future is alive (tests use it to prove cancellation)."""
 
+def engine_worker_threads() -> int:
+    """Worker threads of this process's engine runtime (started on first use): all usable cores but one,
+    at least one, unless ``TOKIO_WORKER_THREADS`` sets the number."""
+
 # Errors: the engine builds every exception through the facade, so mapping lives in one place:
 #   azure.cosmos.exceptions._from_engine(kind, status, sub_status, headers, body, message)
 # kind: "http" (a service response arrived), "timeout" (the `timeout` keyword expired),
