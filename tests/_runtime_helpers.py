@@ -1,7 +1,12 @@
-"""Loopback servers for the engine-runtime tests: they observe what the client does on the wire."""
+"""Helpers of the engine-runtime tests: a loopback server that observes what the client does on the wire,
+and a child process that reports how its engine runtime was sized."""
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 
 
@@ -78,11 +83,6 @@ print(_rust.engine_worker_threads())
 def engine_workers_of_a_child(server, cores: int, mode: str, tokio_worker_threads: str = "") -> int:
     """How many workers the engine runtime of a new process has after one call (``mode``: ``"sync"`` or
     ``"async"``) on ``server``, the process limited to ``cores`` cores (``TOKIO_WORKER_THREADS`` as given)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
     env = {name: value for name, value in os.environ.items() if name != "TOKIO_WORKER_THREADS"}
     if tokio_worker_threads:
         env["TOKIO_WORKER_THREADS"] = tokio_worker_threads
