@@ -18,6 +18,7 @@ use crate::awaitable::into_awaitable;
 use crate::credentials::Auth;
 use crate::errors::{client_error, cosmos_error_to_py};
 use crate::options::{ClientOptions, RequestOptions};
+use crate::request_slots::RequestSlots;
 use crate::rest::RestClient;
 use crate::retry::RetryPolicy;
 use crate::runtime::{block_on, with_timeout};
@@ -197,10 +198,15 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
         .create_driver(driver_options)
         .await
         .map_err(cosmos_error_to_py)?;
-    let rest = RestClient::new(&options)?;
+    let slots = match options.requests_in_flight {
+        Some(slots) => RequestSlots::bounded(slots),
+        None => RequestSlots::unbounded(),
+    };
+    let rest = RestClient::new(&options, slots.clone())?;
     Ok(EngineCore {
         driver,
         rest,
+        slots,
         account,
         consistency_level: options.consistency_level,
         retry: Arc::new(options.retry),
@@ -213,6 +219,8 @@ pub struct EngineCore {
     pub driver: Arc<CosmosDriver>,
     /// The signed REST path, for what the driver does not model.
     pub rest: Arc<RestClient>,
+    /// The client's bound on requests in flight, shared with `rest`.
+    pub slots: RequestSlots,
     pub account: AccountReference,
     /// Client-wide consistency override (4.x `consistency_level`), sent per request.
     consistency_level: Option<String>,

@@ -36,6 +36,7 @@ mod query;
 mod query_merge;
 mod read_many;
 mod request_body;
+mod request_slots;
 mod resources;
 mod response;
 mod rest;

@@ -32,15 +32,19 @@ async fn execute_mapping_errors(
     // The driver's futures are large (with them inline an item operation's future was about 16 KB,
     // copied twice on its way into the runtime). Boxed here and in `EngineCore::container`, the
     // futures around them stay small: block_on and spawn move a pointer's worth instead.
+    // The attempt (its body copy and the driver's future) is made once the client's request slot
+    // is taken, so a request waiting for one holds neither.
     let response = retrying(&core.retry, operation.is_read_only(), || {
-        let attempt = match body {
-            Some(body) => operation.clone().with_body(body.to_vec()),
-            None => operation.clone(),
-        };
-        Box::pin(
-            core.driver
-                .execute_singleton_operation(attempt, operation_options.clone()),
-        )
+        core.slots.run(|| {
+            let attempt = match body {
+                Some(body) => operation.clone().with_body(body.to_vec()),
+                None => operation.clone(),
+            };
+            Box::pin(
+                core.driver
+                    .execute_singleton_operation(attempt, operation_options.clone()),
+            )
+        })
     })
     .await
     .map_err(map_error)?;

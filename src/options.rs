@@ -336,6 +336,9 @@ pub struct ClientOptions {
     /// 4.x's `availability_strategy`: hedge reads to another region after this many
     /// seconds; `None`: no hedging (4.x's default).
     pub hedging_threshold: Option<f64>,
+    /// At most this many requests in flight: an async client's bound (see `request_slots.rs`);
+    /// `None` for a sync client.
+    pub requests_in_flight: Option<usize>,
 }
 
 const CLIENT_KEYS: &[&str] = &[
@@ -394,6 +397,10 @@ impl ClientOptions {
         event_loop: Option<pyo3_async_runtimes::TaskLocals>,
     ) -> PyResult<Self> {
         reject_unknown(dict, CLIENT_KEYS)?;
+        // An async client is connected on its running loop.
+        let requests_in_flight = event_loop
+            .is_some()
+            .then_some(crate::request_slots::ASYNC_CLIENT_REQUESTS_IN_FLIGHT);
         let endpoint: Option<String> = get(dict, "endpoint")?;
         let key: Option<String> = get(dict, "key")?;
         let auth = match (key, dict.get_item("credential")?) {
@@ -448,6 +455,7 @@ impl ClientOptions {
             throttle_retry_wait: seconds(get(dict, "throttle_retry_wait")?),
             retry: retry_policy(dict)?,
             hedging_threshold: get(dict, "hedging_threshold")?,
+            requests_in_flight,
         })
     }
 }

@@ -24,6 +24,7 @@ use crate::errors::{client_error, cosmos_error_to_py, response_error};
 use crate::merged_query::{self, MergedFeed, MergedQuery};
 use crate::operation::with_timeout;
 use crate::options::RequestOptions;
+use crate::request_slots::RequestSlots;
 use crate::response::{feed_page, header_pairs, HeaderPairs, PyPage};
 use crate::rest::{rest_query_headers, RestClient, RestTarget};
 use crate::retry::{classify, retrying, Attempts, RetryPolicy};
@@ -219,6 +220,7 @@ struct RunningFeed {
     ended: bool,
     driver: Arc<CosmosDriver>,
     retry: Arc<RetryPolicy>,
+    slots: RequestSlots,
     source: PageSource,
     request_options: RequestOptions,
     options: OperationOptions,
@@ -277,13 +279,16 @@ impl RunningFeed {
                         .clone()
                         .map(ContinuationToken::from_string);
                     let driver = &request.core.driver;
+                    let slots = &request.core.slots;
                     let planned = retrying(&request.core.retry, true, || {
-                        driver.plan_operation(
-                            operation.clone(),
-                            &options,
-                            continuation.as_ref(),
-                            &request.plan_options,
-                        )
+                        slots.run(|| {
+                            driver.plan_operation(
+                                operation.clone(),
+                                &options,
+                                continuation.as_ref(),
+                                &request.plan_options,
+                            )
+                        })
                     })
                     .await;
                     // A plan the driver can only buffer mints no token: a caller paging
@@ -322,6 +327,7 @@ impl RunningFeed {
             ended: false,
             driver: request.core.driver,
             retry: request.core.retry,
+            slots: request.core.slots,
             source,
             request_options: request.options,
             options,
@@ -394,11 +400,13 @@ impl RunningFeed {
                 let mut attempts = Attempts::new(&self.retry, true);
                 let response = loop {
                     // A plan is not a closure's to borrow across attempts: retried here.
-                    match self
+                    let slot = self.slots.acquire().await;
+                    let outcome = self
                         .driver
                         .execute_plan(plan, container.clone(), self.options.clone())
-                        .await
-                    {
+                        .await;
+                    drop(slot);
+                    match outcome {
                         Err(err) => match attempts.next_wait(classify(&err), None) {
                             Some(wait) => tokio::time::sleep(wait).await,
                             None => break Err(err),
@@ -435,8 +443,9 @@ impl RunningFeed {
                     .collect();
                 let options = self.request_options.operation_options(&headers)?;
                 let driver = &self.driver;
+                let slots = &self.slots;
                 let response = retrying(&self.retry, true, || {
-                    driver.execute_operation(operation.clone(), options.clone())
+                    slots.run(|| driver.execute_operation(operation.clone(), options.clone()))
                 })
                 .await
                 .map_err(cosmos_error_to_py)?;

@@ -22,6 +22,7 @@ use crate::credentials::Auth;
 use crate::diagnostics::{duration_ms, Diagnostics, RestAttempt};
 use crate::errors::{build_exception, FailureKind};
 use crate::options::{ClientOptions as EngineClientOptions, RequestOptions};
+use crate::request_slots::RequestSlots;
 use crate::response::{HeaderPairs, PyResponse};
 use crate::retry::{Attempts, Failure, RetryPolicy};
 
@@ -58,6 +59,7 @@ pub struct RestClient {
     endpoint: Url,
     auth: Auth,
     retry: RetryPolicy,
+    slots: RequestSlots,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -89,7 +91,7 @@ fn authorization(
 }
 
 impl RestClient {
-    pub fn new(options: &EngineClientOptions) -> PyResult<Arc<Self>> {
+    pub fn new(options: &EngineClientOptions, slots: RequestSlots) -> PyResult<Arc<Self>> {
         let endpoint: Url = options.endpoint.parse().map_err(|_| {
             crate::errors::client_error(format!("invalid account endpoint {:?}", options.endpoint))
         })?;
@@ -128,6 +130,7 @@ impl RestClient {
             endpoint,
             auth: options.auth.clone(),
             retry: options.retry.clone(),
+            slots,
         }))
     }
 
@@ -183,7 +186,8 @@ impl RestClient {
         loop {
             let started = std::time::Instant::now();
             let outcome = self
-                .attempt(&url, &target, &headers, body.as_ref(), options)
+                .slots
+                .run(|| self.attempt(&url, &target, &headers, body.as_ref(), options))
                 .await;
             let mut record = RestAttempt {
                 method: target.method.as_ref().to_owned(),

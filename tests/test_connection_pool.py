@@ -1,8 +1,10 @@
 """Connections are bounded after a burst: at most 100 idle connections per endpoint stay open (4.x's
 aiohttp transport keeps up to 100; the driver alone would keep every one), and idle ones are closed after
-five minutes (not waited for here)."""
+five minutes (not waited for here). A sync client does not bound its requests in flight, as 4.x's requests
+transport does not (the async client's bound of 100 is tested in the async twin)."""
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -30,3 +32,21 @@ def test_a_burst_leaves_at_most_the_idle_bound_open(cosmos_server, unique_id):
             # Some connections were opened beyond the bound while the threads ran; only the bound is kept.
             assert opened <= MAX_IDLE + 1, opened
             assert container.read_item("1", "p")["id"] == "1"
+
+
+def test_a_sync_client_does_not_bound_its_requests_in_flight(cosmos_server, unique_id):
+    with module_database(cosmos_server, unique_id("db-slots")) as database_id:
+        with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+            container = client.get_database_client(database_id).create_container("c", PartitionKey("/pk"))
+            container.upsert_item({"id": "1", "pk": "p"})
+            with cosmos_server.fault(operation="read", resourceType="docs", delayMs=400) as delayed:
+                with ThreadPoolExecutor(max_workers=130) as pool:
+                    reads = [pool.submit(container.read_item, "1", "p") for _ in range(130)]
+                    most = 0
+                    while not all(future.done() for future in reads):
+                        most = max(most, _connections.established_to(cosmos_server.endpoint))
+                        time.sleep(0.01)
+                    assert all(future.result()["id"] == "1" for future in reads)
+                assert delayed() == 130
+            # More than the async client's bound of 100 were on the wire at once.
+            assert most > 100, most

@@ -1,4 +1,5 @@
-"""Async twin of tests/test_connection_pool.py: 256 reads in flight, then at most 100 idle connections kept."""
+"""Async twin of tests/test_connection_pool.py: 256 reads in flight, then at most 100 idle connections kept; and
+at most 100 requests in flight at once, as 4.x's aiohttp transport (its default connector) allows."""
 from __future__ import annotations
 
 import asyncio
@@ -14,6 +15,8 @@ from .._data_plane import module_database
 pytestmark = pytest.mark.skipif(not _connections.SUPPORTED, reason="counts connections through Linux's /proc")
 
 MAX_IDLE = 100
+# aiohttp's default TCPConnector(limit=100), which 4.x's async transport uses; also the engine's bound.
+REQUESTS_IN_FLIGHT = 100
 
 
 async def test_a_burst_leaves_at_most_the_idle_bound_open_async(cosmos_server, unique_id):
@@ -28,3 +31,25 @@ async def test_a_burst_leaves_at_most_the_idle_bound_open_async(cosmos_server, u
             opened = _connections.settled_count(cosmos_server.endpoint, baseline + MAX_IDLE + 1) - baseline
             assert opened <= MAX_IDLE + 1, opened
             assert (await container.read_item("1", "p"))["id"] == "1"
+
+
+async def test_at_most_100_requests_are_in_flight_at_once_async(cosmos_server, unique_id):
+    with module_database(cosmos_server, unique_id("db-slots")) as database_id:
+        async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+            database = client.get_database_client(database_id)
+            container = await database.create_container("c", PartitionKey("/pk"))
+            await container.upsert_item({"id": "1", "pk": "p"})
+            # Each read is held by the server long enough for every one that may be sent to be on the wire.
+            # Open already: the connections of the driver's metadata requests and of the database's creation.
+            baseline = _connections.established_to(cosmos_server.endpoint)
+            with cosmos_server.fault(operation="read", resourceType="docs", delayMs=400) as delayed:
+                reads = asyncio.ensure_future(asyncio.gather(*(container.read_item("1", "p") for _ in range(150))))
+                most = 0
+                while not reads.done():
+                    most = max(most, _connections.established_to(cosmos_server.endpoint))
+                    await asyncio.sleep(0.01)
+                assert all(item["id"] == "1" for item in await reads)
+                assert delayed() == 150
+            # HTTP/1.1 carries one request per connection: the connections opened for the burst are its requests
+            # on the wire (a few fewer if some of the earlier ones were reused).
+            assert REQUESTS_IN_FLIGHT - 5 <= most - baseline <= REQUESTS_IN_FLIGHT, (baseline, most)
