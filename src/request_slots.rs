@@ -6,9 +6,10 @@
 //! connection per concurrent request), so an async client here takes a slot per request attempt
 //! instead, with the same count. Besides keeping 4.x's behaviour towards the service, this bounds what
 //! a burst costs the client: each request in flight holds a driver future, a connection and its
-//! buffers (measured on the canned server: 256 reads in flight peaked 15 MB higher, at 17% more CPU
-//! per read, than the same reads 100 at a time). The sync client has no bound, as 4.x's `requests`
-//! transport has none (its pool only limits the connections it keeps).
+//! buffers, about 90 KB (measured on the canned server, 20,000 reads at 256 in flight, with the bound
+//! against without: 0.77x the CPU, 0.70x the time, peak RSS 50.9 against 63.5 MB). The sync client
+//! has no bound, as 4.x's `requests` transport has none (its pool only limits the connections it
+//! keeps).
 //!
 //! A slot is held for one attempt as the driver runs it, its own throttling retries included (the
 //! driver does not hand them back); the engine's retries wait without one.
