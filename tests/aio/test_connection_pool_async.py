@@ -1,12 +1,13 @@
 """Async twin of tests/test_connection_pool.py: 256 reads in flight, then at most 100 idle connections kept; and
-at most 100 requests in flight at once, as 4.x's aiohttp transport (its default connector) allows."""
+at most 100 requests in flight at once, as 4.x's aiohttp transport (its default connector) allows, a request
+beyond them waiting for a slot within its timeout."""
 from __future__ import annotations
 
 import asyncio
 
 import pytest
 
-from azure.cosmos import PartitionKey
+from azure.cosmos import PartitionKey, exceptions
 from azure.cosmos.aio import CosmosClient
 
 from .. import _connections
@@ -53,3 +54,24 @@ async def test_at_most_100_requests_are_in_flight_at_once_async(cosmos_server, u
             # HTTP/1.1 carries one request per connection: the connections opened for the burst are its requests
             # on the wire (a few fewer if some of the earlier ones were reused).
             assert REQUESTS_IN_FLIGHT - 5 <= most - baseline <= REQUESTS_IN_FLIGHT, (baseline, most)
+
+
+async def test_a_request_waiting_for_a_slot_is_bounded_by_its_timeout_async(cosmos_server, unique_id):
+    with module_database(cosmos_server, unique_id("db-slots")) as database_id:
+        async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+            database = client.get_database_client(database_id)
+            container = await database.create_container("c", PartitionKey("/pk"))
+            await container.upsert_item({"id": "slow", "pk": "p"})
+            await container.upsert_item({"id": "quick", "pk": "p"})
+            with cosmos_server.fault(operation="read", resourceType="docs", path="docs/slow", delayMs=2000) as held:
+                slow = [asyncio.ensure_future(container.read_item("slow", "p")) for _ in range(REQUESTS_IN_FLIGHT)]
+                while held() < REQUESTS_IN_FLIGHT:
+                    await asyncio.sleep(0.02)
+                # The server would answer this one at once; it waits for a slot, as 4.x's for a connection.
+                with pytest.raises(exceptions.CosmosClientTimeoutError):
+                    await container.read_item("quick", "p", timeout=0.5)
+                for read in slow:
+                    read.cancel()
+                await asyncio.gather(*slow, return_exceptions=True)
+            # Cancelled requests give their slots back.
+            assert (await container.read_item("quick", "p", timeout=5))["id"] == "quick"
