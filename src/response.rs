@@ -105,6 +105,44 @@ pub fn body_bytes(body: &ResponseBody) -> Bytes {
     }
 }
 
+/// From this size on a body reaches its parser as a view of the engine's buffer instead of a copy
+/// (a 2 MB document read then allocates and copies 2 MB less in the interpreter).
+const BORROWED_BODY_FROM: usize = 64 * 1024;
+
+/// `PyBUF_READ` of CPython's headers, which PyO3 exports only for the 3.11+ limited API.
+const PYBUF_READ: std::os::raw::c_int = 0x100;
+
+/// `parse(body)`: with a `bytes` copy of a small body, or with a read-only `memoryview` of a large
+/// one. The view is released before this returns, so that it cannot read the buffer after `body` is
+/// gone. `parse` must keep no slice of the view (a slice shares the buffer and outlives the release);
+/// the facade's parsers (orjson, or `json.loads` of a `bytes` copy) keep nothing. Should releasing
+/// fail (the parser still holds a buffer taken from the view), the buffer is leaked rather than freed
+/// under it.
+fn parse_body<'py>(
+    py: Python<'py>,
+    body: &Bytes,
+    parse: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if body.len() < BORROWED_BODY_FROM {
+        return parse.call1((PyBytes::new(py, body),));
+    }
+    // SAFETY: `body` is alive and unchanged for the whole call (borrowed from a frozen object),
+    // the view is read-only, and it is released below before the borrow ends.
+    let view = unsafe {
+        let view = pyo3::ffi::PyMemoryView_FromMemory(
+            body.as_ptr() as *mut std::os::raw::c_char,
+            body.len() as pyo3::ffi::Py_ssize_t,
+            PYBUF_READ,
+        );
+        Bound::from_owned_ptr_or_err(py, view)?
+    };
+    let parsed = parse.call1((&view,));
+    if view.call_method0(pyo3::intern!(py, "release")).is_err() {
+        std::mem::forget(body.clone());
+    }
+    parsed
+}
+
 /// The property holding a feed page's resources, per resource kind (also the facade's
 /// list, as `_rust.FEED_ARRAYS`, for the envelopes it parses).
 pub const FEED_ARRAYS: &[&str] = &[
@@ -259,6 +297,15 @@ impl PyResponse {
         PyBytes::new(py, &self.body)
     }
 
+    /// `parse(body)` without copying a large body (see [`parse_body`]).
+    fn parse_body<'py>(
+        &self,
+        py: Python<'py>,
+        parse: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        parse_body(py, &self.body, parse)
+    }
+
     #[getter]
     fn diagnostics(&self) -> Option<PyDiagnostics> {
         self.diagnostics.clone().map(PyDiagnostics::new)
@@ -321,6 +368,15 @@ impl PyPage {
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.body)
+    }
+
+    /// `parse(body)` without copying a large page (see [`parse_body`]).
+    fn parse_body<'py>(
+        &self,
+        py: Python<'py>,
+        parse: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        parse_body(py, &self.body, parse)
     }
 
     #[getter]

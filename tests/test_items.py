@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from azure.core import MatchConditions
 
-from azure.cosmos import CosmosClient, CosmosDict, PartitionKey, exceptions
+from azure.cosmos import CosmosClient, CosmosDict, PartitionKey, _serialization, exceptions
 
 
 def _skip_unless_minimal_responses(server):
@@ -170,3 +170,24 @@ def test_initial_headers_reach_the_service(container):
     again = container.create_item({"id": "h", "pk": "p", "v": 2},
                                   initial_headers={"x-ms-documentdb-is-upsert": "true"})
     assert again["v"] == 2
+
+
+@pytest.mark.parametrize("size, borrowed", [(100, False), (200_000, True)])
+def test_a_large_body_is_parsed_from_a_released_view_of_the_engines_buffer(container, monkeypatch, size, borrowed):
+    from azure.cosmos import _client_connection
+
+    container.upsert_item({"id": "sized", "pk": "p", "blob": "x" * size})
+    seen = []
+
+    def recording(data):
+        seen.append((data, isinstance(data, memoryview) and data.readonly))
+        return _serialization.load_json(data)
+
+    monkeypatch.setattr(_client_connection, "load_json", recording)
+    assert container.read_item("sized", "p")["blob"] == "x" * size
+    ((data, readonly),) = seen
+    assert isinstance(data, memoryview) is borrowed
+    if borrowed:
+        assert readonly
+        with pytest.raises(ValueError):
+            data.tobytes()  # released once parsed: nothing reads the engine's buffer after it is gone

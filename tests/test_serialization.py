@@ -61,6 +61,13 @@ def test_load_json():
     assert load_json(b"1e400") == math.inf
 
 
+def test_load_json_reads_a_view_of_the_engines_buffer_as_it_reads_bytes():
+    # Large bodies reach the parser as a read-only memoryview (Response.parse_body), the fallback too.
+    for data in (b'{"a":[1,2.5,"x",null,true]}', b'"\\ud800"', b"1e400", b""):
+        assert load_json(memoryview(data)) == load_json(data)
+    assert load_feed_items(memoryview(b'{"Documents":[{"id":"a"}],"_count":1}')) == [{"id": "a"}]
+
+
 def test_load_feed_items_takes_the_array_out_of_the_service_envelope():
     envelope = b'{"_rid":"r","Documents":[{"id":"a"},{"id":"b"}],"_count":2}'
     assert load_feed_items(envelope) == [{"id": "a"}, {"id": "b"}]

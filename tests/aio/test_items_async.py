@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from azure.core import MatchConditions
 
-from azure.cosmos import CosmosDict, PartitionKey, exceptions
+from azure.cosmos import CosmosDict, PartitionKey, _serialization, exceptions
 from azure.cosmos.aio import CosmosClient
 
 
@@ -171,3 +171,24 @@ async def test_initial_headers_reach_the_service_async(container):
     again = await container.create_item({"id": "h", "pk": "p", "v": 2},
                                   initial_headers={"x-ms-documentdb-is-upsert": "true"})
     assert again["v"] == 2
+
+
+@pytest.mark.parametrize("size, borrowed", [(100, False), (200_000, True)])
+async def test_a_large_body_is_parsed_from_a_released_view_of_the_engines_buffer_async(container, monkeypatch, size, borrowed):
+    from azure.cosmos import _client_connection
+
+    await container.upsert_item({"id": "sized", "pk": "p", "blob": "x" * size})
+    seen = []
+
+    def recording(data):
+        seen.append((data, isinstance(data, memoryview) and data.readonly))
+        return _serialization.load_json(data)
+
+    monkeypatch.setattr(_client_connection, "load_json", recording)
+    assert (await container.read_item("sized", "p"))["blob"] == "x" * size
+    ((data, readonly),) = seen
+    assert isinstance(data, memoryview) is borrowed
+    if borrowed:
+        assert readonly
+        with pytest.raises(ValueError):
+            data.tobytes()  # released once parsed: nothing reads the engine's buffer after it is gone

@@ -455,7 +455,7 @@ class CosmosClientConnection:  # pylint: disable=too-many-instance-attributes
         :rtype: ~azure.cosmos.CosmosDict
         """
         headers = self.record_response_headers(response)
-        result = CosmosDict(load_json(response.body), response_headers=headers)
+        result = CosmosDict(response.parse_body(load_json), response_headers=headers)
         if hook is not None:
             hook(headers, result)
         return result

@@ -126,7 +126,7 @@ def _accept_page(iterator: Any, page: Any) -> Optional[list]:
         iterator._finished = True
         iterator.continuation_token = None
         return None
-    items = load_feed_items(page.body)
+    items = page.parse_body(load_feed_items)
     iterator._did_a_call_already = True
     iterator._on_page(page.headers, items)
     if not items:

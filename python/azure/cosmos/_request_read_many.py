@@ -71,7 +71,7 @@ def read_many_result(properties: Mapping[str, Any], wanted: list, response: Any,
     """
     definition = properties.get("partitionKey") or {}
     found = {}
-    for document in load_json(response.body) or []:
+    for document in response.parse_body(load_json) or []:
         found.setdefault(_key(document.get("id"), _value_from_item(definition, document)), document)
     ordered = [found[key] for key in (_key(item_id, pk) for item_id, pk in wanted) if key in found]
     headers = record(response.headers)

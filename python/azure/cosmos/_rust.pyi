@@ -21,7 +21,7 @@ Conventions
 """
 
 from collections.abc import Awaitable
-from typing import Any, Optional, TypedDict, Union
+from typing import Any, Callable, Optional, TypedDict, TypeVar, Union
 
 __version__: str
 """Version of this native module (same as the distribution)."""
@@ -37,6 +37,7 @@ BUILD_PROFILE: str
 PartitionKeyComponent = Union[str, int, float, bool, None, dict[str, Any]]
 PartitionKeyValue = list[PartitionKeyComponent]
 FeedRangeBounds = tuple[str, str]
+_T = TypeVar("_T")
 
 class ClientOptions(TypedDict, total=False):
     endpoint: str  # required
@@ -111,6 +112,9 @@ class Response:
     @property
     def body(self) -> bytes:
         """Raw JSON body; ``b""`` when the service sent none (e.g. delete)."""
+    def parse_body(self, parse: Callable[[Union[bytes, memoryview]], _T]) -> _T:
+        """``parse(body)``: a ``bytes`` copy of a small body, or from 64 KiB a read-only ``memoryview`` of the
+        engine's buffer, released when ``parse`` returns (``parse`` must keep neither it nor a slice of it)."""
     @property
     def diagnostics(self) -> Optional[Diagnostics]:
         """``None`` for a result the engine assembled from several operations (read_items)."""
@@ -122,6 +126,8 @@ class Page:
     def body(self) -> bytes:
         """The page's payload, parsed once by the facade: the service's envelope
         (``{"Documents": [...], "_count": n}``) or, for items the engine assembled, a JSON array."""
+    def parse_body(self, parse: Callable[[Union[bytes, memoryview]], _T]) -> _T:
+        """``parse(body)``, as :meth:`Response.parse_body`."""
     @property
     def continuation(self) -> Optional[str]:
         """Token that resumes right after this page; ``None`` on the last page."""

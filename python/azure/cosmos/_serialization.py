@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import orjson
 
@@ -67,10 +67,12 @@ def dump_parameters(parameters: Optional[Any]) -> bytes:
     return dump_json(parameters)
 
 
-def load_json(data: bytes) -> Any:
+def load_json(data: Union[bytes, memoryview]) -> Any:
     """Parse a response body.
 
-    :param bytes data: The body as the service sent it; empty means no body.
+    :param data: The body as the service sent it (a large one as a view of the engine's buffer, see
+        ``Response.parse_body``); empty means no body.
+    :type data: bytes or memoryview
     :returns: The parsed value, or ``None`` for an empty body.
     :rtype: Any
     """
@@ -81,15 +83,16 @@ def load_json(data: bytes) -> Any:
     except orjson.JSONDecodeError:
         # orjson refuses a few things the standard library (and so 4.x) accepts:
         # unpaired surrogate escapes and numbers beyond a double's range.
-        return json.loads(data)
+        return json.loads(data if isinstance(data, bytes) else bytes(data))
 
 
-def load_feed_items(data: bytes) -> list:
+def load_feed_items(data: Union[bytes, memoryview]) -> list:
     """Parse a query or feed page's payload into its items.
 
-    :param bytes data: A JSON array of items (a page the engine assembled), or the
+    :param data: A JSON array of items (a page the engine assembled), or the
         service's envelope (``{"Documents": [...], "_count": n}``), which is parsed whole
         so that its bytes are read once.
+    :type data: bytes or memoryview
     :returns: The page's items; an empty list for an empty payload.
     :rtype: list
     :raises ~azure.cosmos.exceptions.CosmosHttpResponseError: The payload is not JSON or holds no resource array.
