@@ -400,6 +400,8 @@ impl RunningFeed {
                 let mut attempts = Attempts::new(&self.retry, true);
                 let response = loop {
                     // A plan is not a closure's to borrow across attempts: retried here.
+                    // One slot per page, even where the driver reads it from several
+                    // partitions at once: the driver does not say how many requests it sends.
                     let slot = self.slots.acquire().await;
                     let outcome = self
                         .driver
