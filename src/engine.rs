@@ -198,10 +198,7 @@ async fn connect(options: ClientOptions) -> PyResult<EngineCore> {
         .create_driver(driver_options)
         .await
         .map_err(cosmos_error_to_py)?;
-    let slots = match options.requests_in_flight {
-        Some(slots) => RequestSlots::bounded(slots),
-        None => RequestSlots::unbounded(),
-    };
+    let slots = RequestSlots::new(options.requests_in_flight);
     let rest = RestClient::new(&options, slots.clone())?;
     Ok(EngineCore {
         driver,

@@ -402,12 +402,13 @@ impl RunningFeed {
                     // A plan is not a closure's to borrow across attempts: retried here.
                     // One slot per page, even where the driver reads it from several
                     // partitions at once: the driver does not say how many requests it sends.
-                    let slot = self.slots.acquire().await;
                     let outcome = self
-                        .driver
-                        .execute_plan(plan, container.clone(), self.options.clone())
+                        .slots
+                        .run(|| {
+                            self.driver
+                                .execute_plan(plan, container.clone(), self.options.clone())
+                        })
                         .await;
-                    drop(slot);
                     match outcome {
                         Err(err) => match attempts.next_wait(classify(&err), None) {
                             Some(wait) => tokio::time::sleep(wait).await,

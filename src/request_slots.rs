@@ -23,20 +23,17 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 pub const ASYNC_CLIENT_REQUESTS_IN_FLIGHT: usize = 100;
 
 /// The request slots of one client: bounded for an async client, unbounded for a sync one.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct RequestSlots(Option<Arc<Semaphore>>);
 
 impl RequestSlots {
-    pub fn bounded(slots: usize) -> Self {
-        Self(Some(Arc::new(Semaphore::new(slots))))
-    }
-
-    pub fn unbounded() -> Self {
-        Self(None)
+    /// `limit` slots, or no bound for `None`.
+    pub fn new(limit: Option<usize>) -> Self {
+        Self(limit.map(|slots| Arc::new(Semaphore::new(slots))))
     }
 
     /// Waits for a slot (FIFO, as tokio's semaphore queues waiters); `None` when unbounded.
-    pub async fn acquire(&self) -> Option<SemaphorePermit<'_>> {
+    async fn acquire(&self) -> Option<SemaphorePermit<'_>> {
         match &self.0 {
             // The semaphore is never closed, so acquiring only fails if it were.
             Some(semaphore) => semaphore.acquire().await.ok(),
@@ -90,11 +87,11 @@ mod tests {
 
     #[test]
     fn a_bounded_client_never_has_more_requests_in_flight_than_its_slots() {
-        assert_eq!(run_concurrently(RequestSlots::bounded(3), 20), 3);
+        assert_eq!(run_concurrently(RequestSlots::new(Some(3)), 20), 3);
     }
 
     #[test]
     fn an_unbounded_client_runs_every_request_at_once() {
-        assert_eq!(run_concurrently(RequestSlots::unbounded(), 20), 20);
+        assert_eq!(run_concurrently(RequestSlots::new(None), 20), 20);
     }
 }

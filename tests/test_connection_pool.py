@@ -4,6 +4,7 @@ five minutes (not waited for here). A sync client does not bound its requests in
 transport does not (the async client's bound of 100 is tested in the async twin)."""
 from __future__ import annotations
 
+import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,11 +20,19 @@ pytestmark = pytest.mark.skipif(not _connections.SUPPORTED, reason="counts conne
 MAX_IDLE = 100
 
 
+@contextlib.contextmanager
+def _container_holding(cosmos_server, database_id, *items):
+    """A new container of ``database_id`` holding ``items``, on a client of its own."""
+    with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        container = client.get_database_client(database_id).create_container("c", PartitionKey("/pk"))
+        for item in items:
+            container.upsert_item(item)
+        yield container
+
+
 def test_a_burst_leaves_at_most_the_idle_bound_open(cosmos_server, unique_id):
     with module_database(cosmos_server, unique_id("db-pool")) as database_id:
-        with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
-            container = client.get_database_client(database_id).create_container("c", PartitionKey("/pk"))
-            container.upsert_item({"id": "1", "pk": "p"})
+        with _container_holding(cosmos_server, database_id, {"id": "1", "pk": "p"}) as container:
             baseline = _connections.established_to(cosmos_server.endpoint)
             with ThreadPoolExecutor(max_workers=160) as pool:
                 read = [pool.submit(container.read_item, "1", "p") for _ in range(800)]
@@ -36,9 +45,7 @@ def test_a_burst_leaves_at_most_the_idle_bound_open(cosmos_server, unique_id):
 
 def test_a_sync_client_does_not_bound_its_requests_in_flight(cosmos_server, unique_id):
     with module_database(cosmos_server, unique_id("db-slots")) as database_id:
-        with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
-            container = client.get_database_client(database_id).create_container("c", PartitionKey("/pk"))
-            container.upsert_item({"id": "1", "pk": "p"})
+        with _container_holding(cosmos_server, database_id, {"id": "1", "pk": "p"}) as container:
             with cosmos_server.fault(operation="read", resourceType="docs", delayMs=400) as delayed:
                 with ThreadPoolExecutor(max_workers=130) as pool:
                     reads = [pool.submit(container.read_item, "1", "p") for _ in range(130)]

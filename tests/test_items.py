@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from azure.core import MatchConditions
 
-from azure.cosmos import CosmosClient, CosmosDict, PartitionKey, _serialization, exceptions
+from azure.cosmos import CosmosClient, CosmosDict, PartitionKey, _client_connection, _serialization, exceptions
 
 
 def _skip_unless_minimal_responses(server):
@@ -174,8 +174,6 @@ def test_initial_headers_reach_the_service(container):
 
 @pytest.mark.parametrize("size, borrowed", [(100, False), (200_000, True)])
 def test_a_large_body_is_parsed_from_a_released_view_of_the_engines_buffer(container, monkeypatch, size, borrowed):
-    from azure.cosmos import _client_connection
-
     container.upsert_item({"id": "sized", "pk": "p", "blob": "x" * size})
     seen = []
 

@@ -4,6 +4,7 @@ beyond them waiting for a slot within its timeout."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -20,12 +21,19 @@ MAX_IDLE = 100
 REQUESTS_IN_FLIGHT = 100
 
 
+@contextlib.asynccontextmanager
+async def _container_holding(cosmos_server, database_id, *items):
+    """A new container of ``database_id`` holding ``items``, on a client of its own."""
+    async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
+        container = await client.get_database_client(database_id).create_container("c", PartitionKey("/pk"))
+        for item in items:
+            await container.upsert_item(item)
+        yield container
+
+
 async def test_a_burst_leaves_at_most_the_idle_bound_open_async(cosmos_server, unique_id):
     with module_database(cosmos_server, unique_id("db-pool")) as database_id:
-        async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
-            database = client.get_database_client(database_id)
-            container = await database.create_container("c", PartitionKey("/pk"))
-            await container.upsert_item({"id": "1", "pk": "p"})
+        async with _container_holding(cosmos_server, database_id, {"id": "1", "pk": "p"}) as container:
             baseline = _connections.established_to(cosmos_server.endpoint)
             read = await asyncio.gather(*(container.read_item("1", "p") for _ in range(256)))
             assert all(item["id"] == "1" for item in read)
@@ -36,10 +44,7 @@ async def test_a_burst_leaves_at_most_the_idle_bound_open_async(cosmos_server, u
 
 async def test_at_most_100_requests_are_in_flight_at_once_async(cosmos_server, unique_id):
     with module_database(cosmos_server, unique_id("db-slots")) as database_id:
-        async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
-            database = client.get_database_client(database_id)
-            container = await database.create_container("c", PartitionKey("/pk"))
-            await container.upsert_item({"id": "1", "pk": "p"})
+        async with _container_holding(cosmos_server, database_id, {"id": "1", "pk": "p"}) as container:
             # Each read is held by the server long enough for every one that may be sent to be on the wire.
             # Open already: the connections of the driver's metadata requests and of the database's creation.
             baseline = _connections.established_to(cosmos_server.endpoint)
@@ -58,11 +63,8 @@ async def test_at_most_100_requests_are_in_flight_at_once_async(cosmos_server, u
 
 async def test_a_request_waiting_for_a_slot_is_bounded_by_its_timeout_async(cosmos_server, unique_id):
     with module_database(cosmos_server, unique_id("db-slots")) as database_id:
-        async with CosmosClient(cosmos_server.endpoint, cosmos_server.key, **cosmos_server.connection_kwargs) as client:
-            database = client.get_database_client(database_id)
-            container = await database.create_container("c", PartitionKey("/pk"))
-            await container.upsert_item({"id": "slow", "pk": "p"})
-            await container.upsert_item({"id": "quick", "pk": "p"})
+        async with _container_holding(cosmos_server, database_id,
+                                      {"id": "slow", "pk": "p"}, {"id": "quick", "pk": "p"}) as container:
             with cosmos_server.fault(operation="read", resourceType="docs", path="docs/slow", delayMs=2000) as held:
                 slow = [asyncio.ensure_future(container.read_item("slow", "p")) for _ in range(REQUESTS_IN_FLIGHT)]
                 while held() < REQUESTS_IN_FLIGHT:

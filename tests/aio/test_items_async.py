@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from azure.core import MatchConditions
 
-from azure.cosmos import CosmosDict, PartitionKey, _serialization, exceptions
+from azure.cosmos import CosmosDict, PartitionKey, _client_connection, _serialization, exceptions
 from azure.cosmos.aio import CosmosClient
 
 
@@ -175,8 +175,6 @@ async def test_initial_headers_reach_the_service_async(container):
 
 @pytest.mark.parametrize("size, borrowed", [(100, False), (200_000, True)])
 async def test_a_large_body_is_parsed_from_a_released_view_of_the_engines_buffer_async(container, monkeypatch, size, borrowed):
-    from azure.cosmos import _client_connection
-
     await container.upsert_item({"id": "sized", "pk": "p", "blob": "x" * size})
     seen = []
 
