@@ -170,24 +170,24 @@ where
     // finalization): a call that starts after that point is the main thread's or a
     // daemon's; one that was under way when it began cannot be the main thread's.
     let on_main_thread = shutting_down() && is_main_thread(py);
-    // Pinned on the heap once: `select!` below polls it by reference on every signal check.
+    let check_signals = || {
+        // During shutdown only the main thread may still take the GIL.
+        if !shutting_down() || on_main_thread {
+            Python::attach(|py| py.check_signals())
+        } else {
+            Ok(())
+        }
+    };
+    // Pinned on the heap once: the wait below polls it by reference on every wake.
     let fut = Box::pin(fut);
     py.detach(|| {
-        let result = runtime.block_on(async move {
+        let result = {
+            // The runtime's context (its I/O, timers and spawner) without running the
+            // future on a worker: the calling thread polls it, as Runtime::block_on does.
+            let _context = runtime.enter();
             let _inflight = InflightGuard::new();
-            let mut fut = fut;
-            loop {
-                tokio::select! {
-                    result = &mut fut => return result,
-                    _ = tokio::time::sleep(SIGNAL_POLL) => {
-                        // During shutdown only the main thread may still take the GIL.
-                        if !shutting_down() || on_main_thread {
-                            Python::attach(|py| py.check_signals())?;
-                        }
-                    }
-                }
-            }
-        });
+            wait_checking_signals(fut, SIGNAL_POLL, check_signals)
+        };
         if shutting_down() && !on_main_thread {
             // A daemon thread whose call ends while the interpreter finalizes: taking
             // the GIL back now would end the thread inside Rust frames (CPython exits
@@ -199,6 +199,48 @@ where
         }
         result
     })
+}
+
+/// Wakes the thread that waits in [`wait_checking_signals`].
+struct UnparkThread(std::thread::Thread);
+
+impl std::task::Wake for UnparkThread {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Polls `fut` on this thread until it is ready, calling `check_signals` every `period`
+/// of waiting; an error from it drops `fut` and is returned.
+///
+/// The period is kept by parking with a timeout, not by a tokio timer: registering a
+/// timer earlier than the runtime's next one wakes the worker parked in the I/O driver
+/// just to re-arm its epoll timeout, one more thread hand-off per sync call (measured:
+/// about half a wake-up per sequential read).
+fn wait_checking_signals<T>(
+    mut fut: std::pin::Pin<Box<impl Future<Output = PyResult<T>> + ?Sized>>,
+    period: Duration,
+    check_signals: impl Fn() -> PyResult<()>,
+) -> PyResult<T> {
+    let waker = std::task::Waker::from(Arc::new(UnparkThread(std::thread::current())));
+    let mut context = std::task::Context::from_waker(&waker);
+    let mut next_check = std::time::Instant::now() + period;
+    loop {
+        if let std::task::Poll::Ready(result) = fut.as_mut().poll(&mut context) {
+            return result;
+        }
+        // A wake that came while polling left the park token set: this returns at once.
+        std::thread::park_timeout(next_check.saturating_duration_since(std::time::Instant::now()));
+        let now = std::time::Instant::now();
+        if now >= next_check {
+            check_signals()?;
+            next_check = now + period;
+        }
+    }
 }
 
 fn is_main_thread(py: Python<'_>) -> bool {
@@ -277,7 +319,77 @@ impl Drop for PythonTaskGuard {
 
 #[cfg(test)]
 mod tests {
-    use super::default_worker_threads;
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use pyo3::exceptions::PyRuntimeError;
+    use pyo3::PyResult;
+
+    use super::{default_worker_threads, wait_checking_signals};
+
+    #[test]
+    fn a_ready_future_returns_without_a_signal_check() {
+        let checks = Cell::new(0);
+        let outcome = wait_checking_signals(
+            Box::pin(async { PyResult::Ok(7) }),
+            Duration::from_millis(1),
+            || {
+                checks.set(checks.get() + 1);
+                Ok(())
+            },
+        );
+        assert_eq!(outcome.unwrap(), 7);
+        assert_eq!(checks.get(), 0);
+    }
+
+    #[test]
+    fn a_wake_from_another_thread_ends_the_wait() {
+        let (sender, receiver) = futures::channel::oneshot::channel();
+        let waker_thread = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            sender.send(5).unwrap();
+        });
+        let started = std::time::Instant::now();
+        // Signal checks come every 30 s: ending well before the first one took the wake.
+        let outcome = wait_checking_signals(
+            Box::pin(async { Ok(receiver.await.unwrap()) }),
+            Duration::from_secs(30),
+            || Ok(()),
+        );
+        assert_eq!(outcome.unwrap(), 5);
+        assert!(started.elapsed() < Duration::from_secs(10));
+        waker_thread.join().unwrap();
+    }
+
+    #[test]
+    fn a_failed_signal_check_drops_the_pending_future() {
+        struct SetOnDrop(Arc<AtomicBool>);
+        impl Drop for SetOnDrop {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+        let dropped = Arc::new(AtomicBool::new(false));
+        let guard = SetOnDrop(dropped.clone());
+        let pending = async move {
+            let _guard = guard;
+            futures::future::pending::<PyResult<()>>().await
+        };
+        let checks = Cell::new(0);
+        let outcome = wait_checking_signals(Box::pin(pending), Duration::from_millis(5), || {
+            checks.set(checks.get() + 1);
+            if checks.get() == 3 {
+                Err(PyRuntimeError::new_err("interrupted"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(outcome.is_err());
+        assert_eq!(checks.get(), 3);
+        assert!(dropped.load(Ordering::SeqCst));
+    }
 
     #[test]
     fn leaves_one_core_to_python_and_keeps_at_least_one_worker() {
