@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Opt
 
 from . import nodes as n
 from .aggregates import compute_aggregate
-from .errors import (DUPLICATE_PROPERTY_CODE, LIMIT_VALUE_CODE, NESTED_AGGREGATE_CODE, OFFSET_VALUE_CODE,
+from .errors import (LIMIT_VALUE_CODE, NESTED_AGGREGATE_CODE, OFFSET_VALUE_CODE,
                      ORDER_BY_NOT_A_PATH_CODE, SELECT_STAR_GROUP_BY_CODE, TOP_VALUE_CODE, UNGROUPED_REFERENCE_CODE,
                      UNRESOLVED_IDENTIFIER_CODE, semantic_error, unlocated_error)
 from .evaluator import (AGGREGATES_KEY, Evaluator, ExpressionCompiler, QueryContext, Row, Scope,
@@ -26,6 +26,7 @@ from .evaluator import (AGGREGATES_KEY, Evaluator, ExpressionCompiler, QueryCont
 from .formatter import format_expression
 from .functions.vector_functions import order_by_similarity
 from .hybrid_search import best_first, components_of, fused_scores, is_hybrid_search
+from .projection import projection_names
 from .values import UNDEFINED, compare_total, hash_key, is_number, order_key
 
 # Alias under which an unnamed FROM subquery is bound (not a valid identifier, so it cannot clash).
@@ -542,33 +543,6 @@ def distinct_values(values: Iterable[Any]) -> List[Any]:
             seen.add(key)
             result.append(value)
     return result
-
-
-def projection_names(items: List[n.SelectItem]) -> List[str]:
-    """Output property names of a select list: the alias, else the last property name, else ``$1``, ``$2``..."""
-    names = []
-    unnamed = 0
-    for item in items:
-        name = item.alias or implicit_name(item.expression)
-        if name is None:
-            unnamed += 1
-            name = f"${unnamed}"
-        if name in names:
-            raise semantic_error(f"The object property name '{name}' is specified more than once.", item.position,
-                                 code=DUPLICATE_PROPERTY_CODE)
-        names.append(name)
-    return names
-
-
-def implicit_name(expression: n.Node) -> Optional[str]:
-    if isinstance(expression, (n.PropertyAccess, n.ComputedReference)):
-        return expression.name
-    if isinstance(expression, n.Identifier):
-        return expression.name
-    if isinstance(expression, n.IndexAccess) and isinstance(expression.index, n.Literal) \
-            and isinstance(expression.index.value, str):
-        return expression.index.value
-    return None
 
 
 def aggregate_calls_in(node: n.Node) -> List[n.FunctionCall]:

@@ -27,6 +27,7 @@ from . import nodes as n
 from .errors import bad_request
 from .formatter import format_expression, format_source
 from .functions.vector_functions import order_by_similarity
+from .projection import projection_names
 from .values import is_number
 
 RRF_CONSTANT = 60
@@ -169,7 +170,6 @@ def _payload(select: n.SelectClause, alias: str) -> str:
         return alias
     if select.value is not None:
         return format_expression(select.value)
-    from .executor import projection_names  # the executor imports this module
     names = projection_names(select.items)
     return "{" + ", ".join(f"{json.dumps(name)}: {format_expression(item.expression)}"
                            for name, item in zip(names, select.items)) + "}"

@@ -29,10 +29,11 @@ from . import nodes as n
 from .analysis import pinned_partition_key, root_alias
 from .errors import bad_request
 from .evaluator import is_aggregate_call
-from .executor import aggregate_calls_in, projection_names
+from .executor import aggregate_calls_in
 from .formatter import format_expression, format_query, format_source
 from .functions.vector_functions import order_by_similarity
 from .hybrid_search import hybrid_search_features, hybrid_search_query_info, is_hybrid_search
+from .projection import projection_names
 from .result import GatewayQueryResult
 from .source import OPTIONAL_COMPUTED_PROPERTIES, OPTIONAL_VECTOR_EMBEDDINGS, QuerySource
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from ..values import UNDEFINED, deep_equal, hash_key, is_array, is_boolean, is_number, is_object
-from . import builtin
+from .registry import builtin
 
 
 @builtin("ARRAY_CONCAT", 2, None)

@@ -14,7 +14,7 @@ import time
 from typing import Optional
 
 from ..values import UNDEFINED, is_number, is_string
-from . import builtin
+from .registry import builtin
 
 TICKS_PER_MICROSECOND = 10
 TICKS_PER_MILLISECOND = 10_000

@@ -12,7 +12,7 @@ import re
 from typing import List
 
 from ..values import UNDEFINED, is_array, is_string
-from . import builtin
+from .registry import builtin
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _K1 = 1.2

@@ -8,7 +8,7 @@ import math
 import random
 
 from ..values import UNDEFINED, is_number, number_result
-from . import builtin
+from .registry import builtin
 
 _INT64_MIN = -2 ** 63
 _INT64_MAX = 2 ** 63 - 1

@@ -12,7 +12,7 @@ import math
 from typing import List, Optional, Tuple
 
 from ..values import UNDEFINED, is_number
-from . import builtin
+from .registry import builtin
 
 Coordinate = Tuple[float, float]
 

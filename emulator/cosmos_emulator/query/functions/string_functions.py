@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from ..values import UNDEFINED, is_array, is_boolean, is_number, is_object, is_string
-from . import builtin
+from .registry import builtin
 
 _MAX_REPLICATED_LENGTH = 10000
 

@@ -5,7 +5,7 @@ import math
 
 from ..values import (UNDEFINED, is_array, is_boolean, is_number, is_object, is_primitive,
                       is_string)
-from . import builtin
+from .registry import builtin
 
 
 @builtin("IS_ARRAY", 1)

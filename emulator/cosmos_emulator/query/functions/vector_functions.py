@@ -5,7 +5,7 @@ import math
 
 from .. import nodes as n
 from ..values import UNDEFINED, is_array, is_boolean, is_number, is_object, number_result
-from . import builtin
+from .registry import builtin
 
 DEFAULT_DISTANCE_FUNCTION = "cosine"
 _SIMILARITY_FUNCTIONS = ("cosine", "dotproduct")
