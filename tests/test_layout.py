@@ -26,17 +26,21 @@ def _imports() -> dict:
 
 
 def _cycles(graph: dict) -> list:
+    """Import cycles found by a depth-first walk (at least one whenever there is any)."""
     cycles = []
+    explored = set()  # modules whose imports were walked to the end: visiting again finds nothing new
 
     def visit(module, path):
         for imported in sorted(graph.get(module, ())):
             if imported in path:
                 cycles.append(path[path.index(imported):] + [imported])
-            elif imported in graph:
+            elif imported in graph and imported not in explored:
                 visit(imported, path + [imported])
+        explored.add(module)
 
     for module in sorted(graph):
-        visit(module, [module])
+        if module not in explored:
+            visit(module, [module])
     return cycles
 
 
